@@ -1,0 +1,484 @@
+package io.comdb.engine;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Bitcask-model key-value store: every write is appended to a log of data files, and an in-memory
+ * keydir maps each live key to its newest record, so a get is one lookup and one read.
+ *
+ * <p>Keys and values are byte arrays; keys are ordered as unsigned bytes. A missing key reads as
+ * {@code null}. All methods are thread-safe: reads run in parallel without locks; writes are serialised
+ * (one writer) and, under {@link SyncMode#ALWAYS}, share fsyncs. Open with {@link #open(EngineOptions)}
+ * and close when done; a second open of the same directory, here or in another process, fails with
+ * {@link DatabaseLockedException}.
+ *
+ * <p>Expiry is not the engine's business: records carry no time to live. The Redis types layer keeps
+ * expiry in each key's metadata record and deletes expired keys through the engine like any other write.
+ *
+ * <pre>{@code
+ * try (Engine db = Engine.open(EngineOptions.builder(Path.of("data")).syncMode(SyncMode.ALWAYS).build())) {
+ *   db.put(key, value);
+ *   byte[] v = db.get(key);
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+  private final EngineOptions options;
+  private final Path dir;
+  private final DirectoryLock lock;
+  private final Keydir keydir;
+  private final AtomicInteger nextFileId;
+  private final LogWriter writer;
+  private final ReadGuard guard = new ReadGuard();
+  private final Merger merger;
+  /** Held by whatever adds or deletes sealed files or their hints: merge, backup, hint building. */
+  private final ReentrantLock maintenance = new ReentrantLock();
+  private final ScheduledExecutorService background;
+  private volatile boolean closed;
+
+  private Engine(EngineOptions options, DirectoryLock lock, Keydir keydir, Recovery.Result recovered) throws IOException {
+    this.options = options;
+    this.dir = options.dataDir();
+    this.lock = lock;
+    this.keydir = keydir;
+    this.nextFileId = new AtomicInteger(recovered.maxFileId() + 1);
+    DataFile active = DataFile.create(dir, nextFileId.getAndIncrement(), recovered.lastSeq() + 1, options.dataFileSize());
+    List<DataFile> files = new ArrayList<>(recovered.files());
+    files.add(active);
+    this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "comdb-engine-" + dir.getFileName());
+      t.setDaemon(true);
+      return t;
+    });
+    this.writer = new LogWriter(dir, options, keydir, new FileSet(files, active), recovered.lastSeq(), nextFileId,
+        sealed -> background.execute(this::buildHintFilesInBackground));
+    this.merger = new Merger(dir, options, keydir, writer, guard, nextFileId::getAndIncrement);
+    if (options.syncMode().kind() == SyncMode.Kind.INTERVAL) {
+      long ms = options.syncMode().interval().toMillis();
+      background.scheduleWithFixedDelay(this::syncInBackground, ms, ms, TimeUnit.MILLISECONDS);
+    }
+    if (!recovered.files().isEmpty()) {
+      background.execute(this::buildHintFilesInBackground);
+    }
+  }
+
+  /**
+   * Opens (creating if needed) the database in {@code options.dataDir()}: takes the directory lock,
+   * completes or discards an interrupted merge, and rebuilds the keydir from hint and data files.
+   *
+   * @throws DatabaseLockedException if another engine has the directory open
+   * @throws CorruptRecordException if a data file is damaged (see {@link EngineOptions#repair()})
+   * @throws IncompatibleFormatException if the directory was written by another format version
+   */
+  public static Engine open(EngineOptions options) throws IOException {
+    Path dir = options.dataDir();
+    Files.createDirectories(dir);
+    DirectoryLock lock = DirectoryLock.acquire(dir);
+    try {
+      MetaFile meta = MetaFile.read(dir);
+      if (meta != null && !meta.cleanShutdown()) {
+        LOG.log(Level.INFO, "{0} was not closed cleanly; recovering", dir);
+      }
+      Merger.finishInterrupted(dir);
+      Keydir keydir = Keydir.create(options.indexKind());
+      long start = System.nanoTime();
+      Recovery.Result recovered = Recovery.run(dir, options, keydir);
+      LOG.log(Level.INFO, "opened {0} in {1} ms: {2}", dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), keydir.describe());
+      new MetaFile(FileHeader.FORMAT_VERSION, false).write(dir);
+      return new Engine(options, lock, keydir, recovered);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  /** Stores {@code value} under {@code key}, replacing any value. Durable on return under {@link SyncMode#ALWAYS}. */
+  public void put(byte[] key, byte[] value) throws IOException {
+    checkOpen();
+    checkKey(key);
+    checkValue(key, value);
+    afterWrite(writer.put(key, value));
+  }
+
+  /** The value stored under {@code key}, or {@code null} if there is none. */
+  public byte[] get(byte[] key) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    ReadGuard.Slot slot = guard.enter();
+    try {
+      return valueAt(key, keydir.get(key));
+    } finally {
+      guard.exit(slot);
+    }
+  }
+
+  /** Whether {@code key} has a value; answered from memory. */
+  public boolean contains(byte[] key) {
+    checkOpen();
+    return keydir.get(key) != Location.NONE;
+  }
+
+  /** Deletes {@code key}; returns whether it had a value. Deleting a missing key writes nothing. */
+  public boolean delete(byte[] key) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    long seq = writer.delete(key);
+    afterWrite(seq);
+    return seq >= 0;
+  }
+
+  /** A new, empty batch holding at most {@link EngineOptions#maxBatchSize()} operations. */
+  public WriteBatch newWriteBatch() {
+    checkOpen();
+    return new WriteBatch(this, options.maxBatchSize());
+  }
+
+  void commit(List<LogWriter.Op> ops) throws IOException {
+    checkOpen();
+    afterWrite(writer.commit(ops));
+  }
+
+  private void afterWrite(long seq) throws IOException {
+    if (seq >= 0 && options.syncMode().kind() == SyncMode.Kind.ALWAYS) {
+      writer.groupCommit().awaitDurable(seq);
+    }
+  }
+
+  /** Forces every write so far to stable storage, whatever the sync mode. */
+  public void sync() throws IOException {
+    checkOpen();
+    writer.groupCommit().syncAll();
+  }
+
+  /** Every live key, in unsigned byte order. */
+  public List<byte[]> listKeys() {
+    checkOpen();
+    List<byte[]> keys = new ArrayList<>((int) Math.min(keydir.size(), Integer.MAX_VALUE));
+    for (Iterator<Map.Entry<byte[], Long>> it = keydir.entries(new byte[0], null, false); it.hasNext(); ) {
+      keys.add(it.next().getKey().clone());
+    }
+    return keys;
+  }
+
+  /** Receives key-value pairs from {@link #fold}; returns false to stop. */
+  @FunctionalInterface
+  public interface Visitor {
+    boolean visit(byte[] key, byte[] value) throws IOException;
+  }
+
+  /** Calls {@code visitor} with every live key and its value in key order, until it returns false. */
+  public void fold(Visitor visitor) throws IOException {
+    try (EngineIterator it = iterator(IteratorOptions.all())) {
+      for (; it.isValid(); it.next()) {
+        byte[] value = it.value();
+        if (value != null && !visitor.visit(it.key(), value)) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** An iterator over the keys {@code options} selects, positioned on the first. */
+  public EngineIterator iterator(IteratorOptions options) {
+    checkOpen();
+    return new KeydirIterator(options);
+  }
+
+  /** Sizes for monitoring and for deciding when to merge. */
+  public EngineStats stats() {
+    FileSet files = writer.files();
+    return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), writer.writtenSeq());
+  }
+
+  /** Whether the reclaimable ratio has reached {@link EngineOptions#mergeThreshold()}. */
+  public boolean needsMerge() {
+    return stats().reclaimableRatio() >= options.mergeThreshold();
+  }
+
+  /**
+   * Rewrites the live records of every data file into new files and deletes the old ones, so that
+   * afterwards almost nothing is reclaimable. Reads and writes go on meanwhile; safe to call from any
+   * thread; a second concurrent call waits for the first. Crash-safe: see {@link Merger}.
+   */
+  public Merger.Result merge() throws IOException {
+    checkOpen();
+    maintenance.lock();
+    try {
+      checkOpen();
+      return merger.merge();
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /**
+   * Writes a hint file for every sealed data file that has no valid one, so that the next open reads
+   * keys instead of whole files. Returns how many it wrote. Runs by itself after each file is sealed.
+   */
+  public int buildHintFiles() throws IOException {
+    checkOpen();
+    return writeMissingHintFiles();
+  }
+
+  private int writeMissingHintFiles() throws IOException {
+    maintenance.lock();
+    try {
+      int written = 0;
+      for (DataFile f : writer.files().sealed()) {
+        if (closed) {
+          break;
+        }
+        if (HintFile.read(dir, f) == null) {
+          HintFile.write(dir, f);
+          written++;
+        }
+      }
+      return written;
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /**
+   * Copies the database, as it is at the call, to {@code target} (which must not exist or be empty) while
+   * reads and writes go on. The copy opens as a valid database.
+   */
+  public void backup(Path target) throws IOException {
+    checkOpen();
+    if (Files.exists(target)) {
+      try (var entries = Files.list(target)) {
+        if (entries.findAny().isPresent()) {
+          throw new EngineException("backup target " + target + " is not empty");
+        }
+      }
+    }
+    Files.createDirectories(target);
+    maintenance.lock();
+    try {
+      // The active file is copied up to where it was when no write was in progress: whole records only.
+      FileSet files = writer.quiesced(writer::files);
+      long activeSize = files.active().size();
+      for (DataFile f : files.sealed()) {
+        Path copy = target.resolve(f.path().getFileName());
+        Files.copy(f.path(), copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Fsync.file(copy);
+        Path hint = HintFile.path(dir, f.id());
+        if (Files.exists(hint)) {
+          Files.copy(hint, HintFile.path(target, f.id()));
+          Fsync.file(HintFile.path(target, f.id()));
+        }
+      }
+      DataFile active = files.active();
+      try (FileChannel out = FileChannel.open(target.resolve(active.path().getFileName()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        active.copyTo(out, 0, activeSize);
+        out.force(true);
+      }
+      new MetaFile(FileHeader.FORMAT_VERSION, true).write(target);
+      LOG.log(Level.INFO, "backed up {0} data files to {1}", files.count(), target);
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /**
+   * Seals the active file, writes its hint file, fsyncs, and releases the directory. Waits for a running
+   * merge to stop and for reads in progress to finish. Idempotent.
+   */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Background work first, outside the maintenance lock: a hint build holds that lock and stops at its
+    // next file once it sees closed; a merge stops at its next record.
+    merger.stop();
+    background.shutdown();
+    awaitTermination();
+    maintenance.lock();
+    try {
+      writer.close();
+      DataFile active = writer.files().active();
+      if (!active.isEmpty()) {
+        HintFile.write(dir, active);
+      }
+      guard.awaitReaders();
+      for (DataFile f : writer.files().all()) {
+        f.close();
+        f.unmap();
+        if (f == active && f.isEmpty()) {
+          Files.deleteIfExists(f.path());
+        }
+      }
+      new MetaFile(FileHeader.FORMAT_VERSION, true).write(dir);
+    } finally {
+      maintenance.unlock();
+      lock.close();
+    }
+    LOG.log(Level.INFO, "closed {0}", dir);
+  }
+
+  private void awaitTermination() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (background.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+        LOG.log(Level.WARNING, "still waiting for background work on {0} to finish", dir);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void syncInBackground() {
+    try {
+      writer.groupCommit().syncAll();
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "background fsync of " + dir + " failed; writes are refused from now on", e);
+    }
+  }
+
+  private void buildHintFilesInBackground() {
+    try {
+      if (!closed) {
+        writeMissingHintFiles();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "building hint files in " + dir + " failed; the next open scans those data files", e);
+    }
+  }
+
+  void checkKey(byte[] key) {
+    Objects.requireNonNull(key, "key");
+    if (key.length > options.maxKeySize()) {
+      throw new IllegalArgumentException("key of " + key.length + " bytes is over the limit of " + options.maxKeySize() + " (maxKeySize)");
+    }
+  }
+
+  void checkValue(byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    if (value.length > options.maxValueSize(key.length)) {
+      throw new IllegalArgumentException("value of " + value.length + " bytes does not fit in a data file of "
+          + options.dataFileSize() + " bytes (dataFileSize)");
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new EngineClosedException(dir.toString());
+    }
+  }
+
+  /**
+   * Reads the value at {@code location}. If a merge retired that file after the keydir was read, the keydir
+   * already points at the copy: look again. Each retry means a merge completed, so a few are plenty.
+   */
+  private byte[] valueAt(byte[] key, long location) throws IOException {
+    for (int attempt = 0; location != Location.NONE; attempt++) {
+      DataFile file = writer.files().find(Location.fileId(location));
+      if (file != null) {
+        return file.readValue(Location.offset(location));
+      }
+      if (attempt == 100) {
+        throw new IllegalStateException("keydir points at retired file " + Location.toString(location));
+      }
+      location = keydir.get(key);
+    }
+    return null;
+  }
+
+  /** {@link EngineIterator} over the keydir. */
+  private final class KeydirIterator implements EngineIterator {
+    private final IteratorOptions options;
+    private Iterator<Map.Entry<byte[], Long>> entries;
+    private Map.Entry<byte[], Long> current;
+
+    KeydirIterator(IteratorOptions options) {
+      this.options = options;
+      seekToFirst();
+    }
+
+    @Override
+    public void seekToFirst() {
+      position(null);
+    }
+
+    @Override
+    public void seek(byte[] key) {
+      position(Objects.requireNonNull(key, "key"));
+    }
+
+    private void position(byte[] start) {
+      checkOpen();
+      entries = keydir.entries(options.prefix(), start, options.reverse());
+      next();
+    }
+
+    @Override
+    public boolean isValid() {
+      return current != null;
+    }
+
+    @Override
+    public void next() {
+      current = entries.hasNext() ? entries.next() : null;
+    }
+
+    @Override
+    public byte[] key() {
+      return entry().getKey().clone();
+    }
+
+    @Override
+    public byte[] value() throws IOException {
+      byte[] key = entry().getKey();
+      ReadGuard.Slot slot = guard.enter();
+      try {
+        checkOpen();
+        return valueAt(key, entry().getValue());
+      } finally {
+        guard.exit(slot);
+      }
+    }
+
+    private Map.Entry<byte[], Long> entry() {
+      if (current == null) {
+        throw new java.util.NoSuchElementException("the iterator is not on a key");
+      }
+      return current;
+    }
+
+    @Override
+    public void close() {
+      entries = null;
+      current = null;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.comdb.engine;
+
+/**
+ * A snapshot of an engine's size.
+ *
+ * @param liveKeys keys with a value
+ * @param dataFiles data files on disk, the active one included
+ * @param diskBytes bytes of all data files (hint files not counted)
+ * @param reclaimableBytes bytes of records a merge would drop: overwritten and deleted values, tombstones,
+ *     batch commit records
+ * @param lastSequence the sequence number of the newest record
+ */
+public record EngineStats(long liveKeys, int dataFiles, long diskBytes, long reclaimableBytes, long lastSequence) {
+  /** Reclaimable bytes over disk bytes, 0 for an empty engine: what a merge scheduler compares with its threshold. */
+  public double reclaimableRatio() {
+    return diskBytes == 0 ? 0 : (double) reclaimableBytes / diskBytes;
+  }
+}

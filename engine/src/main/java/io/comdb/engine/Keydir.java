@@ -1,0 +1,63 @@
+package io.comdb.engine;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.LongPredicate;
+
+/**
+ * The in-memory index from every live key to its {@link Location}. Implementations allow any number of
+ * concurrent readers and <em>one writer at a time</em>: the engine calls every mutating method under its
+ * write lock (or single-threaded during recovery), which is what lets them avoid locks of their own.
+ */
+interface Keydir {
+  /** The key's location, or {@link Location#NONE}. */
+  long get(byte[] key);
+
+  /** Maps the key and returns its previous location, or {@link Location#NONE}. */
+  long put(byte[] key, long location);
+
+  /** Unmaps the key and returns its previous location, or {@link Location#NONE}. */
+  long remove(byte[] key);
+
+  /** Maps the key to {@code location} only if it still maps to {@code expected} (merge's compare-and-swap). */
+  boolean replace(byte[] key, long expected, long location);
+
+  /** Removes every entry whose location matches. */
+  void removeIf(LongPredicate location);
+
+  long size();
+
+  /**
+   * The entries whose keys start with {@code prefix} (empty: all), in unsigned byte order or its reverse,
+   * beginning at the first key at or after {@code start} (at or before it when reversed; null: the first).
+   * Weakly consistent: it reflects some writes that happen while it is used.
+   */
+  Iterator<Map.Entry<byte[], Long>> entries(byte[] prefix, byte[] start, boolean reverse);
+
+  /** A one-line description for logs. */
+  String describe();
+
+  /** The index kinds an engine can be opened with. */
+  static Keydir create(IndexKind kind) {
+    return switch (kind) {
+      case ORDERED -> new OrderedKeydir();
+      case HASH -> new HashKeydir();
+    };
+  }
+
+  /** The first key after every key that starts with {@code prefix}, or null if there is none (all 0xFF). */
+  static byte[] prefixEnd(byte[] prefix) {
+    byte[] end = prefix.clone();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xFF) {
+        end[i]++;
+        return java.util.Arrays.copyOf(end, i + 1);
+      }
+    }
+    return null;
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+}
