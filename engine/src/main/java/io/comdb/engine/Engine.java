@@ -239,15 +239,16 @@ public final class Engine implements AutoCloseable {
    */
   public int buildHintFiles() throws IOException {
     checkOpen();
-    return writeMissingHintFiles();
+    return writeMissingHintFiles(true);
   }
 
-  private int writeMissingHintFiles() throws IOException {
+  /** Returns how many it wrote; stops early on close when {@code stopOnClose} (close writes the rest itself). */
+  private int writeMissingHintFiles(boolean stopOnClose) throws IOException {
     maintenance.lock();
     try {
       int written = 0;
       for (DataFile f : writer.files().sealed()) {
-        if (closed) {
+        if (closed && stopOnClose) {
           break;
         }
         if (HintFile.read(dir, f) == null) {
@@ -324,6 +325,7 @@ public final class Engine implements AutoCloseable {
       if (!active.isEmpty()) {
         HintFile.write(dir, active);
       }
+      writeMissingHintFiles(false); // so that the next open reads no data file whole
       guard.awaitReaders();
       for (DataFile f : writer.files().all()) {
         f.close();
@@ -368,7 +370,7 @@ public final class Engine implements AutoCloseable {
   private void buildHintFilesInBackground() {
     try {
       if (!closed) {
-        writeMissingHintFiles();
+        writeMissingHintFiles(true);
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "building hint files in " + dir + " failed; the next open scans those data files", e);
