@@ -206,6 +206,11 @@ public final class Engine implements AutoCloseable {
     return new KeydirIterator(options);
   }
 
+  /** How many fsyncs group commit has issued: with concurrent writers under ALWAYS, fewer than the writes. */
+  long groupCommitSyncs() {
+    return writer.groupCommit().syncCount();
+  }
+
   /** Sizes for monitoring and for deciding when to merge. */
   public EngineStats stats() {
     FileSet files = writer.files();

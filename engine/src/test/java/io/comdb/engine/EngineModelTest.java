@@ -1,0 +1,138 @@
+package io.comdb.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * Model-based: random sequences of put, delete, batch, merge, close-and-reopen and backup-and-switch,
+ * checked after every step against a sorted map. Small data files, so rotation and multi-file merges
+ * happen within a few steps. A failure prints the shrunk sequence.
+ */
+class EngineModelTest {
+  sealed interface Step permits Put, Delete, Batch, Merge, Reopen, BackupAndSwitch {}
+
+  record Put(int key, byte[] value) implements Step {
+    @Override
+    public String toString() {
+      return "put(k" + key + ", " + value.length + " bytes)";
+    }
+  }
+
+  record Delete(int key) implements Step {}
+
+  record Batch(List<Step> ops) implements Step {}
+
+  record Merge() implements Step {}
+
+  record Reopen() implements Step {}
+
+  record BackupAndSwitch() implements Step {}
+
+  private static final java.util.Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    Arbitrary<Integer> keys = Arbitraries.integers().between(0, 20);
+    Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
+    Arbitrary<Step> put = Combinators.combine(keys, values).as(Put::new);
+    Arbitrary<Step> delete = keys.map(Delete::new);
+    Arbitrary<Step> batch = Arbitraries.frequencyOf(Tuple.of(3, put), Tuple.of(1, delete)).list().ofMinSize(1).ofMaxSize(6).map(Batch::new);
+    Arbitrary<Step> step = Arbitraries.frequencyOf(
+        Tuple.of(12, put),
+        Tuple.of(5, delete),
+        Tuple.of(3, batch),
+        Tuple.of(1, Arbitraries.<Step>just(new Merge())),
+        Tuple.of(1, Arbitraries.<Step>just(new Reopen())),
+        Tuple.of(1, Arbitraries.<Step>just(new BackupAndSwitch())));
+    return step.list().ofMaxSize(80);
+  }
+
+  @Property(tries = 200)
+  void behavesLikeASortedMap(@ForAll("steps") List<Step> steps, @ForAll IndexKind index) throws IOException {
+    Path root = Files.createTempDirectory("comdb-model");
+    TreeMap<byte[], byte[]> model = new TreeMap<>(UNSIGNED);
+    int generation = 0;
+    Path dir = root.resolve("db" + generation);
+    Engine db = Engine.open(options(dir, index));
+    try {
+      for (Step step : steps) {
+        if (step instanceof Put p) {
+          db.put(key(p.key()), p.value());
+          model.put(key(p.key()), p.value());
+        } else if (step instanceof Delete d) {
+          assertThat(db.delete(key(d.key()))).isEqualTo(model.remove(key(d.key())) != null);
+        } else if (step instanceof Batch b) {
+          WriteBatch batch = db.newWriteBatch();
+          for (Step op : b.ops()) {
+            if (op instanceof Put p) {
+              batch.put(key(p.key()), p.value());
+              model.put(key(p.key()), p.value());
+            } else if (op instanceof Delete d) {
+              batch.delete(key(d.key()));
+              model.remove(key(d.key()));
+            }
+          }
+          batch.commit();
+        } else if (step instanceof Merge) {
+          db.merge();
+          assertThat(db.stats().reclaimableBytes()).isZero();
+        } else if (step instanceof Reopen) {
+          db.close();
+          db = Engine.open(options(dir, index));
+        } else if (step instanceof BackupAndSwitch) {
+          Path copy = root.resolve("db" + ++generation);
+          db.backup(copy);
+          db.close();
+          dir = copy;
+          db = Engine.open(options(dir, index));
+        }
+        check(db, model);
+      }
+    } finally {
+      db.close();
+      Merger.deleteRecursively(root);
+    }
+  }
+
+  private static EngineOptions options(Path dir, IndexKind index) {
+    return EngineOptions.builder(dir).dataFileSize(4096).indexKind(index).build();
+  }
+
+  private static void check(Engine db, TreeMap<byte[], byte[]> model) throws IOException {
+    assertThat(db.stats().liveKeys()).isEqualTo(model.size());
+    for (int k = 0; k <= 20; k++) {
+      assertThat(db.get(key(k))).as("k%d", k).isEqualTo(model.get(key(k)));
+    }
+    List<byte[]> keys = db.listKeys();
+    assertThat(keys).usingElementComparator(UNSIGNED).containsExactlyElementsOf(model.keySet());
+    List<byte[]> reversed = new ArrayList<>();
+    try (EngineIterator it = db.iterator(IteratorOptions.prefix(new byte[] {'k', '1'}).reversed())) {
+      for (; it.isValid(); it.next()) {
+        reversed.add(it.key());
+        assertThat(it.value()).isEqualTo(model.get(it.key()));
+      }
+    }
+    byte[] low = {'k', '1'};
+    byte[] high = {'k', '2'};
+    assertThat(reversed).usingElementComparator(UNSIGNED)
+        .containsExactlyElementsOf(model.subMap(low, true, high, false).descendingKeySet());
+  }
+
+  private static byte[] key(int k) {
+    return ("k" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
