@@ -36,6 +36,8 @@ final class DataFile implements Closeable {
   /** Bytes of records that no longer hold a live value: what a merge would reclaim. */
   private final AtomicLong deadBytes = new AtomicLong();
   private volatile boolean sealed;
+  /** This file has a hint file known to be valid (loaded at open, or written since). */
+  private volatile boolean hinted;
 
   private DataFile(FileHeader header, Path path, FileChannel channel, MappedByteBuffer map, int capacity, long size, boolean sealed) {
     this.header = header;
@@ -131,6 +133,14 @@ final class DataFile implements Closeable {
   /** True if the file holds no record. */
   boolean isEmpty() {
     return size == FileHeader.SIZE;
+  }
+
+  boolean hinted() {
+    return hinted;
+  }
+
+  void markHinted() {
+    hinted = true;
   }
 
   long deadBytes() {

@@ -256,7 +256,7 @@ public final class Engine implements AutoCloseable {
         if (closed && stopOnClose) {
           break;
         }
-        if (HintFile.read(dir, f) == null) {
+        if (!f.hinted()) {
           HintFile.write(dir, f);
           written++;
         }

@@ -91,10 +91,27 @@ final class HashKeydir implements Keydir {
       LOCATIONS.setRelease(t.locations, i, location);
       return previous;
     }
+    insert(key, location);
+    return Location.NONE;
+  }
+
+  @Override
+  public long putIfAbsent(byte[] key, long location) {
+    int i = find(table, key);
+    if (i >= 0) {
+      return table.locations[i];
+    }
+    insert(key, location);
+    return Location.NONE;
+  }
+
+  /** Adds a key known to be absent. */
+  private void insert(byte[] key, long location) {
+    Table t = table;
     if (used + 1 > (t.mask + 1) / 4 * 3) {
       t = rebuild(size + 1);
     }
-    i = slot(key, t.mask);
+    int i = slot(key, t.mask);
     while (t.keys[i] != null && t.keys[i] != DELETED) {
       i = (i + 1) & t.mask;
     }
@@ -104,7 +121,6 @@ final class HashKeydir implements Keydir {
     LOCATIONS.setRelease(t.locations, i, location);
     KEYS.setRelease(t.keys, i, key);
     size = size + 1;
-    return Location.NONE;
   }
 
   @Override

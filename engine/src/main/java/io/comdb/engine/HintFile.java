@@ -69,6 +69,7 @@ final class HintFile {
     Fsync.file(temp);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Fsync.directory(dir);
+    file.markHinted();
   }
 
   private static void writeChecksummed(OutputStream out, CRC32C crc, byte[] bytes, int length) throws IOException {

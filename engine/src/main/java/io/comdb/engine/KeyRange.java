@@ -1,7 +1,7 @@
 package io.comdb.engine;
 
 import java.util.Arrays;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.NavigableMap;
 
 /**
@@ -43,21 +43,17 @@ record KeyRange(byte[] low, byte[] high, boolean highInclusive) {
     return highInclusive ? c <= 0 : c < 0;
   }
 
-  /** This range as a view of {@code map}, which must be ordered by unsigned bytes. */
-  <V> NavigableMap<byte[], V> of(NavigableMap<byte[], V> map) {
+  /** This range as a view of {@code map}, whose keys are ordered by their unsigned bytes; {@code key} makes a bound. */
+  <K, V> NavigableMap<K, V> of(NavigableMap<K, V> map, Function<byte[], K> key) {
     if (isEmpty()) {
-      return map.subMap(low, true, low, false);
+      return map.subMap(key.apply(low), true, key.apply(low), false);
     }
     if (low != null && high != null) {
-      return map.subMap(low, true, high, highInclusive);
+      return map.subMap(key.apply(low), true, key.apply(high), highInclusive);
     }
     if (low != null) {
-      return map.tailMap(low, true);
+      return map.tailMap(key.apply(low), true);
     }
-    return high != null ? map.headMap(high, highInclusive) : map;
-  }
-
-  static <V> java.util.Iterator<Map.Entry<byte[], V>> iterate(NavigableMap<byte[], V> view, boolean reverse) {
-    return (reverse ? view.descendingMap() : view).entrySet().iterator();
+    return high != null ? map.headMap(key.apply(high), highInclusive) : map;
   }
 }

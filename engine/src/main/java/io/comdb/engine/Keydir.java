@@ -16,6 +16,9 @@ interface Keydir {
   /** Maps the key and returns its previous location, or {@link Location#NONE}. */
   long put(byte[] key, long location);
 
+  /** Maps the key only if it is absent; returns its existing location, or {@link Location#NONE} if it mapped it. */
+  long putIfAbsent(byte[] key, long location);
+
   /** Unmaps the key and returns its previous location, or {@link Location#NONE}. */
   long remove(byte[] key);
 

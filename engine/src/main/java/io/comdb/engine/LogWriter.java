@@ -64,6 +64,11 @@ final class LogWriter implements GroupCommit.Log {
     return files.active();
   }
 
+  @Override
+  public boolean appending() {
+    return lock.isLocked() || lock.hasQueuedThreads();
+  }
+
   GroupCommit groupCommit() {
     return groupCommit;
   }

@@ -97,11 +97,14 @@ final class Recovery {
   /** Loads one file into the keydir; returns the largest sequence number in it. */
   private static long load(Path dir, DataFile file, boolean tail, EngineOptions options, Keydir keydir) throws IOException {
     FileLoad load = new FileLoad(file, keydir);
-    List<HintFile.Entry> hint = tail ? null : HintFile.read(dir, file);
+    // A hint file is written only for a sealed file and names its exact size, so a valid one is trusted even
+    // for the newest file: a crashed active file is still at its full capacity and never matches.
+    List<HintFile.Entry> hint = HintFile.read(dir, file);
     if (hint != null) {
       for (HintFile.Entry e : hint) {
         load.apply(e.key(), e.type(), e.seq(), e.offset(), e.size());
       }
+      file.markHinted();
     } else {
       RecordScanner.End end = RecordScanner.scan(file, options.mmapAtStartup(), (r, buf, offset) -> load.record(r, buf, offset));
       long validEnd = end.end();
@@ -176,19 +179,20 @@ final class Recovery {
 
     void apply(byte[] key, RecordType type, long seq, int offset, int size) {
       maxSeq = Math.max(maxSeq, seq);
-      long current = keydir.get(key);
-      if (current != Location.NONE && Location.fileId(current) != file.id()) {
+      long location = type == RecordType.VALUE ? Location.of(file.id(), offset) : Location.tombstone(file.id(), offset);
+      long current = keydir.putIfAbsent(key, location); // the common case, a key seen first: one lookup
+      if (current == Location.NONE) {
+        liveBytes += type == RecordType.VALUE ? size : 0;
+        return;
+      }
+      if (Location.fileId(current) != file.id()) {
         return; // a newer file already decided this key
       }
-      if (current != Location.NONE && !Location.isTombstone(current)) {
+      if (!Location.isTombstone(current)) {
         liveBytes -= file.recordSize(Location.offset(current)); // superseded by this later record
       }
-      if (type == RecordType.VALUE) {
-        keydir.put(key, Location.of(file.id(), offset));
-        liveBytes += size;
-      } else {
-        keydir.put(key, Location.tombstone(file.id(), offset));
-      }
+      keydir.put(key, location);
+      liveBytes += type == RecordType.VALUE ? size : 0;
     }
   }
 }

@@ -54,7 +54,7 @@ class KeydirTest {
       assertThat(keydir.size()).isEqualTo(model.size());
     }
     List<String> expected = new ArrayList<>();
-    NavigableMap<byte[], Long> view = KeyRange.of(prefix, start, reverse).of(model);
+    NavigableMap<byte[], Long> view = KeyRange.of(prefix, start, reverse).of(model, k -> k);
     for (Map.Entry<byte[], Long> e : (reverse ? view.descendingMap() : view).entrySet()) {
       expected.add(Arrays.toString(e.getKey()) + "=" + e.getValue());
     }
