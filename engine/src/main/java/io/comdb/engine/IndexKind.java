@@ -3,8 +3,8 @@ package io.comdb.engine;
 /** Which in-memory index (keydir) the engine keeps. */
 public enum IndexKind {
   /**
-   * A concurrent skip list in unsigned key order: ordered and prefix iteration walk it directly. About
-   * 64 heap bytes per key beyond the key's own bytes.
+   * A B+tree in unsigned key order: ordered and prefix iteration walk it directly. See
+   * docs/benchmarks.md for its heap cost per key.
    */
   ORDERED,
   /**

@@ -43,7 +43,7 @@ interface Keydir {
   /** The index kinds an engine can be opened with. */
   static Keydir create(IndexKind kind) {
     return switch (kind) {
-      case ORDERED -> new OrderedKeydir();
+      case ORDERED -> new BTreeKeydir();
       case HASH -> new HashKeydir();
     };
   }
