@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable {
   /** Held by whatever adds or deletes sealed files or their hints: merge, backup, hint building. */
   private final ReentrantLock maintenance = new ReentrantLock();
   private final ScheduledExecutorService background;
+  /** Batches writes and their fsyncs under {@link SyncMode#ALWAYS}; null otherwise. */
+  private final CommitQueue commitQueue;
   private volatile boolean closed;
 
   private Engine(EngineOptions options, DirectoryLock lock, Keydir keydir, Recovery.Result recovered) throws IOException {
@@ -71,6 +73,7 @@ public final class Engine implements AutoCloseable {
     this.writer = new LogWriter(dir, options, keydir, new FileSet(files, active), recovered.lastSeq(), nextFileId,
         sealed -> background.execute(this::buildHintFilesInBackground));
     this.merger = new Merger(dir, options, keydir, writer, guard, nextFileId::getAndIncrement);
+    this.commitQueue = options.syncMode().kind() == SyncMode.Kind.ALWAYS ? new CommitQueue(writer.groupCommit()) : null;
     if (options.syncMode().kind() == SyncMode.Kind.INTERVAL) {
       long ms = options.syncMode().interval().toMillis();
       background.scheduleWithFixedDelay(this::syncInBackground, ms, ms, TimeUnit.MILLISECONDS);
@@ -119,7 +122,7 @@ public final class Engine implements AutoCloseable {
     checkOpen();
     checkKey(key);
     checkValue(key, value);
-    afterWrite(writer.put(key, value));
+    write(() -> writer.put(key, value));
   }
 
   /** The value stored under {@code key}, or {@code null} if there is none. */
@@ -144,9 +147,7 @@ public final class Engine implements AutoCloseable {
   public boolean delete(byte[] key) throws IOException {
     checkOpen();
     Objects.requireNonNull(key, "key");
-    long seq = writer.delete(key);
-    afterWrite(seq);
-    return seq >= 0;
+    return write(() -> writer.delete(key)) >= 0;
   }
 
   /** A new, empty batch holding at most {@link EngineOptions#maxBatchSize()} operations. */
@@ -157,13 +158,12 @@ public final class Engine implements AutoCloseable {
 
   void commit(List<LogWriter.Op> ops) throws IOException {
     checkOpen();
-    afterWrite(writer.commit(ops));
+    write(() -> writer.commit(ops));
   }
 
-  private void afterWrite(long seq) throws IOException {
-    if (seq >= 0 && options.syncMode().kind() == SyncMode.Kind.ALWAYS) {
-      writer.groupCommit().awaitDurable(seq);
-    }
+  /** Runs a write; under ALWAYS through the commit queue, so that it returns durable. */
+  private long write(CommitQueue.Operation operation) throws IOException {
+    return commitQueue != null ? commitQueue.submit(operation) : operation.apply();
   }
 
   /** Forces every write so far to stable storage, whatever the sync mode. */

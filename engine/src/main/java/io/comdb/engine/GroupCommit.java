@@ -5,10 +5,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Shares fsyncs between writers. A writer that needs its record durable waits here; if no fsync is running
- * it becomes the leader: it notes how far the log is written, fsyncs the active file outside the lock, and
- * wakes everyone whose records that covered. Writers arriving during an fsync are covered by the next one,
- * so N concurrent writers cost about two fsyncs, not N.
+ * Makes the log durable up to a sequence number, sharing fsyncs between callers. A caller that needs its
+ * records durable waits here; if no fsync is running it becomes the leader: it notes how far the log is
+ * written, fsyncs the active file outside the lock, and wakes everyone whose records that covered. Callers
+ * arriving during an fsync are covered by the next one. (Writers under {@link SyncMode#ALWAYS} come here
+ * through {@link CommitQueue}, which batches them first.)
  *
  * <p>Records in files older than the active one are already durable: rotation fsyncs a file before the
  * next one becomes active. A failed fsync is final (the kernel may have dropped the dirty pages, so
@@ -20,13 +21,7 @@ final class GroupCommit {
     long writtenSeq();
 
     DataFile active();
-
-    /** True while writers are appending or queued to append. */
-    boolean appending();
   }
-
-  /** How long a new leader lets queued appends finish before it fsyncs, at most. */
-  private static final long GATHER_NANOS = 200_000;
 
   private final Log log;
   private final ReentrantLock lock = new ReentrantLock();
@@ -54,12 +49,6 @@ final class GroupCommit {
           continue;
         }
         syncing = true;
-        lock.unlock();
-        try {
-          gather();
-        } finally {
-          lock.lock();
-        }
         // Order matters: the sequence first, then the file. If the file rotates in between, the records up
         // to target are in the sealed (already fsync'd) file or in the new one we are about to fsync.
         long target = log.writtenSeq();
@@ -84,18 +73,6 @@ final class GroupCommit {
       }
     } finally {
       lock.unlock();
-    }
-  }
-
-  /**
-   * When an fsync ends, the writers it releases append again at once, and the first of them to get here
-   * would lead an fsync covering only itself, leaving the rest for the next one. Letting the queued appends
-   * finish first (briefly: they are memory copies and a write call each) fills the fsync instead.
-   */
-  private void gather() {
-    long deadline = System.nanoTime() + GATHER_NANOS;
-    while (log.appending() && System.nanoTime() < deadline) {
-      Thread.yield();
     }
   }
 

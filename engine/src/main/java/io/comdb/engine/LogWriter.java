@@ -64,11 +64,6 @@ final class LogWriter implements GroupCommit.Log {
     return files.active();
   }
 
-  @Override
-  public boolean appending() {
-    return lock.isLocked() || lock.hasQueuedThreads();
-  }
-
   GroupCommit groupCommit() {
     return groupCommit;
   }

@@ -119,4 +119,43 @@ class ConcurrencyTest {
       assertThat(syncs).as("fsyncs for %d writes", threads * perThread).isLessThan(threads * perThread / 2);
     }
   }
+
+  @Test
+  void underSyncAlwaysAFailingWriteFailsAloneInItsRound() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).dataFileSize(64 << 10).syncMode(SyncMode.ALWAYS).build())) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < 7; t++) {
+        int id = t;
+        writers.add(pool.submit(() -> {
+          for (int i = 0; i < 300; i++) {
+            db.put(key(id * 1000 + i), value(id, i));
+          }
+          return null;
+        }));
+      }
+      Future<Integer> failing = pool.submit(() -> {
+        int refused = 0;
+        for (int i = 0; i < 50; i++) {
+          WriteBatch tooBig = db.newWriteBatch();
+          for (int j = 0; j < 10; j++) {
+            tooBig.put(key(900_000 + j), new byte[8 << 10]); // 80 KiB: more than one 64 KiB data file
+          }
+          try {
+            tooBig.commit();
+          } catch (IllegalArgumentException e) {
+            refused++;
+          }
+        }
+        return refused;
+      });
+      for (Future<?> w : writers) {
+        w.get();
+      }
+      assertThat(failing.get()).isEqualTo(50);
+      pool.shutdown();
+      assertThat(db.stats().liveKeys()).isEqualTo(7 * 300);
+      assertThat(db.get(key(6 * 1000 + 299))).isEqualTo(value(6, 299));
+    }
+  }
 }
