@@ -46,20 +46,10 @@ final class BTreeKeydir implements Keydir {
       int c = Long.compareUnsigned(prefix, prefixes[i]);
       return c != 0 ? c : Arrays.compareUnsigned(key, keys[i]);
     }
-  }
 
-  /** Keys and their locations, sorted. */
-  private static final class Leaf extends Node {
-    final long[] locations;
-
-    Leaf(int fanout) {
-      super(fanout);
-      locations = new long[fanout];
-    }
-
-    /** Index of the key, or {@code -(insertion point) - 1}. */
-    int search(long prefix, byte[] key) {
-      int lo = 0;
+    /** Binary search of entries {@code from..count-1}: the key's index, or {@code -(insertion point) - 1}. */
+    final int search(int from, long prefix, byte[] key) {
+      int lo = from;
       int hi = count - 1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
@@ -76,6 +66,21 @@ final class BTreeKeydir implements Keydir {
     }
   }
 
+  /** Keys and their locations, sorted. */
+  private static final class Leaf extends Node {
+    final long[] locations;
+
+    Leaf(int fanout) {
+      super(fanout);
+      locations = new long[fanout];
+    }
+
+    /** Index of the key, or {@code -(insertion point) - 1}. */
+    int search(long prefix, byte[] key) {
+      return search(0, prefix, key);
+    }
+  }
+
   /** Children and, for each child but the first, a key no greater than any key in it (its separator). */
   private static final class Inner extends Node {
     final Node[] children;
@@ -87,17 +92,8 @@ final class BTreeKeydir implements Keydir {
 
     /** The child whose key range holds the probe: the last child whose separator is not greater. */
     int childFor(long prefix, byte[] key) {
-      int lo = 1;
-      int hi = count - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        if (compare(prefix, key, mid) >= 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      return lo - 1;
+      int i = search(1, prefix, key); // separators start at entry 1
+      return i >= 0 ? i : -i - 2;
     }
   }
 

@@ -100,15 +100,20 @@ class RecoveryTest {
     }
   }
 
-  @Test
-  void aTornRecordAtTheTailIsTruncated() throws IOException {
+  /** Writes k0..k9 (values v0..v9), takes a crash image of the directory, and returns its active file. */
+  private Path crashImageOfTenKeys() throws IOException {
     try (Engine db = Engine.open(EngineOptions.builder(dir).build())) {
       for (int i = 0; i < 10; i++) {
         db.put(b("k" + i), b("v" + i));
       }
       TestFiles.crashImage(dir, image);
     }
-    Path active = TestFiles.dataFiles(image).get(0);
+    return TestFiles.dataFiles(image).get(0);
+  }
+
+  @Test
+  void aTornRecordAtTheTailIsTruncated() throws IOException {
+    Path active = crashImageOfTenKeys();
     long end = TestFiles.writtenEnd(active);
     List<Long> records = TestFiles.recordOffsets(active);
     long lastStart = records.get(records.size() - 1);
@@ -127,13 +132,7 @@ class RecoveryTest {
 
   @Test
   void aFileCutShortMidRecordIsATornTail() throws IOException {
-    try (Engine db = Engine.open(EngineOptions.builder(dir).build())) {
-      for (int i = 0; i < 10; i++) {
-        db.put(b("k" + i), b("v" + i));
-      }
-      TestFiles.crashImage(dir, image);
-    }
-    Path active = TestFiles.dataFiles(image).get(0);
+    Path active = crashImageOfTenKeys();
     long end = TestFiles.writtenEnd(active);
     TestFiles.truncate(active, end - 3);
     try (Engine db = Engine.open(EngineOptions.builder(image).build())) {
@@ -162,13 +161,7 @@ class RecoveryTest {
 
   @Test
   void corruptionInTheMiddleOfTheCrashedActiveFileIsNotMistakenForATornTail() throws IOException {
-    try (Engine db = Engine.open(EngineOptions.builder(dir).build())) {
-      for (int i = 0; i < 10; i++) {
-        db.put(b("k" + i), b("v" + i));
-      }
-      TestFiles.crashImage(dir, image);
-    }
-    Path active = TestFiles.dataFiles(image).get(0);
+    Path active = crashImageOfTenKeys();
     long third = TestFiles.recordOffsets(active).get(2);
     TestFiles.flipByte(active, third + 10);
     assertThatThrownBy(() -> Engine.open(EngineOptions.builder(image).build()))
