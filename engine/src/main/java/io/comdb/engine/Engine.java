@@ -104,9 +104,18 @@ public final class Engine implements AutoCloseable {
       Keydir keydir = Keydir.create(options.indexKind());
       long start = System.nanoTime();
       Recovery.Result recovered = Recovery.run(dir, options, keydir);
-      LOG.log(Level.INFO, "opened {0} in {1} ms: {2}", dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), keydir.describe());
-      new MetaFile(FileHeader.FORMAT_VERSION, false).write(dir);
-      return new Engine(options, lock, keydir, recovered);
+      try {
+        new MetaFile(FileHeader.FORMAT_VERSION, false).write(dir);
+        Engine engine = new Engine(options, lock, keydir, recovered);
+        LOG.log(Level.INFO, "opened {0} in {1} ms: {2}", dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), keydir.describe());
+        return engine;
+      } catch (IOException | RuntimeException e) {
+        for (DataFile f : recovered.files()) {
+          f.close();
+          f.unmap(); // no reader ever saw these
+        }
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -327,7 +336,7 @@ public final class Engine implements AutoCloseable {
     try {
       writer.close();
       DataFile active = writer.files().active();
-      if (!active.isEmpty()) {
+      if (active.sealed() && !active.isEmpty()) { // not sealed after a write failure: left to recovery
         HintFile.write(dir, active);
       }
       writeMissingHintFiles(false); // so that the next open reads no data file whole
