@@ -8,6 +8,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,17 +71,23 @@ final class DataFile implements Closeable {
     }
   }
 
-  /** Creates a new, empty file that can grow to {@code capacity} bytes, durable (file and directory fsync'd). */
+  /**
+   * Creates a new, empty file that can grow to {@code capacity} bytes, durable (file and directory fsync'd).
+   * It is prepared under a temp name and renamed into place with its header written, so a crash never
+   * leaves a data file without a header (recovery deletes leftover temp files).
+   */
   static DataFile create(Path dir, int id, long baseSeq, int capacity) throws IOException {
     Path path = path(dir, id);
+    Path temp = dir.resolve(fileName(id) + ".tmp");
     FileHeader header = new FileHeader(FileHeader.Kind.DATA, id, baseSeq);
-    try (RandomAccessFile raf = new RandomAccessFile(Files.createFile(path).toFile(), "rw")) {
+    try (RandomAccessFile raf = new RandomAccessFile(Files.createFile(temp).toFile(), "rw")) {
       raf.setLength(capacity);
     }
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       header.writeTo(channel);
       channel.force(true);
+      Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
       Fsync.directory(dir);
       MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
       return new DataFile(header, path, channel, map, capacity, FileHeader.SIZE, false);

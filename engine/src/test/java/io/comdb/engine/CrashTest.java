@@ -139,4 +139,24 @@ class CrashTest {
       assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEqualTo(List.of());
     }
   }
+
+  @Test
+  void anotherProcessHoldingTheDirectoryMakesOpenFailNamingItsPid() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashWorker.class.getName(),
+        "hold", dir.toString(), "0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).isEqualTo("ready");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Engine.open(EngineOptions.builder(dir).build()))
+          .isInstanceOf(DatabaseLockedException.class)
+          .hasMessageContaining("another process")
+          .hasMessageContaining("pid " + child.pid());
+    } finally {
+      child.toHandle().destroyForcibly();
+      child.waitFor(30, TimeUnit.SECONDS);
+    }
+    try (Engine db = Engine.open(EngineOptions.builder(dir).build())) { // the killed holder's lock is gone
+      assertThat(db.stats().liveKeys()).isZero();
+    }
+  }
 }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * The child JVM of {@link CrashTest}: writes under {@link SyncMode#ALWAYS} and prints {@code ack <i>}
- * after each write returns, until it is killed. Arguments: mode (put, batch, merge), data directory,
- * first index.
+ * after each write returns, until it is killed. Arguments: mode (put, batch, merge; or hold, which only
+ * keeps the directory open), data directory, first index.
  */
 public final class CrashWorker {
   static final int KEYS = 1000;
@@ -23,6 +23,10 @@ public final class CrashWorker {
       options.dataFileSize(16 << 10);
     }
     Engine db = Engine.open(options.build());
+    if (mode.equals("hold")) {
+      out.println("ready");
+      Thread.sleep(Long.MAX_VALUE);
+    }
     if (mode.equals("merge")) {
       Thread merger = new Thread(() -> {
         try {
