@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * call and no lock. The active file is extended to its full capacity when created so that one mapping
  * covers everything it will hold; {@link #seal()} truncates it to what was written.
  *
+ * <p>Only the active file keeps a file descriptor: a sealed file is read through its mapping alone, so the
+ * number of data files is not bounded by the process's descriptor limit.
+ *
  * <p>Thread-safety: one writer at a time (the engine's write lock) calls {@link #append} and
  * {@link #seal}; any number of readers call the read methods.
  */
@@ -29,7 +32,8 @@ final class DataFile implements Closeable {
 
   private final FileHeader header;
   private final Path path;
-  private final FileChannel channel;
+  /** Open while the file takes appends; null once sealed (guarded by this for seal, force, close). */
+  private FileChannel channel;
   private final MappedByteBuffer map;
   private final int capacity;
   /** End of the last complete append; readers never look past it. */
@@ -110,10 +114,9 @@ final class DataFile implements Closeable {
         throw new CorruptRecordException(path, 0, "header names file id " + header.fileId());
       }
       MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
-      return new DataFile(header, path, channel, map, (int) length, length, true);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
+      return new DataFile(header, path, null, map, (int) length, length, true);
+    } finally {
+      channel.close(); // the mapping outlives it
     }
   }
 
@@ -179,7 +182,10 @@ final class DataFile implements Closeable {
   }
 
   /** Forces written bytes to stable storage ({@code fdatasync}). */
-  void force() throws IOException {
+  synchronized void force() throws IOException {
+    if (channel == null) {
+      return; // sealed: sealing forced everything
+    }
     boolean interrupted = Thread.interrupted();
     try {
       channel.force(false);
@@ -202,13 +208,20 @@ final class DataFile implements Closeable {
    * Makes the file immutable: truncates the unused capacity and forces data and length to disk. After
    * this, a torn record in the file is corruption, never a torn tail.
    */
-  void seal() throws IOException {
+  synchronized void seal() throws IOException {
     if (sealed) {
       return;
     }
-    channel.truncate(size);
-    channel.force(true);
-    sealed = true;
+    boolean interrupted = Thread.interrupted();
+    try {
+      channel.truncate(size);
+      channel.force(true);
+      sealed = true;
+      channel.close();
+      channel = null;
+    } finally {
+      restoreInterrupt(interrupted);
+    }
   }
 
   /** Recovery only: forgets everything from {@code newSize} on, in memory and on disk. */
@@ -253,16 +266,21 @@ final class DataFile implements Closeable {
 
   /** Copies {@code length} bytes from {@code offset} into {@code out}'s channel at its current end. */
   void copyTo(FileChannel out, long offset, long length) throws IOException {
-    long done = 0;
-    while (done < length) {
-      done += channel.transferTo(offset + done, length - done, out);
+    try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+      long done = 0;
+      while (done < length) {
+        done += in.transferTo(offset + done, length - done, out);
+      }
     }
   }
 
-  /** Closes the channel. The mapping is released by {@link #unmap()} once no reader can reach it. */
+  /** Closes the channel, if still open. The mapping is released by {@link #unmap()} once no reader can reach it. */
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public synchronized void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
   }
 
   void unmap() {

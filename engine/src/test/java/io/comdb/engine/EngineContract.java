@@ -107,6 +107,37 @@ abstract class EngineContract {
   }
 
   @Test
+  void largeValuesRoundTrip() throws IOException {
+    byte[] big = new byte[Math.min(3 << 20, db.options().dataFileSize() - 100)];
+    new java.util.Random(1).nextBytes(big);
+    db.put(b("big"), big);
+    db.put(b("small"), b("x"));
+    assertThat(db.get(b("big"))).isEqualTo(big);
+    reopen();
+    assertThat(db.get(b("big"))).isEqualTo(big);
+    byte[] tooBig = new byte[db.options().dataFileSize()];
+    assertThatThrownBy(() -> db.put(b("huge"), tooBig)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataFileSize");
+  }
+
+  @Test
+  void sealedFilesHoldNoFileDescriptor() throws IOException {
+    long before = openDescriptors();
+    db.close();
+    db = Engine.open(options(dir).dataFileSize(4096).build());
+    for (int i = 0; i < 2000; i++) {
+      db.put(b("key" + i), new byte[100]); // ~60 files of 4 KiB
+    }
+    assertThat(db.stats().dataFiles()).isGreaterThan(50);
+    assertThat(openDescriptors() - before).isLessThan(20);
+  }
+
+  private static long openDescriptors() throws IOException {
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  @Test
   void dataSurvivesReopen() throws IOException {
     for (int i = 0; i < 500; i++) {
       db.put(b("key" + i), b("value" + i));
