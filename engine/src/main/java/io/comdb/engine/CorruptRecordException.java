@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * A file holds bytes that fail their checksum or cannot be decoded. Names the file and the byte offset,
  * so that a broken disk is told apart from a bug. Opening with {@link EngineOptions.Builder#repair(boolean)}
- * truncates a damaged data file at the reported offset instead of failing.
+ * cuts the damaged bytes out of the data file instead of failing.
  */
 public final class CorruptRecordException extends EngineException {
   private final Path file;

@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param maxBatchSize the most operations one write batch may hold (default 100,000)
  * @param maxKeySize the largest key accepted (default 64 KiB, at most half the data file size); every key
  *     lives in memory
- * @param repair open a directory with damaged data files by truncating each at its first bad record
- *     (default false: fail the open and name the file and offset)
+ * @param repair open a directory with damaged data files by cutting the damaged bytes out of them, keeping
+ *     the records after (default false: fail the open and name the file and offset)
  */
 public record EngineOptions(
     Path dataDir,

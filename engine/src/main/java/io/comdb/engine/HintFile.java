@@ -139,22 +139,7 @@ final class HintFile {
    */
   static List<Entry> committedEntries(DataFile file) throws IOException {
     List<Entry> entries = new ArrayList<>();
-    List<Entry> batch = new ArrayList<>();
-    RecordScanner.End end = RecordScanner.scan(file, true, (r, buf, offset) -> {
-      if (r.type() == RecordType.BATCH_COMMIT) {
-        entries.addAll(batch);
-        batch.clear();
-        return;
-      }
-      RecordType plain = r.type().isValue() ? RecordType.VALUE : RecordType.TOMBSTONE;
-      Entry e = new Entry(plain, r.seq(), r.key(buf), (int) offset, r.size());
-      if (r.type().inBatch()) {
-        batch.add(e);
-      } else {
-        batch.clear(); // a batch cut short by a crash, then recovery appended after it: never committed
-        entries.add(e);
-      }
-    });
+    RecordScanner.End end = RecordScanner.scan(file, true, new CommittedRecords(file.path(), entries::add));
     if (!end.clean()) {
       throw new CorruptRecordException(file.path(), end.end(), end.problem());
     }

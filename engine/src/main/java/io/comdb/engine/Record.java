@@ -68,10 +68,7 @@ record Record(RecordType type, long seq, int offset, int keyOffset, int keyLengt
     CORRUPT
   }
 
-  /**
-   * Decodes without throwing. {@code record} is set when the status is OK, and on a checksum mismatch (the
-   * lengths decoded, so the caller knows where the damaged record claims to end); otherwise null.
-   */
+  /** Decodes without throwing; on anything but {@link Status#OK} {@code record} is null. */
   record Decoded(Status status, Record record, String problem) {}
 
   /**
@@ -113,7 +110,7 @@ record Record(RecordType type, long seq, int offset, int keyOffset, int keyLengt
     CRC32C crc = new CRC32C();
     crc.update(src.duplicate().position(offset + CRC_SIZE).limit((int) end));
     if ((int) crc.getValue() != src.getInt(offset)) {
-      return new Decoded(Status.CORRUPT, new Record(type, seq, offset, p, (int) keyLength, (int) valueLength), "checksum mismatch");
+      return new Decoded(Status.CORRUPT, null, "checksum mismatch");
     }
     return new Decoded(Status.OK, new Record(type, seq, offset, p, (int) keyLength, (int) valueLength), null);
   }

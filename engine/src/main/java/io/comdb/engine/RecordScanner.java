@@ -20,10 +20,9 @@ final class RecordScanner {
 
   /**
    * Where a scan stopped. {@code status} is {@link Record.Status#OK} when it read every byte up to the
-   * file's size; otherwise {@code end} is the offset of the first record that could not be read and
-   * {@code claimedEnd} where that record said it ends (when its lengths could be read).
+   * file's size; otherwise {@code end} is the offset of the first record that could not be read.
    */
-  record End(long end, Record.Status status, String problem, long claimedEnd) {
+  record End(long end, Record.Status status, String problem) {
     boolean clean() {
       return status == Record.Status.OK;
     }
@@ -32,29 +31,34 @@ final class RecordScanner {
   private RecordScanner() {}
 
   static End scan(DataFile file, boolean mmap, Visitor visitor) throws IOException {
-    return mmap ? scanMapped(file, visitor) : scanChannel(file, visitor);
+    return scan(file, mmap, FileHeader.SIZE, visitor);
   }
 
-  private static End scanMapped(DataFile file, Visitor visitor) throws IOException {
+  /** Scans from {@code from}, which must be where a record starts (or the end). */
+  static End scan(DataFile file, boolean mmap, long from, Visitor visitor) throws IOException {
+    return mmap ? scanMapped(file, from, visitor) : scanChannel(file, from, visitor);
+  }
+
+  private static End scanMapped(DataFile file, long from, Visitor visitor) throws IOException {
     ByteBuffer buf = file.buffer();
     int limit = (int) file.size();
-    int offset = FileHeader.SIZE;
+    int offset = (int) from;
     while (offset < limit) {
       Record.Decoded d = Record.decode(buf, offset, limit);
       if (d.status() != Record.Status.OK) {
-        return new End(offset, d.status(), d.problem(), claimedEnd(d, 0, offset));
+        return new End(offset, d.status(), d.problem());
       }
       visitor.visit(d.record(), buf, offset);
       offset = d.record().end();
     }
-    return new End(offset, Record.Status.OK, null, offset);
+    return new End(offset, Record.Status.OK, null);
   }
 
-  private static End scanChannel(DataFile file, Visitor visitor) throws IOException {
+  private static End scanChannel(DataFile file, long from, Visitor visitor) throws IOException {
     long limit = file.size();
     ByteBuffer window = ByteBuffer.allocate((int) Math.min(WINDOW, Math.max(limit, Record.MAX_HEADER_SIZE)));
     try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-      long windowStart = FileHeader.SIZE;
+      long windowStart = from;
       int filled = fill(channel, window, windowStart, limit);
       int offset = 0;
       while (windowStart + offset < limit) {
@@ -71,18 +75,13 @@ final class RecordScanner {
           continue;
         }
         if (d.status() != Record.Status.OK) {
-          return new End(windowStart + offset, d.status(), d.problem(), claimedEnd(d, windowStart, windowStart + offset));
+          return new End(windowStart + offset, d.status(), d.problem());
         }
         visitor.visit(d.record(), window, windowStart + offset);
         offset = d.record().end();
       }
-      return new End(windowStart + offset, Record.Status.OK, null, windowStart + offset);
+      return new End(windowStart + offset, Record.Status.OK, null);
     }
-  }
-
-  /** Where a record that failed its checksum says it ends; otherwise just past its first byte. */
-  private static long claimedEnd(Record.Decoded d, long base, long offset) {
-    return d.record() != null ? base + d.record().end() : offset + 1;
   }
 
   private static int fill(FileChannel channel, ByteBuffer window, long from, long limit) throws IOException {

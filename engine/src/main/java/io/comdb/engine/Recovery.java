@@ -22,10 +22,10 @@ import java.util.List;
  * so older files cannot bring the key back; the markers are removed at the end.
  *
  * <p>Damage: only the newest normal file can have a torn tail (every other file was fsync'd and truncated
- * when it was sealed). A record there that fails to read, followed by nothing but zeros, is a torn write
- * and is truncated with a warning, as is a batch without its commit record. Anything else that fails to
- * read is corruption: the open fails naming the file and offset, unless {@link EngineOptions#repair()}
- * asks to truncate the file there.
+ * when it was sealed). A record there that fails to read, with no record that verifies after it, is a
+ * torn write and is truncated with a warning, as is a batch without its commit record. Anything else that
+ * fails to read is corruption: the open fails naming the file and offset, unless
+ * {@link EngineOptions#repair()} asks to cut the damaged bytes out (see {@link Repair}).
  */
 final class Recovery {
   private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
@@ -42,9 +42,10 @@ final class Recovery {
       DataFile tail = files.isEmpty() || files.get(files.size() - 1).baseSeq() == 0 ? null : files.get(files.size() - 1);
       long lastSeq = tail == null ? 0 : tail.baseSeq() - 1;
       for (int i = files.size() - 1; i >= 0; i--) {
-        DataFile file = files.get(i);
-        long fileSeq = load(dir, file, file == tail, options, keydir);
-        lastSeq = Math.max(lastSeq, fileSeq);
+        FileLoad load = new FileLoad(files.get(i), keydir);
+        load(dir, load, files.get(i) == tail, options);
+        files.set(i, load.file); // a repair may have rewritten it
+        lastSeq = Math.max(lastSeq, load.maxSeq());
       }
       keydir.removeIf(Location::isTombstone);
       int maxFileId = 0;
@@ -94,9 +95,9 @@ final class Recovery {
     return files;
   }
 
-  /** Loads one file into the keydir; returns the largest sequence number in it. */
-  private static long load(Path dir, DataFile file, boolean tail, EngineOptions options, Keydir keydir) throws IOException {
-    FileLoad load = new FileLoad(file, keydir);
+  /** Loads one file into the keydir. */
+  private static void load(Path dir, FileLoad load, boolean tail, EngineOptions options) throws IOException {
+    DataFile file = load.file;
     // A hint file is written only for a sealed file and names its exact size, so a valid one is trusted even
     // for the newest file: a crashed active file is still at its full capacity and never matches.
     List<HintFile.Entry> hint = HintFile.read(dir, file);
@@ -105,76 +106,71 @@ final class Recovery {
         load.apply(e.key(), e.type(), e.seq(), e.offset(), e.size());
       }
       file.markHinted();
-    } else {
-      RecordScanner.End end = RecordScanner.scan(file, options.mmapAtStartup(), (r, buf, offset) -> load.record(r, buf, offset));
-      long validEnd = end.end();
-      if (!end.clean()) {
-        boolean torn = tail && (end.status() == Record.Status.TRUNCATED || RecordScanner.zeroFrom(file, end.claimedEnd()));
-        if (!torn) {
-          if (!options.repair()) {
-            throw new CorruptRecordException(file.path(), end.end(), end.problem()
-                + " (open with repair to truncate the file here, losing its records from this offset on)");
-          }
-          LOG.log(Level.WARNING, "repair: truncating {0} at offset {1} ({2}), dropping {3} bytes",
-              file.path(), end.end(), end.problem(), file.size() - end.end());
-          HintFile.delete(dir, file.id());
-        } else if (end.status() != Record.Status.ZERO) {
+      file.addDeadBytes(file.size() - FileHeader.SIZE - load.liveBytes);
+      return;
+    }
+    long from = FileHeader.SIZE;
+    long validEnd;
+    while (true) {
+      RecordScanner.End end = RecordScanner.scan(load.file, options.mmapAtStartup(), from, load.records);
+      validEnd = end.end();
+      if (end.clean()) {
+        break;
+      }
+      file = load.file;
+      // In the newest file, damage with nothing valid after it is a torn write (the crash came mid-write,
+      // or before the zeroed capacity was reached); damage with valid records after it is corruption.
+      long resume = Repair.resyncPoint(file, end.end());
+      if (tail && resume < 0) {
+        if (end.status() != Record.Status.ZERO) {
           LOG.log(Level.WARNING, "{0}: torn write at offset {1} ({2}), truncating", file.path(), end.end(), end.problem());
         }
+        break;
       }
-      if (load.pendingStart >= 0) {
-        validEnd = Math.min(validEnd, load.pendingStart);
-        load.dropPending();
-        LOG.log(Level.WARNING, "{0}: dropping a write batch with no commit record at offset {1}", file.path(), validEnd);
+      if (!options.repair()) {
+        throw new CorruptRecordException(file.path(), end.end(), end.problem()
+            + " (open with repair to cut the damaged bytes out of the file)");
       }
-      if (validEnd < file.size()) {
-        file.truncate(validEnd);
+      load.records.dropPending(); // a batch the damage cut through is incomplete
+      if (resume < 0) {
+        LOG.log(Level.WARNING, "repair: {0} is damaged from offset {1} ({2}) to its end; truncating {3} bytes",
+            file.path(), end.end(), end.problem(), file.size() - end.end());
+        HintFile.delete(dir, file.id());
+        break;
       }
+      LOG.log(Level.WARNING, "repair: cutting damaged bytes {1}..{2} ({3}) out of {0}", file.path(), end.end(), resume, end.problem());
+      load.file = Repair.cutOut(dir, file, end.end(), resume);
+      from = end.end();
+    }
+    file = load.file;
+    if (load.records.pendingStart() >= 0) {
+      validEnd = Math.min(validEnd, load.records.pendingStart());
+      load.records.dropPending();
+      LOG.log(Level.WARNING, "{0}: dropping a write batch with no commit record at offset {1}", file.path(), validEnd);
+    }
+    if (validEnd < file.size()) {
+      file.truncate(validEnd);
     }
     file.addDeadBytes(file.size() - FileHeader.SIZE - load.liveBytes);
-    return load.maxSeq;
   }
 
-  /** Applies one file's records to the keydir, newest-file-first rules, and counts its live bytes. */
+  /** Applies one file's committed records to the keydir, newest-file-first rules, and counts its live bytes. */
   private static final class FileLoad {
-    private final DataFile file;
+    /** Replaced when a repair rewrites the file (offsets before the damage stay the same). */
+    private DataFile file;
     private final Keydir keydir;
+    private final CommittedRecords records;
     private long liveBytes;
     private long maxSeq;
-    private final List<HintFile.Entry> pending = new ArrayList<>();
-    private long pendingStart = -1;
 
     FileLoad(DataFile file, Keydir keydir) {
       this.file = file;
       this.keydir = keydir;
+      this.records = new CommittedRecords(file.path(), e -> apply(e.key(), e.type(), e.seq(), e.offset(), e.size()));
     }
 
-    void record(Record r, ByteBuffer buf, long offset) {
-      maxSeq = Math.max(maxSeq, r.seq());
-      if (r.type() == RecordType.BATCH_COMMIT) {
-        for (HintFile.Entry e : pending) {
-          apply(e.key(), e.type(), e.seq(), e.offset(), e.size());
-        }
-        dropPending();
-        return;
-      }
-      RecordType plain = r.type().isValue() ? RecordType.VALUE : RecordType.TOMBSTONE;
-      if (r.type().inBatch()) {
-        if (pendingStart < 0) {
-          pendingStart = offset;
-        }
-        pending.add(new HintFile.Entry(plain, r.seq(), r.key(buf), (int) offset, r.size()));
-        return;
-      }
-      // A plain record after batch records with no commit: that batch was cut short by a crash before
-      // recovery truncated it. It stays invisible.
-      dropPending();
-      apply(r.key(buf), plain, r.seq(), (int) offset, r.size());
-    }
-
-    void dropPending() {
-      pending.clear();
-      pendingStart = -1;
+    long maxSeq() {
+      return Math.max(maxSeq, records.maxSeq());
     }
 
     void apply(byte[] key, RecordType type, long seq, int offset, int size) {

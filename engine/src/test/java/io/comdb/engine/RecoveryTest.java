@@ -65,22 +65,59 @@ class RecoveryTest {
   }
 
   @Test
-  void repairTruncatesTheDamagedFileAndKeepsEverythingElse() throws IOException {
+  void repairCutsOutOnlyTheDamagedRecords() throws IOException {
     fillAndClose(300);
     TestFiles.deleteHintFiles(dir);
     Path first = TestFiles.dataFiles(dir).get(0);
     List<Long> records = TestFiles.recordOffsets(first);
     TestFiles.flipByte(first, records.get(5) + 12);
+    TestFiles.flipByte(first, records.get(9) + 3);
     try (Engine db = Engine.open(small(dir).repair(true).build())) {
-      assertThat(s(db.get(b("k4")))).isEqualTo("value-4");
-      for (int i = 5; i < records.size(); i++) {
-        assertThat(db.get(b("k" + i))).isNull();
+      assertThat(db.get(b("k5"))).isNull();
+      assertThat(db.get(b("k9"))).isNull();
+      for (int i = 0; i < 300; i++) {
+        if (i != 5 && i != 9) {
+          assertThat(s(db.get(b("k" + i)))).as("k%d", i).isEqualTo("value-" + i);
+        }
       }
-      assertThat(s(db.get(b("k299")))).isEqualTo("value-299");
-      assertThat(db.stats().liveKeys()).isEqualTo(300 - (records.size() - 5));
+      assertThat(db.stats().liveKeys()).isEqualTo(298);
     }
+    try (Engine db = Engine.open(small(dir).build())) { // repaired for good
+      assertThat(db.stats().liveKeys()).isEqualTo(298);
+    }
+  }
+
+  @Test
+  void repairTruncatesWhenNothingAfterTheDamageVerifies() throws IOException {
+    fillAndClose(300);
+    TestFiles.deleteHintFiles(dir);
+    Path first = TestFiles.dataFiles(dir).get(0);
+    List<Long> records = TestFiles.recordOffsets(first);
+    int last = records.size() - 1;
+    TestFiles.flipByte(first, records.get(last) + 6);
+    try (Engine db = Engine.open(small(dir).repair(true).build())) {
+      assertThat(db.get(b("k" + last))).isNull();
+      assertThat(db.stats().liveKeys()).isEqualTo(299);
+    }
+    assertThat(Files.size(first)).isEqualTo(records.get(last));
+  }
+
+  @Test
+  void repairDropsAWholeBatchWhenOneOfItsRecordsIsDamaged() throws IOException {
     try (Engine db = Engine.open(small(dir).build())) {
-      assertThat(s(db.get(b("k4")))).isEqualTo("value-4"); // repaired for good
+      db.put(b("before"), b("1"));
+      db.newWriteBatch().put(b("a"), b("1")).put(b("b"), b("2")).put(b("c"), b("3")).commit();
+      db.put(b("after"), b("2"));
+    }
+    TestFiles.deleteHintFiles(dir);
+    Path file = TestFiles.dataFiles(dir).get(0);
+    List<Long> records = TestFiles.recordOffsets(file); // before, a, b, c, commit, after
+    TestFiles.flipByte(file, records.get(2) + 7);
+    try (Engine db = Engine.open(small(dir).repair(true).build())) {
+      assertThat(db.get(b("a"))).isNull();
+      assertThat(db.get(b("c"))).isNull();
+      assertThat(s(db.get(b("before")))).isEqualTo("1");
+      assertThat(s(db.get(b("after")))).isEqualTo("2");
     }
   }
 
@@ -166,6 +203,21 @@ class RecoveryTest {
     TestFiles.flipByte(active, third + 10);
     assertThatThrownBy(() -> Engine.open(EngineOptions.builder(image).build()))
         .isInstanceOfSatisfying(CorruptRecordException.class, e -> assertThat(e.offset()).isEqualTo(third));
+  }
+
+  @Test
+  void aLengthCorruptedToRunPastTheEndIsNotATornTailWhenRecordsFollow() throws IOException {
+    Path active = crashImageOfTenKeys();
+    long third = TestFiles.recordOffsets(active).get(2);
+    // value length (offset 7 for these small records) becomes a 5-byte varint of ~34 GB
+    TestFiles.write(active, third + 7, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F});
+    assertThatThrownBy(() -> Engine.open(EngineOptions.builder(image).build()))
+        .isInstanceOfSatisfying(CorruptRecordException.class, e -> assertThat(e.offset()).isEqualTo(third));
+    try (Engine db = Engine.open(EngineOptions.builder(image).repair(true).build())) {
+      assertThat(db.get(b("k2"))).isNull();
+      assertThat(s(db.get(b("k9")))).isEqualTo("v9"); // the acknowledged writes after the damage survive
+      assertThat(db.stats().liveKeys()).isEqualTo(9);
+    }
   }
 
   @Test
