@@ -334,9 +334,9 @@ public final class Engine implements AutoCloseable {
     awaitTermination();
     maintenance.lock();
     try {
-      writer.close();
+      boolean clean = writer.close();
       DataFile active = writer.files().active();
-      if (active.sealed() && !active.isEmpty()) { // not sealed after a write failure: left to recovery
+      if (clean && !active.isEmpty()) {
         HintFile.write(dir, active);
       }
       writeMissingHintFiles(false); // so that the next open reads no data file whole
@@ -348,7 +348,7 @@ public final class Engine implements AutoCloseable {
           Files.deleteIfExists(f.path());
         }
       }
-      new MetaFile(FileHeader.FORMAT_VERSION, true).write(dir);
+      new MetaFile(FileHeader.FORMAT_VERSION, clean).write(dir);
     } finally {
       maintenance.unlock();
       lock.close();

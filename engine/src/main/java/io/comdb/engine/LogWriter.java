@@ -235,16 +235,19 @@ final class LogWriter implements GroupCommit.Log {
     T get() throws IOException;
   }
 
-  /** Close: seals the active file (or deletes it if empty) so a reopen finds every file sealed. */
-  void close() throws IOException {
+  /**
+   * Close: seals the active file so a reopen finds every file sealed. Returns false, sealing nothing, if an
+   * earlier write failed: the tail is unknown and left for recovery.
+   */
+  boolean close() throws IOException {
     lock.lock();
     try {
       if (failure != null) {
-        return; // the tail is unknown; leave it for recovery
+        return false;
       }
       failure = new IOException("the engine is closed");
-      DataFile active = files.active();
-      active.seal();
+      files.active().seal();
+      return true;
     } finally {
       lock.unlock();
     }

@@ -118,6 +118,11 @@ final class Recovery {
         break;
       }
       file = load.file;
+      CorruptRecordException corrupt = new CorruptRecordException(file.path(), end.end(), end.problem()
+          + " (open with repair to cut the damaged bytes out of the file)");
+      if (!tail && !options.repair()) {
+        throw corrupt;
+      }
       // In the newest file, damage with nothing valid after it is a torn write (the crash came mid-write,
       // or before the zeroed capacity was reached); damage with valid records after it is corruption.
       long resume = Repair.resyncPoint(file, end.end());
@@ -128,8 +133,7 @@ final class Recovery {
         break;
       }
       if (!options.repair()) {
-        throw new CorruptRecordException(file.path(), end.end(), end.problem()
-            + " (open with repair to cut the damaged bytes out of the file)");
+        throw corrupt;
       }
       load.records.dropPending(); // a batch the damage cut through is incomplete
       if (resume < 0) {
