@@ -236,7 +236,7 @@ public final class Engine implements AutoCloseable {
    * afterwards almost nothing is reclaimable. Reads and writes go on meanwhile; safe to call from any
    * thread; a second concurrent call waits for the first. Crash-safe: see {@link Merger}.
    */
-  public Merger.Result merge() throws IOException {
+  public MergeResult merge() throws IOException {
     checkOpen();
     maintenance.lock();
     try {

@@ -40,9 +40,6 @@ final class Merger {
   /** A live record the merge copied: the keydir moves from {@code from} to {@code to} if unchanged. */
   record Move(byte[] key, long from, long to) {}
 
-  /** What one merge did. */
-  public record Result(int inputFiles, int outputFiles, long bytesBefore, long bytesAfter, long liveRecords) {}
-
   private final Path dir;
   private final EngineOptions options;
   private final Keydir keydir;
@@ -61,11 +58,11 @@ final class Merger {
   }
 
   /** Runs one merge. The caller holds the engine's maintenance lock, so no other merge or file deletion runs. */
-  Result merge() throws IOException {
+  MergeResult merge() throws IOException {
     writer.rotate();
     List<DataFile> inputs = writer.files().sealed();
     if (inputs.isEmpty()) {
-      return new Result(0, 0, 0, 0, 0);
+      return new MergeResult(0, 0, 0, 0, 0);
     }
     long bytesBefore = 0;
     for (DataFile f : inputs) {
@@ -134,7 +131,7 @@ final class Merger {
     for (DataFile o : moved) {
       bytesAfter += o.size();
     }
-    Result result = new Result(inputs.size(), moved.size(), bytesBefore, bytesAfter, moves.size());
+    MergeResult result = new MergeResult(inputs.size(), moved.size(), bytesBefore, bytesAfter, moves.size());
     LOG.log(Level.INFO, "merged {0} files ({1} bytes) into {2} files ({3} bytes), {4} live records",
         result.inputFiles(), bytesBefore, result.outputFiles(), bytesAfter, result.liveRecords());
     return result;

@@ -4,6 +4,7 @@ import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.MergeResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ final class EngineShell {
               s.liveKeys(), s.dataFiles(), s.diskBytes(), s.reclaimableBytes(), s.reclaimableRatio());
         }
         case "merge" -> {
-          var r = engine.merge();
+          MergeResult r = engine.merge();
           out.printf("merged %d files (%d bytes) into %d files (%d bytes)%n", r.inputFiles(), r.bytesBefore(), r.outputFiles(), r.bytesAfter());
         }
         case "sync" -> {
