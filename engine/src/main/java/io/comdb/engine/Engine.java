@@ -394,14 +394,14 @@ public final class Engine implements AutoCloseable {
   void checkKey(byte[] key) {
     Objects.requireNonNull(key, "key");
     if (key.length > options.maxKeySize()) {
-      throw new IllegalArgumentException("key of " + key.length + " bytes is over the limit of " + options.maxKeySize() + " (maxKeySize)");
+      throw new LimitExceededException("key of " + key.length + " bytes is over the limit of " + options.maxKeySize() + " (maxKeySize)");
     }
   }
 
   void checkValue(byte[] key, byte[] value) {
     Objects.requireNonNull(value, "value");
     if (value.length > options.maxValueSize(key.length)) {
-      throw new IllegalArgumentException("value of " + value.length + " bytes does not fit in a data file of "
+      throw new LimitExceededException("value of " + value.length + " bytes does not fit in a data file of "
           + options.dataFileSize() + " bytes (dataFileSize)");
     }
   }

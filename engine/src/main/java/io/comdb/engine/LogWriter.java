@@ -135,7 +135,7 @@ final class LogWriter implements GroupCommit.Log {
       }
       size += Record.encodedSize(seq + 1, 0, Varint.size(count));
       if (size > options.dataFileSize() - FileHeader.SIZE) {
-        throw new IllegalArgumentException("write batch of " + size + " bytes does not fit in one data file ("
+        throw new LimitExceededException("write batch of " + size + " bytes does not fit in one data file ("
             + options.dataFileSize() + " bytes); split it or raise dataFileSize");
       }
       ByteBuffer b = encodeBuffer(size);

@@ -41,7 +41,7 @@ public final class WriteBatch {
     }
     ByteBuffer k = ByteBuffer.wrap(key.clone());
     if (!ops.containsKey(k) && ops.size() >= maxOperations) {
-      throw new IllegalStateException("write batch is full: at most " + maxOperations + " operations (maxBatchSize)");
+      throw new LimitExceededException("write batch is full: at most " + maxOperations + " operations (maxBatchSize)");
     }
     ops.put(k, value);
     return this;
@@ -54,7 +54,7 @@ public final class WriteBatch {
   /**
    * Writes every operation atomically. Under {@link SyncMode#ALWAYS} returns once they are durable.
    *
-   * @throws IllegalArgumentException if the batch does not fit in one data file
+   * @throws LimitExceededException if the batch does not fit in one data file
    */
   public void commit() throws IOException {
     if (committed) {

@@ -116,7 +116,7 @@ abstract class EngineContract {
     reopen();
     assertThat(db.get(b("big"))).isEqualTo(big);
     byte[] tooBig = new byte[db.options().dataFileSize()];
-    assertThatThrownBy(() -> db.put(b("huge"), tooBig)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataFileSize");
+    assertThatThrownBy(() -> db.put(b("huge"), tooBig)).isInstanceOf(LimitExceededException.class).hasMessageContaining("dataFileSize");
   }
 
   @Test
@@ -261,7 +261,7 @@ abstract class EngineContract {
     db = Engine.open(options(dir).maxBatchSize(2).build());
     WriteBatch batch = db.newWriteBatch().put(b("a"), b("1")).put(b("b"), b("2"));
     batch.put(b("a"), b("again")); // same key: replaces, still two operations
-    assertThatThrownBy(() -> batch.put(b("c"), b("3"))).hasMessageContaining("at most 2");
+    assertThatThrownBy(() -> batch.put(b("c"), b("3"))).isInstanceOf(LimitExceededException.class).hasMessageContaining("at most 2");
     batch.commit();
     assertThatThrownBy(batch::commit).isInstanceOf(IllegalStateException.class);
   }
@@ -269,7 +269,7 @@ abstract class EngineContract {
   @Test
   void oversizedKeyIsRefusedWithTheLimitNamed() {
     byte[] key = new byte[db.options().maxKeySize() + 1];
-    assertThatThrownBy(() -> db.put(key, b("v"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxKeySize");
+    assertThatThrownBy(() -> db.put(key, b("v"))).isInstanceOf(LimitExceededException.class).hasMessageContaining("maxKeySize");
   }
 
   @Test
