@@ -1,0 +1,226 @@
+package io.comdb.verticles;
+
+import io.comdb.engine.Engine;
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.EngineStats;
+import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.WriteBatch;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Admin;
+import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Failure;
+import io.comdb.verticles.api.Kv;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one writer: owns the {@link Engine} and performs every mutation that reaches it over the event bus.
+ * Deploy exactly one, as a worker ({@code ThreadingModel.WORKER}): a second deployment in the same Vert.x
+ * fails, and the engine's directory lock stops a second one elsewhere.
+ *
+ * <p>Requests are queued in arrival order and drained together: each write is appended, each read answered
+ * in order (so a sender reads its own writes), and under sync {@code always} one fsync covers every write
+ * of the drain before any of them is acknowledged (group commit). The queue is bounded by
+ * {@code maxPending}; beyond it requests fail with {@link Failure#UNAVAILABLE}.
+ *
+ * <p>Verticles in the same JVM read without the event bus through {@link #engine(Vertx)}, on their own
+ * threads. See {@link EngineConfig} for the configuration.
+ */
+public final class EngineVerticle extends VerticleBase {
+  private static final String LOCAL_MAP = "comdb.engine";
+  private static final String KEY = "engine";
+
+  /** The engine, shared with the verticles of this Vert.x instance for reads. */
+  private static final class SharedEngine implements Shareable {
+    private volatile Engine engine;
+  }
+
+  private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final SharedEngine shared = new SharedEngine();
+  private EngineConfig config;
+  private Engine engine;
+  private boolean drainScheduled;
+  private boolean stopping;
+
+  /**
+   * The engine of the {@link EngineVerticle} deployed in {@code vertx}, for reads ({@code get}, iterators);
+   * its writes must go through the event bus.
+   *
+   * @throws IllegalStateException if none is deployed (yet)
+   */
+  public static Engine engine(Vertx vertx) {
+    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    SharedEngine shared = map.get(KEY);
+    Engine engine = shared == null ? null : shared.engine;
+    if (engine == null) {
+      throw new IllegalStateException("no EngineVerticle is deployed in this Vert.x instance");
+    }
+    return engine;
+  }
+
+  @Override
+  public Future<?> start() {
+    try {
+      config = EngineConfig.fromJson(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Codecs.register(vertx);
+    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    if (map.putIfAbsent(KEY, shared) != null) {
+      return Future.failedFuture(new IllegalStateException("an EngineVerticle is already deployed in this Vert.x instance"));
+    }
+    return vertx.executeBlocking(() -> Engine.open(config.options()))
+        .compose(opened -> {
+          engine = opened;
+          shared.engine = opened;
+          for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
+              Addresses.KV_SCAN, Addresses.ADMIN_STATS)) {
+            consumers.add(vertx.eventBus().consumer(address, this::enqueue));
+          }
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        })
+        .onFailure(e -> map.remove(KEY, shared));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    for (Message<Object> m; (m = queue.poll()) != null; ) {
+      m.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+    }
+    List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
+    return Future.all(unregistered)
+        .compose(v -> vertx.executeBlocking(() -> {
+          vertx.sharedData().<String, SharedEngine>getLocalMap(LOCAL_MAP).remove(KEY, shared);
+          if (engine != null) {
+            engine.close();
+          }
+          return null;
+        }));
+  }
+
+  private void enqueue(Message<Object> message) {
+    if (stopping) {
+      message.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+      return;
+    }
+    if (queue.size() >= config.maxPending()) {
+      message.fail(Failure.UNAVAILABLE.code(), "the engine has " + queue.size() + " requests queued (maxPending)");
+      return;
+    }
+    queue.add(message);
+    if (!drainScheduled) {
+      drainScheduled = true;
+      context.runOnContext(v -> drain());
+    }
+  }
+
+  /** Applies every queued request in order; acknowledges the writes after one fsync under sync always. */
+  private void drain() {
+    drainScheduled = false;
+    List<Message<Object>> written = new ArrayList<>();
+    List<Object> replies = new ArrayList<>();
+    for (Message<Object> m; (m = queue.poll()) != null; ) {
+      try {
+        Object reply = apply(m.body());
+        if (isWrite(m.body())) {
+          written.add(m);
+          replies.add(reply);
+        } else {
+          m.reply(reply);
+        }
+      } catch (IOException | RuntimeException e) {
+        m.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
+      }
+    }
+    if (written.isEmpty()) {
+      return;
+    }
+    if (config.fsyncPerDrain()) {
+      try {
+        engine.sync();
+      } catch (IOException | RuntimeException e) {
+        for (Message<Object> m : written) {
+          m.fail(Failure.of(e).code(), "fsync failed: " + e.getMessage());
+        }
+        return;
+      }
+    }
+    for (int i = 0; i < written.size(); i++) {
+      written.get(i).reply(replies.get(i));
+    }
+  }
+
+  private static boolean isWrite(Object body) {
+    return body instanceof Kv.Put || body instanceof Kv.Delete || body instanceof Kv.Batch;
+  }
+
+  private Object apply(Object body) throws IOException {
+    if (body instanceof Kv.Get get) {
+      return new Kv.Value(engine.get(get.key()));
+    }
+    if (body instanceof Kv.Put put) {
+      engine.put(put.key(), put.value());
+      return new Kv.Done();
+    }
+    if (body instanceof Kv.Delete delete) {
+      return new Kv.Deleted(engine.delete(delete.key()));
+    }
+    if (body instanceof Kv.Batch batch) {
+      WriteBatch writes = engine.newWriteBatch();
+      for (Kv.Write w : batch.writes()) {
+        if (w.value() == null) {
+          writes.delete(w.key());
+        } else {
+          writes.put(w.key(), w.value());
+        }
+      }
+      writes.commit();
+      return new Kv.Done();
+    }
+    if (body instanceof Kv.Scan scan) {
+      return scan(scan);
+    }
+    if (body instanceof Admin.StatsRequest) {
+      EngineStats s = engine.stats();
+      return new Admin.Stats(s.liveKeys(), s.dataFiles(), s.diskBytes(), s.reclaimableBytes(), s.lastSequence());
+    }
+    throw new IllegalArgumentException("not a ComDB request: " + (body == null ? "null" : body.getClass().getName()));
+  }
+
+  private Kv.Page scan(Kv.Scan scan) throws IOException {
+    List<Kv.Entry> entries = new ArrayList<>();
+    byte[] next = null;
+    try (EngineIterator it = engine.iterator(new IteratorOptions(scan.prefix(), scan.reverse()))) {
+      if (scan.after() != null) {
+        it.seek(scan.after());
+        if (it.isValid() && Arrays.equals(it.key(), scan.after())) {
+          it.next(); // the cursor names the last key of the previous page
+        }
+      }
+      for (; it.isValid(); it.next()) {
+        if (entries.size() == scan.limit()) {
+          next = entries.get(entries.size() - 1).key();
+          break;
+        }
+        byte[] value = it.value();
+        if (value != null) {
+          entries.add(new Kv.Entry(it.key(), value));
+        }
+      }
+    }
+    return new Kv.Page(entries, next);
+  }
+}

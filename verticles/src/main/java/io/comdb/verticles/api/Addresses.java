@@ -1,0 +1,19 @@
+package io.comdb.verticles.api;
+
+/** Event-bus addresses of ComDB's API. Bodies and replies: {@link Kv}, {@link Admin}; failures: {@link Failure}. */
+public final class Addresses {
+  /** {@link Kv.Get} → {@link Kv.Value}. */
+  public static final String KV_GET = "comdb.kv.get";
+  /** {@link Kv.Put} → {@link Kv.Done}, once durable as the sync mode promises. */
+  public static final String KV_PUT = "comdb.kv.put";
+  /** {@link Kv.Delete} → {@link Kv.Deleted}. */
+  public static final String KV_DELETE = "comdb.kv.delete";
+  /** {@link Kv.Batch} → {@link Kv.Done}: all of the batch or none of it. */
+  public static final String KV_BATCH = "comdb.kv.batch";
+  /** {@link Kv.Scan} → {@link Kv.Page}. */
+  public static final String KV_SCAN = "comdb.kv.scan";
+  /** {@link Admin.StatsRequest} → {@link Admin.Stats}. */
+  public static final String ADMIN_STATS = "comdb.admin.stats";
+
+  private Addresses() {}
+}

@@ -1,0 +1,60 @@
+package io.comdb.verticles.api;
+
+import io.comdb.engine.CorruptRecordException;
+import io.comdb.engine.EngineClosedException;
+import io.comdb.engine.LimitExceededException;
+import io.vertx.core.eventbus.ReplyException;
+
+/**
+ * Why a request failed: the {@code failureCode} of the {@link ReplyException} a requester receives. The
+ * codes are stable (they cross the wire); the protocol servers map them to HTTP statuses and RESP errors.
+ */
+public enum Failure {
+  /** The request is malformed: a missing field, a bad cursor, a limit out of range. */
+  INVALID_ARGUMENT(1),
+  /** A key, value or batch is over a size limit. */
+  TOO_LARGE(2),
+  /** The disk failed a read or write; the engine may refuse writes until it is reopened. */
+  STORAGE_ERROR(3),
+  /** Stored data failed its checksum: reported, never served. */
+  CORRUPT_DATA(4),
+  /** The engine is closed, closing, or has more requests queued than it accepts. */
+  UNAVAILABLE(5);
+
+  private final int code;
+
+  Failure(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** The failure with this code, or null for a code that is not ComDB's (a timeout, no handler). */
+  public static Failure of(int code) {
+    for (Failure f : values()) {
+      if (f.code == code) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** The failure a request that threw {@code error} gets. */
+  public static Failure of(Throwable error) {
+    if (error instanceof LimitExceededException) {
+      return TOO_LARGE;
+    }
+    if (error instanceof IllegalArgumentException || error instanceof NullPointerException) {
+      return INVALID_ARGUMENT;
+    }
+    if (error instanceof CorruptRecordException) {
+      return CORRUPT_DATA;
+    }
+    if (error instanceof EngineClosedException) {
+      return UNAVAILABLE;
+    }
+    return STORAGE_ERROR;
+  }
+}

@@ -1,0 +1,55 @@
+package io.comdb.verticles.api;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The codec of one message type: identity for local delivery (no copy: the bodies are immutable records,
+ * and senders hand over the arrays in them), a compact binary form on the wire (a length, then the
+ * fields as {@link Wire} writes them).
+ */
+public final class WireCodec<T> implements MessageCodec<T, T> {
+  private final Class<T> type;
+  private final BiConsumer<T, Wire.Writer> encoder;
+  private final Function<Wire.Reader, T> decoder;
+
+  public WireCodec(Class<T> type, BiConsumer<T, Wire.Writer> encoder, Function<Wire.Reader, T> decoder) {
+    this.type = type;
+    this.encoder = encoder;
+    this.decoder = decoder;
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, T message) {
+    int start = buffer.length();
+    buffer.appendInt(0);
+    encoder.accept(message, new Wire.Writer(buffer));
+    buffer.setInt(start, buffer.length() - start - Integer.BYTES);
+  }
+
+  @Override
+  public T decodeFromWire(int position, Buffer buffer) {
+    return decoder.apply(new Wire.Reader(buffer, position + Integer.BYTES));
+  }
+
+  @Override
+  public T transform(T message) {
+    return message;
+  }
+
+  @Override
+  public String name() {
+    return "comdb." + type.getName();
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

@@ -1,0 +1,175 @@
+package io.comdb.verticles;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Admin;
+import io.comdb.verticles.api.Failure;
+import io.comdb.verticles.api.Kv;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class EngineVerticleTest {
+  @TempDir
+  Path dir;
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  /** Blocks the test thread (never a Vert.x thread) until the future completes. */
+  private static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  private Future<String> deploy(Vertx vertx, JsonObject config) {
+    return vertx.deployVerticle(new EngineVerticle(),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setConfig(config));
+  }
+
+  private JsonObject config(String sync) {
+    return new JsonObject().put("dataDir", dir.toString()).put("sync", sync);
+  }
+
+  private static <T> T request(Vertx vertx, String address, Object body) throws Exception {
+    Message<T> reply = await(vertx.eventBus().request(address, body));
+    return reply.body();
+  }
+
+  @Test
+  void putGetDeleteOverTheEventBus(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("always")));
+    Object done = request(vertx, Addresses.KV_PUT, new Kv.Put(b("k"), b("v")));
+    assertThat(done).isInstanceOf(Kv.Done.class);
+    Kv.Value value = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
+    assertThat(value.value()).isEqualTo(b("v"));
+    Kv.Deleted deleted = request(vertx, Addresses.KV_DELETE, new Kv.Delete(b("k")));
+    assertThat(deleted.existed()).isTrue();
+    Kv.Value gone = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
+    assertThat(gone.value()).isNull();
+    Kv.Deleted again = request(vertx, Addresses.KV_DELETE, new Kv.Delete(b("k")));
+    assertThat(again.existed()).isFalse();
+  }
+
+  @Test
+  void aBatchAppliesAllItsWritesAndScansPageThroughThem(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("interval")));
+    List<Kv.Write> writes = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      writes.add(new Kv.Write(b(String.format("item:%02d", i)), b("v" + i)));
+    }
+    writes.add(new Kv.Write(b("other"), b("x")));
+    request(vertx, Addresses.KV_BATCH, new Kv.Batch(writes));
+    request(vertx, Addresses.KV_BATCH, new Kv.Batch(List.of(new Kv.Write(b("item:03"), null))));
+
+    List<String> seen = new ArrayList<>();
+    byte[] after = null;
+    int pages = 0;
+    do {
+      Kv.Page page = request(vertx, Addresses.KV_SCAN, new Kv.Scan(b("item:"), after, 10, false));
+      page.entries().forEach(e -> seen.add(new String(e.key(), UTF_8)));
+      after = page.next();
+      pages++;
+    } while (after != null);
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).hasSize(24).doesNotContain("item:03", "other").startsWith("item:00", "item:01", "item:02", "item:04");
+    Kv.Page last = request(vertx, Addresses.KV_SCAN, new Kv.Scan(b("item:"), null, 2, true));
+    assertThat(last.entries()).extracting(e -> new String(e.key(), UTF_8)).containsExactly("item:24", "item:23");
+    assertThat(new String(last.next(), UTF_8)).isEqualTo("item:23");
+  }
+
+  @Test
+  void statsAnswerFromTheEngine(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("none")));
+    request(vertx, Addresses.KV_PUT, new Kv.Put(b("a"), b("1")));
+    request(vertx, Addresses.KV_PUT, new Kv.Put(b("a"), b("2")));
+    Admin.Stats stats = request(vertx, Addresses.ADMIN_STATS, new Admin.StatsRequest());
+    assertThat(stats.liveKeys()).isEqualTo(1);
+    assertThat(stats.reclaimableBytes()).isPositive();
+    assertThat(stats.lastSequence()).isEqualTo(2);
+  }
+
+  @Test
+  void aSenderReadsItsOwnWritesWithoutWaitingForTheirAcks(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("always")));
+    List<Future<Message<Object>>> acks = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      acks.add(vertx.eventBus().request(Addresses.KV_PUT, new Kv.Put(b("k"), b("v" + i))));
+    }
+    Kv.Value value = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
+    assertThat(value.value()).isEqualTo(b("v199"));
+    await(Future.all(acks));
+  }
+
+  @Test
+  void failuresCarryStableCodes(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("interval").put("maxKeySize", 16)));
+    assertThatThrownBy(() -> request(vertx, Addresses.KV_PUT, new Kv.Put(new byte[17], b("v"))))
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.TOO_LARGE);
+          assertThat(e.getMessage()).contains("maxKeySize");
+        });
+    assertThatThrownBy(() -> request(vertx, Addresses.KV_GET, "not a request"))
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.INVALID_ARGUMENT));
+    Kv.Value still = request(vertx, Addresses.KV_GET, new Kv.Get(b("k"))); // the verticle carries on
+    assertThat(still.value()).isNull();
+  }
+
+  @Test
+  void inProcessVerticlesReadThroughTheEngineReadView(Vertx vertx) throws Exception {
+    assertThatThrownBy(() -> EngineVerticle.engine(vertx)).isInstanceOf(IllegalStateException.class);
+    await(deploy(vertx, config("interval")));
+    request(vertx, Addresses.KV_PUT, new Kv.Put(b("k"), b("v")));
+    assertThat(EngineVerticle.engine(vertx).get(b("k"))).isEqualTo(b("v"));
+  }
+
+  @Test
+  void aSecondEngineVerticleIsRefused(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("interval")));
+    assertThatThrownBy(() -> await(deploy(vertx, config("interval"))))
+        .hasMessageContaining("already deployed");
+  }
+
+  @Test
+  void aBadConfigFailsTheDeploymentNamingTheFieldAndTheAllowedValues(Vertx vertx) {
+    assertThatThrownBy(() -> await(deploy(vertx, config("sometimes"))))
+        .hasMessageContaining("'sync'").hasMessageContaining("always, interval");
+    assertThatThrownBy(() -> await(deploy(vertx, config("always").put("indexKind", "tree"))))
+        .hasMessageContaining("'indexKind' must be ordered or hash");
+    assertThatThrownBy(() -> await(deploy(vertx, config("always").put("colour", "blue"))))
+        .hasMessageContaining("unknown field 'colour'");
+    assertThatThrownBy(() -> await(deploy(vertx, config("always").put("dataFileSize", 12))))
+        .hasMessageContaining("dataFileSize must be between");
+  }
+
+  @Test
+  void dataOutlivesARedeployment(Vertx vertx) throws Exception {
+    String id = await(deploy(vertx, config("always")));
+    request(vertx, Addresses.KV_PUT, new Kv.Put(b("k"), b("kept")));
+    await(vertx.undeploy(id));
+    await(deploy(vertx, config("always")));
+    Kv.Value value = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
+    assertThat(value.value()).isEqualTo(b("kept"));
+  }
+}

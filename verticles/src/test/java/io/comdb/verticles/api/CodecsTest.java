@@ -1,0 +1,64 @@
+package io.comdb.verticles.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every message survives its wire form; local delivery does not copy. */
+class CodecsTest {
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T message) {
+    WireCodec<T> codec = (WireCodec<T>) Codecs.all().stream().filter(c -> c.type() == message.getClass()).findFirst().orElseThrow();
+    assertThat(codec.transform(message)).isSameAs(message);
+    Buffer buffer = Buffer.buffer().appendString("prefix");
+    codec.encodeToWire(buffer, message);
+    buffer.appendString("suffix");
+    return codec.decodeFromWire("prefix".length(), buffer);
+  }
+
+  @Test
+  void everyMessageTypeHasACodec() {
+    assertThat(Codecs.all()).extracting(WireCodec::name).doesNotHaveDuplicates().hasSize(11);
+  }
+
+  @Test
+  void keysValuesAndNullsSurvive() {
+    byte[] binary = {0, '\r', '\n', (byte) 0xFF};
+    assertThat(roundTrip(new Kv.Get(binary)).key()).isEqualTo(binary);
+    Kv.Put put = roundTrip(new Kv.Put(binary, new byte[0]));
+    assertThat(put.key()).isEqualTo(binary);
+    assertThat(put.value()).isEmpty();
+    assertThat(roundTrip(new Kv.Value(null)).value()).isNull();
+    assertThat(roundTrip(new Kv.Deleted(true)).existed()).isTrue();
+    assertThat(roundTrip(new Kv.Done())).isEqualTo(new Kv.Done());
+  }
+
+  @Test
+  void batchesScansAndPagesSurvive() {
+    Kv.Batch batch = roundTrip(new Kv.Batch(List.of(new Kv.Write(new byte[] {1}, new byte[] {2}), new Kv.Write(new byte[] {3}, null))));
+    assertThat(batch.writes()).hasSize(2);
+    assertThat(batch.writes().get(0).value()).containsExactly(2);
+    assertThat(batch.writes().get(1).value()).isNull();
+
+    Kv.Scan scan = roundTrip(new Kv.Scan(new byte[] {7}, null, 500, true));
+    assertThat(scan.prefix()).containsExactly(7);
+    assertThat(scan.after()).isNull();
+    assertThat(scan.limit()).isEqualTo(500);
+    assertThat(scan.reverse()).isTrue();
+
+    Kv.Page page = roundTrip(new Kv.Page(List.of(new Kv.Entry(new byte[] {1}, new byte[] {9, 9})), new byte[] {1}));
+    assertThat(page.entries()).hasSize(1);
+    assertThat(page.entries().get(0).value()).containsExactly(9, 9);
+    assertThat(page.next()).containsExactly(1);
+    assertThat(roundTrip(new Kv.Page(List.of(), null)).next()).isNull();
+  }
+
+  @Test
+  void statsSurvive() {
+    Admin.Stats stats = roundTrip(new Admin.Stats(1, 2, 3, 4, Long.MAX_VALUE));
+    assertThat(stats).isEqualTo(new Admin.Stats(1, 2, 3, 4, Long.MAX_VALUE));
+    assertThat(roundTrip(new Admin.StatsRequest())).isEqualTo(new Admin.StatsRequest());
+  }
+}
