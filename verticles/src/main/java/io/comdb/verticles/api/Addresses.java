@@ -14,6 +14,12 @@ public final class Addresses {
   public static final String KV_SCAN = "comdb.kv.scan";
   /** {@link Admin.StatsRequest} → {@link Admin.Stats}. */
   public static final String ADMIN_STATS = "comdb.admin.stats";
+  /** {@link Admin.Merge} or {@link Admin.MergeIfDue} → {@link Admin.Merged} or {@link Admin.MergeSkipped}. */
+  public static final String ADMIN_MERGE = "comdb.admin.merge";
+  /** Published: an {@link Admin.Merged} after every merge, whoever asked for it. */
+  public static final String ADMIN_MERGED = "comdb.admin.merged";
+  /** {@link Admin.Backup} → {@link Admin.BackedUp}. */
+  public static final String ADMIN_BACKUP = "comdb.admin.backup";
 
   private Addresses() {}
 }

@@ -18,7 +18,43 @@ public final class Admin {
         r -> new Stats(r.number(), r.integer(), r.number(), r.number(), r.number()));
   }
 
+  /** Merges now, whatever the reclaimable ratio. */
+  public record Merge() {
+    static final WireCodec<Merge> CODEC = new WireCodec<>(Merge.class, (m, w) -> {}, r -> new Merge());
+  }
+
+  /** Merges if one is due: the reclaimable ratio has reached the threshold, within the merge window. */
+  public record MergeIfDue() {
+    static final WireCodec<MergeIfDue> CODEC = new WireCodec<>(MergeIfDue.class, (m, w) -> {}, r -> new MergeIfDue());
+  }
+
+  /** What a merge did; also published on {@link Addresses#ADMIN_MERGED} after every merge. */
+  public record Merged(int inputFiles, int outputFiles, long bytesBefore, long bytesAfter, long liveRecords, long millis) {
+    static final WireCodec<Merged> CODEC = new WireCodec<>(Merged.class,
+        (m, w) -> w.integer(m.inputFiles).integer(m.outputFiles).number(m.bytesBefore).number(m.bytesAfter).number(m.liveRecords).number(m.millis),
+        r -> new Merged(r.integer(), r.integer(), r.number(), r.number(), r.number(), r.number()));
+  }
+
+  /** Why no merge ran. */
+  public record MergeSkipped(String reason) {
+    static final WireCodec<MergeSkipped> CODEC = new WireCodec<>(MergeSkipped.class, (m, w) -> w.string(m.reason), r -> new MergeSkipped(r.string()));
+  }
+
+  /** Copies the database, online, to a directory on the engine's machine that does not exist or is empty. */
+  public record Backup(String directory) {
+    public Backup {
+      java.util.Objects.requireNonNull(directory, "directory");
+    }
+
+    static final WireCodec<Backup> CODEC = new WireCodec<>(Backup.class, (m, w) -> w.string(m.directory), r -> new Backup(r.string()));
+  }
+
+  /** A backup was written. */
+  public record BackedUp(String directory, long millis) {
+    static final WireCodec<BackedUp> CODEC = new WireCodec<>(BackedUp.class, (m, w) -> w.string(m.directory).number(m.millis), r -> new BackedUp(r.string(), r.number()));
+  }
+
   static List<WireCodec<?>> codecs() {
-    return List.of(StatsRequest.CODEC, Stats.CODEC);
+    return List.of(StatsRequest.CODEC, Stats.CODEC, Merge.CODEC, MergeIfDue.CODEC, Merged.CODEC, MergeSkipped.CODEC, Backup.CODEC, BackedUp.CODEC);
   }
 }

@@ -43,9 +43,10 @@ public final class WireCodec<T> implements MessageCodec<T, T> {
     return message;
   }
 
+  /** {@code comdb.Kv.Get} and so on: unique, as every message is nested in {@link Kv} or {@link Admin}. */
   @Override
   public String name() {
-    return "comdb." + type.getName();
+    return "comdb." + type.getName().substring(type.getPackageName().length() + 1).replace('$', '.');
   }
 
   @Override

@@ -20,7 +20,17 @@ class CodecsTest {
 
   @Test
   void everyMessageTypeHasACodec() {
-    assertThat(Codecs.all()).extracting(WireCodec::name).doesNotHaveDuplicates().hasSize(11);
+    List<Class<?>> messages = new java.util.ArrayList<>();
+    for (Class<?> holder : List.of(Kv.class, Admin.class)) {
+      for (Class<?> nested : holder.getDeclaredClasses()) {
+        if (nested.isRecord() && nested != Kv.Write.class && nested != Kv.Entry.class) { // those two are parts of messages
+          messages.add(nested);
+        }
+      }
+    }
+    List<Class<?>> withCodecs = Codecs.all().stream().<Class<?>>map(WireCodec::type).toList();
+    assertThat(withCodecs).containsExactlyInAnyOrderElementsOf(messages);
+    assertThat(Codecs.all()).extracting(WireCodec::name).doesNotHaveDuplicates().contains("comdb.Kv.Get", "comdb.Admin.Stats");
   }
 
   @Test
@@ -53,6 +63,16 @@ class CodecsTest {
     assertThat(page.entries().get(0).value()).containsExactly(9, 9);
     assertThat(page.next()).containsExactly(1);
     assertThat(roundTrip(new Kv.Page(List.of(), null)).next()).isNull();
+  }
+
+  @Test
+  void adminRequestsAndRepliesSurvive() {
+    assertThat(roundTrip(new Admin.Merged(1, 2, 3, 4, 5, 6))).isEqualTo(new Admin.Merged(1, 2, 3, 4, 5, 6));
+    assertThat(roundTrip(new Admin.MergeSkipped("under the threshold"))).isEqualTo(new Admin.MergeSkipped("under the threshold"));
+    assertThat(roundTrip(new Admin.Backup("/var/backups/ö"))).isEqualTo(new Admin.Backup("/var/backups/ö"));
+    assertThat(roundTrip(new Admin.BackedUp("/b", 12))).isEqualTo(new Admin.BackedUp("/b", 12));
+    assertThat(roundTrip(new Admin.Merge())).isEqualTo(new Admin.Merge());
+    assertThat(roundTrip(new Admin.MergeIfDue())).isEqualTo(new Admin.MergeIfDue());
   }
 
   @Test

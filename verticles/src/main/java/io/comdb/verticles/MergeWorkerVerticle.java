@@ -1,0 +1,185 @@
+package io.comdb.verticles;
+
+import io.comdb.engine.Engine;
+import io.comdb.engine.EngineStats;
+import io.comdb.engine.MergeResult;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Admin;
+import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs merges and backups, off the engine's thread: deploy it as a worker on a pool of its own
+ * ({@code ThreadingModel.WORKER}, {@code setWorkerPoolName("comdb-merge")}), after {@link EngineVerticle}.
+ * The engine's own write lock is held only for the swap at the end of a merge.
+ *
+ * <p>Every {@code checkIntervalMs} it merges if the reclaimable ratio has reached the engine's
+ * {@code mergeThreshold} and the local time is inside {@code window} ({@code "HH:mm-HH:mm"}, may wrap past
+ * midnight; absent: always). {@link Admin.Merge} merges now, {@link Admin.MergeIfDue} runs the same check on
+ * demand, {@link Admin.Backup} writes a backup. One merge or backup at a time, in arrival order. The merge
+ * rate is the engine's {@code mergeBytesPerSecond}. Each merge is logged and published on
+ * {@link Addresses#ADMIN_MERGED}.
+ *
+ * <pre>
+ * checkIntervalMs  how often to look, default 60000; 0 turns automatic merges off
+ * window           "HH:mm-HH:mm", default none (any time)
+ * </pre>
+ */
+public final class MergeWorkerVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(MergeWorkerVerticle.class.getName());
+  private static final Set<String> FIELDS = Set.of("checkIntervalMs", "window");
+
+  private final Clock clock;
+  private Engine engine;
+  private LocalTime windowStart;
+  private LocalTime windowEnd;
+  private long timer = -1;
+  private List<MessageConsumer<Object>> consumers = List.of();
+
+  public MergeWorkerVerticle() {
+    this(Clock.systemDefaultZone());
+  }
+
+  /** With a clock of the test's choosing, for the merge window. */
+  MergeWorkerVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    long interval;
+    try {
+      for (String field : config.fieldNames()) {
+        if (!FIELDS.contains(field)) {
+          throw new IllegalArgumentException("merge config: unknown field '" + field + "'; known: checkIntervalMs, window");
+        }
+      }
+      interval = config.getLong("checkIntervalMs", 60_000L);
+      if (interval < 0) {
+        throw new IllegalArgumentException("merge config: 'checkIntervalMs' must be >= 0, got " + interval);
+      }
+      parseWindow(config.getString("window"));
+      engine = EngineVerticle.engine(vertx);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Codecs.register(vertx);
+    consumers = List.of(
+        vertx.eventBus().consumer(Addresses.ADMIN_MERGE, this::onMerge),
+        vertx.eventBus().consumer(Addresses.ADMIN_BACKUP, this::onBackup));
+    if (interval > 0) {
+      timer = vertx.setPeriodic(interval, id -> {
+        Object outcome = mergeIfDue();
+        if (outcome instanceof Admin.MergeSkipped skipped) {
+          LOG.log(Level.DEBUG, "no merge: {0}", skipped.reason());
+        }
+      });
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  private void parseWindow(String window) {
+    if (window == null) {
+      return;
+    }
+    String[] parts = window.split("-");
+    try {
+      if (parts.length != 2) {
+        throw new DateTimeParseException("two times expected", window, 0);
+      }
+      windowStart = LocalTime.parse(parts[0].trim());
+      windowEnd = LocalTime.parse(parts[1].trim());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("merge config: 'window' must be HH:mm-HH:mm (e.g. 01:00-05:00), got '" + window + "'");
+    }
+  }
+
+  private boolean inWindow() {
+    if (windowStart == null) {
+      return true;
+    }
+    LocalTime now = LocalTime.now(clock);
+    return windowStart.isBefore(windowEnd)
+        ? !now.isBefore(windowStart) && now.isBefore(windowEnd)
+        : !now.isBefore(windowStart) || now.isBefore(windowEnd); // wraps past midnight
+  }
+
+  private void onMerge(Message<Object> message) {
+    try {
+      Object body = message.body();
+      if (body instanceof Admin.Merge) {
+        message.reply(merge());
+      } else if (body instanceof Admin.MergeIfDue) {
+        message.reply(mergeIfDue());
+      } else {
+        message.fail(Failure.INVALID_ARGUMENT.code(), "expected Admin.Merge or Admin.MergeIfDue");
+      }
+    } catch (Exception e) {
+      message.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
+    }
+  }
+
+  private void onBackup(Message<Object> message) {
+    if (!(message.body() instanceof Admin.Backup backup)) {
+      message.fail(Failure.INVALID_ARGUMENT.code(), "expected Admin.Backup");
+      return;
+    }
+    try {
+      long start = System.nanoTime();
+      engine.backup(Path.of(backup.directory()));
+      message.reply(new Admin.BackedUp(backup.directory(), (System.nanoTime() - start) / 1_000_000));
+    } catch (Exception e) {
+      message.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
+    }
+  }
+
+  private Object mergeIfDue() {
+    if (!inWindow()) {
+      return new Admin.MergeSkipped("outside the merge window " + windowStart + "-" + windowEnd);
+    }
+    EngineStats stats = engine.stats();
+    if (!engine.needsMerge()) {
+      return new Admin.MergeSkipped(String.format(java.util.Locale.ROOT, "reclaimable ratio %.3f is under the threshold %.3f",
+          stats.reclaimableRatio(), engine.options().mergeThreshold()));
+    }
+    try {
+      return merge();
+    } catch (Exception e) {
+      LOG.log(Level.ERROR, "merge failed", e);
+      return new Admin.MergeSkipped("merge failed: " + e.getMessage());
+    }
+  }
+
+  private Admin.Merged merge() throws java.io.IOException {
+    long start = System.nanoTime();
+    LOG.log(Level.INFO, "merging: {0} reclaimable bytes of {1}", engine.stats().reclaimableBytes(), engine.stats().diskBytes());
+    MergeResult r = engine.merge();
+    Admin.Merged merged = new Admin.Merged(r.inputFiles(), r.outputFiles(), r.bytesBefore(), r.bytesAfter(), r.liveRecords(),
+        (System.nanoTime() - start) / 1_000_000);
+    LOG.log(Level.INFO, "merged {0} files into {1} in {2} ms: {3} -> {4} bytes",
+        merged.inputFiles(), merged.outputFiles(), merged.millis(), merged.bytesBefore(), merged.bytesAfter());
+    vertx.eventBus().publish(Addresses.ADMIN_MERGED, merged);
+    return merged;
+  }
+}
