@@ -1,6 +1,8 @@
 package io.comdb.verticles;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.comdb.verticles.Bus.await;
+import static io.comdb.verticles.Bus.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,8 +21,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,14 +34,6 @@ class EngineVerticleTest {
     return s.getBytes(UTF_8);
   }
 
-  /** Blocks the test thread (never a Vert.x thread) until the future completes. */
-  private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
-  }
 
   private Future<String> deploy(Vertx vertx, JsonObject config) {
     return vertx.deployVerticle(new EngineVerticle(),
@@ -52,10 +44,6 @@ class EngineVerticleTest {
     return new JsonObject().put("dataDir", dir.toString()).put("sync", sync);
   }
 
-  private static <T> T request(Vertx vertx, String address, Object body) throws Exception {
-    Message<T> reply = await(vertx.eventBus().request(address, body));
-    return reply.body();
-  }
 
   @Test
   void putGetDeleteOverTheEventBus(Vertx vertx) throws Exception {

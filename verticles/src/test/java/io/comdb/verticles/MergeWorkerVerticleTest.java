@@ -1,6 +1,8 @@
 package io.comdb.verticles;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.comdb.verticles.Bus.await;
+import static io.comdb.verticles.Bus.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -23,8 +24,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,18 +33,7 @@ class MergeWorkerVerticleTest {
   @TempDir
   Path dir;
 
-  private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
-  }
 
-  private static <T> T request(Vertx vertx, String address, Object body) throws Exception {
-    Message<T> reply = await(vertx.eventBus().request(address, body));
-    return reply.body();
-  }
 
   private void deployEngine(Vertx vertx) throws Exception {
     JsonObject config = new JsonObject().put("dataDir", dir.resolve("db").toString()).put("dataFileSize", 64 << 10).put("mergeThreshold", 0.3);
