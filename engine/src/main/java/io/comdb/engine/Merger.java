@@ -113,7 +113,11 @@ final class Merger {
     for (DataFile o : outputs) {
       moveIn(mergeDir, o.id());
       o.close();
-      moved.add(DataFile.open(DataFile.path(dir, o.id())));
+      DataFile reopened = DataFile.open(DataFile.path(dir, o.id()));
+      if (o.hinted()) {
+        reopened.markHinted(); // its hint file moved in with it
+      }
+      moved.add(reopened);
       o.unmap(); // no reader ever saw the mapping of the file under merge/
     }
     Fsync.directory(dir);
