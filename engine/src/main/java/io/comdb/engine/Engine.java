@@ -261,11 +261,12 @@ public final class Engine implements AutoCloseable {
     maintenance.lock();
     try {
       int written = 0;
-      for (DataFile f : writer.files().sealed()) {
+      for (DataFile f : writer.files().all()) {
         if (closed && stopOnClose) {
           break;
         }
-        if (!f.hinted()) {
+        // The active file qualifies once close() has sealed it; an empty one is about to be deleted.
+        if (f.sealed() && !f.isEmpty() && !f.hinted()) {
           HintFile.write(dir, f);
           written++;
         }
@@ -334,11 +335,8 @@ public final class Engine implements AutoCloseable {
     awaitTermination();
     maintenance.lock();
     try {
-      boolean clean = writer.close();
+      boolean clean = writer.close(); // seals the active file, unless a write failed
       DataFile active = writer.files().active();
-      if (clean && !active.isEmpty()) {
-        HintFile.write(dir, active);
-      }
       writeMissingHintFiles(false); // so that the next open reads no data file whole
       guard.awaitReaders();
       for (DataFile f : writer.files().all()) {
