@@ -125,10 +125,6 @@ final class HintFile {
     }
   }
 
-  static boolean exists(Path dir, int fileId) {
-    return Files.exists(path(dir, fileId));
-  }
-
   static void delete(Path dir, int fileId) throws IOException {
     Files.deleteIfExists(path(dir, fileId));
   }

@@ -59,8 +59,4 @@ interface Keydir {
     }
     return null;
   }
-
-  static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-  }
 }

@@ -59,7 +59,7 @@ class KeydirTest {
       expected.add(Arrays.toString(e.getKey()) + "=" + e.getValue());
     }
     for (Map.Entry<byte[], Long> e : model.entrySet()) {
-      boolean inPrefix = Keydir.startsWith(e.getKey(), prefix);
+      boolean inPrefix = Arrays.equals(e.getKey(), 0, Math.min(prefix.length, e.getKey().length), prefix, 0, prefix.length);
       boolean pastStart = !reverse ? Arrays.compareUnsigned(e.getKey(), start) >= 0 : Arrays.compareUnsigned(e.getKey(), start) <= 0;
       assertThat(expected.contains(Arrays.toString(e.getKey()) + "=" + e.getValue())).isEqualTo(inPrefix && pastStart);
     }
