@@ -1,0 +1,89 @@
+package io.comdb.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The storage engine and its background work. This JSON is also what {@code EngineVerticle} and
+ * {@code MergeWorkerVerticle} take when deployed by class name.
+ *
+ * <pre>
+ * dataDir               "./data"
+ * sync                  "always" | "interval" | "none"             default "interval"
+ * syncIntervalMs        1 .. 60000, under "interval"               default 1000
+ * dataFileSize          4096 .. 1073741824 bytes                   default 268435456
+ * indexKind             "ordered" | "hash"                         default "ordered"
+ * maxKeySize            1 .. 1048576 bytes                         default 65536
+ * mergeThreshold        reclaimable ratio, 0 &lt; r &lt;= 1              default 0.5
+ * mergeCheckIntervalMs  how often to check; 0 = no automatic merge default 60000
+ * mergeWindow           "HH:mm-HH:mm" or null (any time)           default null
+ * mergeBytesPerSecond   merge read rate; 0 = unlimited             default 0
+ * maxPending            writes queued for the writer, at most      default 100000
+ * </pre>
+ */
+public record EngineSection(
+    String dataDir,
+    String sync,
+    long syncIntervalMs,
+    int dataFileSize,
+    String indexKind,
+    int maxKeySize,
+    double mergeThreshold,
+    long mergeCheckIntervalMs,
+    MergeWindow mergeWindow,
+    long mergeBytesPerSecond,
+    int maxPending) {
+  public static final List<String> SYNC_MODES = List.of("always", "interval", "none");
+  public static final List<String> INDEX_KINDS = List.of("ordered", "hash");
+
+  public static EngineSection defaults() {
+    return fromJson(new JsonObject());
+  }
+
+  public static EngineSection fromJson(JsonObject json) {
+    JsonFields f = new JsonFields("engine", json);
+    String dataDir = f.string("dataDir", "./data");
+    if (dataDir.isBlank()) {
+      throw new ConfigException(f.path("dataDir"), "must name a directory");
+    }
+    String window = f.string("mergeWindow", null);
+    MergeWindow mergeWindow;
+    try {
+      mergeWindow = window == null ? null : MergeWindow.parse(window);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(f.path("mergeWindow"), e.getMessage());
+    }
+    EngineSection section = new EngineSection(
+        dataDir,
+        f.oneOf("sync", "interval", SYNC_MODES),
+        f.integer("syncIntervalMs", 1000, 1, 60_000),
+        (int) f.integer("dataFileSize", 256 << 20, 4 << 10, 1 << 30),
+        f.oneOf("indexKind", "ordered", INDEX_KINDS),
+        (int) f.integer("maxKeySize", 64 << 10, 1, 1 << 20),
+        f.decimal("mergeThreshold", 0.5, 0, 1),
+        f.integer("mergeCheckIntervalMs", 60_000, 0, Long.MAX_VALUE),
+        mergeWindow,
+        f.integer("mergeBytesPerSecond", 0, 0, Long.MAX_VALUE),
+        (int) f.integer("maxPending", 100_000, 1, 10_000_000));
+    f.rejectUnknown();
+    if (section.maxKeySize > section.dataFileSize / 2) {
+      throw new ConfigException(f.path("maxKeySize"), "must be at most half of dataFileSize (" + section.dataFileSize / 2 + "), got " + section.maxKeySize);
+    }
+    return section;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("dataDir", dataDir)
+        .put("sync", sync)
+        .put("syncIntervalMs", syncIntervalMs)
+        .put("dataFileSize", dataFileSize)
+        .put("indexKind", indexKind)
+        .put("maxKeySize", maxKeySize)
+        .put("mergeThreshold", mergeThreshold)
+        .put("mergeCheckIntervalMs", mergeCheckIntervalMs)
+        .put("mergeWindow", mergeWindow == null ? null : mergeWindow.toString())
+        .put("mergeBytesPerSecond", mergeBytesPerSecond)
+        .put("maxPending", maxPending);
+  }
+}

@@ -1,0 +1,42 @@
+package io.comdb.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The HTTP API (ComDB's {@code /bitcask/*} routes and the versioned {@code /v1} API).
+ *
+ * <pre>
+ * enabled       true | false                                  default true
+ * host          address to bind                               default "127.0.0.1"
+ * port          0 .. 65535 (0: any free port)                 default 9090
+ * instances     HttpVerticle instances; 0 = one per core      default 0
+ * maxBodyBytes  largest request body, 1 KiB .. 512 MiB         default 16777216 (16 MiB)
+ * </pre>
+ */
+public record HttpSection(boolean enabled, String host, int port, int instances, int maxBodyBytes) {
+  public static HttpSection fromJson(JsonObject json) {
+    JsonFields f = new JsonFields("http", json);
+    HttpSection section = new HttpSection(
+        f.bool("enabled", true),
+        f.string("host", "127.0.0.1"),
+        (int) f.integer("port", 9090, 0, 65_535),
+        (int) f.integer("instances", 0, 0, 256),
+        (int) f.integer("maxBodyBytes", 16 << 20, 1 << 10, 512 << 20));
+    f.rejectUnknown();
+    return section;
+  }
+
+  /** The instances to deploy: {@link #instances()}, or one per core when that is 0. */
+  public int instanceCount() {
+    return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("enabled", enabled)
+        .put("host", host)
+        .put("port", port)
+        .put("instances", instances)
+        .put("maxBodyBytes", maxBodyBytes);
+  }
+}

@@ -1,0 +1,95 @@
+package io.comdb.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads one section's fields out of JSON, each with a default, and fails with a {@link ConfigException}
+ * naming the field on a wrong type, a value out of range, or a field the section does not know.
+ */
+final class JsonFields {
+  private final String section;
+  private final JsonObject json;
+  private final Set<String> read = new HashSet<>();
+
+  JsonFields(String section, JsonObject json) {
+    this.section = section;
+    this.json = json == null ? new JsonObject() : json;
+  }
+
+  String path(String field) {
+    return section + "." + field;
+  }
+
+  String string(String field, String fallback) {
+    Object v = value(field);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof String s)) {
+      throw new ConfigException(path(field), "must be a string, got " + v);
+    }
+    return s;
+  }
+
+  String oneOf(String field, String fallback, List<String> allowed) {
+    String v = string(field, fallback);
+    if (!allowed.contains(v)) {
+      throw new ConfigException(path(field), "must be one of " + String.join(", ", allowed) + "; got '" + v + "'");
+    }
+    return v;
+  }
+
+  long integer(String field, long fallback, long min, long max) {
+    Object v = value(field);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new ConfigException(path(field), "must be a whole number from " + min + " to " + max + ", got " + v);
+    }
+    long l = n.longValue();
+    if (l < min || l > max) {
+      throw new ConfigException(path(field), "must be from " + min + " to " + max + ", got " + l);
+    }
+    return l;
+  }
+
+  double decimal(String field, double fallback, double minExclusive, double maxInclusive) {
+    Object v = value(field);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Number n) || !(n.doubleValue() > minExclusive && n.doubleValue() <= maxInclusive)) {
+      throw new ConfigException(path(field), "must be a number above " + minExclusive + " and at most " + maxInclusive + ", got " + v);
+    }
+    return n.doubleValue();
+  }
+
+  boolean bool(String field, boolean fallback) {
+    Object v = value(field);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new ConfigException(path(field), "must be true or false, got " + v);
+    }
+    return b;
+  }
+
+  /** Call after reading every field: a field nobody read is a typo or a field of another version. */
+  void rejectUnknown() {
+    for (String field : json.fieldNames()) {
+      if (!read.contains(field)) {
+        throw new ConfigException(path(field), "unknown field; " + section + " has " + String.join(", ", read.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private Object value(String field) {
+    read.add(field);
+    return json.getValue(field);
+  }
+}

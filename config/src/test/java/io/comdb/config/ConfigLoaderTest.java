@@ -1,0 +1,90 @@
+package io.comdb.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsRunOutOfTheBox() {
+    ComDbConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(c.engine().dataDir()).isEqualTo("./data");
+    assertThat(c.engine().sync()).isEqualTo("interval");
+    assertThat(c.engine().syncIntervalMs()).isEqualTo(1000);
+    assertThat(c.http().host()).isEqualTo("127.0.0.1");
+    assertThat(c.http().port()).isEqualTo(9090);
+    assertThat(c.resp().port()).isEqualTo(6380);
+    assertThat(c.security().password()).isNull();
+  }
+
+  @Test
+  void fileThenEnvironmentThenOverridesEachWin() throws IOException {
+    Path file = dir.resolve("comdb.json");
+    Files.writeString(file, "{\"http\": {\"port\": 1111, \"instances\": 3}, \"engine\": {\"sync\": \"none\", \"dataDir\": \"/f\"}}");
+    ComDbConfig c = ConfigLoader.load(file,
+        Map.of("COMDB_HTTP_PORT", "2222", "COMDB_SYNC", "always", "COMDB_ENGINE_MERGE_THRESHOLD", "0.25", "PATH", "/bin"),
+        Map.of("http.port", 3333));
+    assertThat(c.http().port()).isEqualTo(3333);
+    assertThat(c.http().instances()).isEqualTo(3);
+    assertThat(c.engine().sync()).isEqualTo("always");
+    assertThat(c.engine().dataDir()).isEqualTo("/f");
+    assertThat(c.engine().mergeThreshold()).isEqualTo(0.25);
+  }
+
+  @Test
+  void jsonRoundTrips() {
+    ComDbConfig c = ConfigLoader.load(null, Map.of("COMDB_ENGINE_MERGE_WINDOW", "23:00-02:00", "COMDB_SECURITY_PASSWORD", "s3cret"), Map.of());
+    assertThat(ComDbConfig.fromJson(c.toJson())).isEqualTo(c);
+    assertThat(c.security().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void badValuesNameTheFieldAndWhatItAllows() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_SYNC", "sometimes"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("engine.sync: must be one of always, interval, none; got 'sometimes'");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("http.port", 70000)))
+        .hasMessage("http.port: must be from 0 to 65535, got 70000");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_HTTP_PORT", "ninety"), Map.of()))
+        .hasMessage("COMDB_HTTP_PORT: cannot read 'ninety' as a number");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_HTTP_PROT", "1"), Map.of()))
+        .hasMessageStartingWith("COMDB_HTTP_PROT: no such field in section http");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("engine", new JsonObject().put("mergeWindow", "late"))))
+        .hasMessage("engine.mergeWindow: must be HH:mm-HH:mm (e.g. 01:00-05:00), got 'late'");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("htp", new JsonObject())))
+        .hasMessage("htp: unknown section; known: engine, http, resp, search, cluster, security");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("http", new JsonObject().put("prot", 1))))
+        .hasMessageStartingWith("http.prot: unknown field; http has enabled, host,");
+  }
+
+  @Test
+  void aBadFileIsNamed() throws IOException {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{not json");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of())).hasMessageContaining("bad.json is not a JSON object");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("none.json"), Map.of(), Map.of())).hasMessageContaining("no such file");
+  }
+
+  @Test
+  void bindingBeyondLoopbackNeedsAPassword() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_HTTP_HOST", "0.0.0.0"), Map.of()))
+        .hasMessageStartingWith("http.host: binding 0.0.0.0 exposes the data beyond this machine; set security.password");
+    ComDbConfig open = ConfigLoader.load(null, Map.of("COMDB_HTTP_HOST", "0.0.0.0", "COMDB_SECURITY_PASSWORD", "pw"), Map.of());
+    assertThat(open.http().host()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void clusteringIsRefusedUntilItExists() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_CLUSTER_ENABLED", "true"), Map.of()))
+        .hasMessageStartingWith("cluster.enabled: clustering is not available in this build");
+  }
+}
