@@ -18,6 +18,7 @@ import java.util.List;
  * mergeCheckIntervalMs  how often to check; 0 = no automatic merge default 60000
  * mergeWindow           "HH:mm-HH:mm" or null (any time)           default null
  * mergeBytesPerSecond   merge read rate; 0 = unlimited             default 0
+ * hintCheckIntervalMs   how often to write missing hint files; 0 = only after start-up   default 10000
  * maxPending            writes queued for the writer, at most      default 100000
  * </pre>
  */
@@ -32,6 +33,7 @@ public record EngineSection(
     long mergeCheckIntervalMs,
     MergeWindow mergeWindow,
     long mergeBytesPerSecond,
+    long hintCheckIntervalMs,
     int maxPending) {
   public static final List<String> SYNC_MODES = List.of("always", "interval", "none");
   public static final List<String> INDEX_KINDS = List.of("ordered", "hash");
@@ -64,6 +66,7 @@ public record EngineSection(
         f.integer("mergeCheckIntervalMs", 60_000, 0, Long.MAX_VALUE),
         mergeWindow,
         f.integer("mergeBytesPerSecond", 0, 0, Long.MAX_VALUE),
+        f.integer("hintCheckIntervalMs", 10_000, 0, Long.MAX_VALUE),
         (int) f.integer("maxPending", 100_000, 1, 10_000_000));
     f.rejectUnknown();
     if (section.maxKeySize > section.dataFileSize / 2) {
@@ -84,6 +87,7 @@ public record EngineSection(
         .put("mergeCheckIntervalMs", mergeCheckIntervalMs)
         .put("mergeWindow", mergeWindow == null ? null : mergeWindow.toString())
         .put("mergeBytesPerSecond", mergeBytesPerSecond)
+        .put("hintCheckIntervalMs", hintCheckIntervalMs)
         .put("maxPending", maxPending);
   }
 }

@@ -71,14 +71,18 @@ public final class Engine implements AutoCloseable {
       return t;
     });
     this.writer = new LogWriter(dir, options, keydir, new FileSet(files, active), recovered.lastSeq(), nextFileId,
-        sealed -> background.execute(this::buildHintFilesInBackground));
+        sealed -> {
+          if (options.backgroundHintFiles()) {
+            background.execute(this::buildHintFilesInBackground);
+          }
+        });
     this.merger = new Merger(dir, options, keydir, writer, guard, nextFileId::getAndIncrement);
     this.commitQueue = options.syncMode().kind() == SyncMode.Kind.ALWAYS ? new CommitQueue(writer.groupCommit()) : null;
     if (options.syncMode().kind() == SyncMode.Kind.INTERVAL) {
       long ms = options.syncMode().interval().toMillis();
       background.scheduleWithFixedDelay(this::syncInBackground, ms, ms, TimeUnit.MILLISECONDS);
     }
-    if (!recovered.files().isEmpty()) {
+    if (options.backgroundHintFiles() && !recovered.files().isEmpty()) {
       background.execute(this::buildHintFilesInBackground);
     }
   }
@@ -249,7 +253,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Writes a hint file for every sealed data file that has no valid one, so that the next open reads
-   * keys instead of whole files. Returns how many it wrote. Runs by itself after each file is sealed.
+   * keys instead of whole files. Returns how many it wrote. Runs by itself after open and after each file
+   * is sealed unless {@link EngineOptions#backgroundHintFiles()} is off.
    */
   public int buildHintFiles() throws IOException {
     checkOpen();

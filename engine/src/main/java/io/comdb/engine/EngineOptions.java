@@ -21,6 +21,9 @@ import java.util.Objects;
  *     lives in memory
  * @param repair open a directory with damaged data files by cutting the damaged bytes out of them, keeping
  *     the records after (default false: fail the open and name the file and offset)
+ * @param backgroundHintFiles the engine writes missing hint files on a thread of its own after open and
+ *     after each file is sealed (default); false leaves it to the caller's {@link Engine#buildHintFiles()}
+ *     (the server's {@code HintRebuildWorkerVerticle}). Close writes the missing ones either way.
  */
 public record EngineOptions(
     Path dataDir,
@@ -32,7 +35,8 @@ public record EngineOptions(
     long mergeBytesPerSecond,
     int maxBatchSize,
     int maxKeySize,
-    boolean repair) {
+    boolean repair,
+    boolean backgroundHintFiles) {
 
   public static final int DEFAULT_DATA_FILE_SIZE = 256 << 20;
   public static final int MIN_DATA_FILE_SIZE = 4 << 10;
@@ -81,6 +85,7 @@ public record EngineOptions(
     /** 0: the default, 64 KiB or half the data file size if that is smaller. */
     private int maxKeySize;
     private boolean repair;
+    private boolean backgroundHintFiles = true;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -131,10 +136,15 @@ public record EngineOptions(
       return this;
     }
 
+    public Builder backgroundHintFiles(boolean background) {
+      this.backgroundHintFiles = background;
+      return this;
+    }
+
     public EngineOptions build() {
       int keySize = maxKeySize != 0 ? maxKeySize : Math.min(64 << 10, dataFileSize / 2);
       return new EngineOptions(dataDir, dataFileSize, syncMode, indexKind, mmapAtStartup, mergeThreshold,
-          mergeBytesPerSecond, maxBatchSize, keySize, repair);
+          mergeBytesPerSecond, maxBatchSize, keySize, repair, backgroundHintFiles);
     }
   }
 }

@@ -3,19 +3,25 @@ package io.comdb.launcher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-/** {@code comdb}: the command line. Each subcommand is one way of running ComDB. */
+/**
+ * {@code comdb}: the command line. With no command it runs the server ({@code comdb server}), so that
+ * {@code java -jar comdb.jar} starts ComDB; {@code comdb shell} opens the interactive engine shell.
+ */
 @Command(
     name = "comdb",
     mixinStandardHelpOptions = true,
     version = "ComDB 0.1.0",
-    description = "A Bitcask-model key-value database for agents' memory.",
-    subcommands = {ShellCommand.class})
+    description = "A Bitcask-model key-value database for agents' memory. With no command: runs the server.",
+    subcommands = {ServerCommand.class, ShellCommand.class})
 public final class Main implements Callable<Integer> {
+  @Mixin
+  ServerCommand server;
+
   @Override
-  public Integer call() {
-    CommandLine.usage(this, System.out);
-    return 0;
+  public Integer call() throws Exception {
+    return server.call();
   }
 
   public static void main(String[] args) {

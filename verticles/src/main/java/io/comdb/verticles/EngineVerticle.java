@@ -1,9 +1,7 @@
 package io.comdb.verticles;
 
 import io.comdb.engine.Engine;
-import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
-import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.WriteBatch;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
@@ -20,7 +18,6 @@ import io.vertx.core.shareddata.Shareable;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,6 +47,7 @@ public final class EngineVerticle extends VerticleBase {
   private final SharedEngine shared = new SharedEngine();
   private EngineConfig config;
   private Engine engine;
+  private Runnable unbindMetrics = () -> {};
   private boolean drainScheduled;
   private boolean stopping;
 
@@ -85,6 +83,7 @@ public final class EngineVerticle extends VerticleBase {
         .compose(opened -> {
           engine = opened;
           shared.engine = opened;
+          unbindMetrics = ServerMetrics.bindEngine(vertx, opened);
           for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
               Addresses.KV_SCAN, Addresses.ADMIN_STATS)) {
             consumers.add(vertx.eventBus().consumer(address, this::enqueue));
@@ -104,6 +103,7 @@ public final class EngineVerticle extends VerticleBase {
     return Future.all(unregistered)
         .compose(v -> vertx.executeBlocking(() -> {
           vertx.sharedData().<String, SharedEngine>getLocalMap(LOCAL_MAP).remove(KEY, shared);
+          unbindMetrics.run();
           if (engine != null) {
             engine.close();
           }
@@ -191,36 +191,12 @@ public final class EngineVerticle extends VerticleBase {
       return new Kv.Done();
     }
     if (body instanceof Kv.Scan scan) {
-      return scan(scan);
+      return Scans.page(engine, scan);
     }
     if (body instanceof Admin.StatsRequest) {
       EngineStats s = engine.stats();
       return new Admin.Stats(s.liveKeys(), s.dataFiles(), s.diskBytes(), s.reclaimableBytes(), s.lastSequence());
     }
     throw new IllegalArgumentException("not a ComDB request: " + (body == null ? "null" : body.getClass().getName()));
-  }
-
-  private Kv.Page scan(Kv.Scan scan) throws IOException {
-    List<Kv.Entry> entries = new ArrayList<>();
-    byte[] next = null;
-    try (EngineIterator it = engine.iterator(new IteratorOptions(scan.prefix(), scan.reverse()))) {
-      if (scan.after() != null) {
-        it.seek(scan.after());
-        if (it.isValid() && Arrays.equals(it.key(), scan.after())) {
-          it.next(); // the cursor names the last key of the previous page
-        }
-      }
-      for (; it.isValid(); it.next()) {
-        if (entries.size() == scan.limit()) {
-          next = entries.get(entries.size() - 1).key();
-          break;
-        }
-        byte[] value = it.value();
-        if (value != null) {
-          entries.add(new Kv.Entry(it.key(), value));
-        }
-      }
-    }
-    return new Kv.Page(entries, next);
   }
 }

@@ -1,5 +1,7 @@
 package io.comdb.verticles;
 
+import io.comdb.config.EngineSection;
+import io.comdb.config.MergeWindow;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.MergeResult;
@@ -11,40 +13,30 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Runs merges and backups, off the engine's thread: deploy it as a worker on a pool of its own
  * ({@code ThreadingModel.WORKER}, {@code setWorkerPoolName("comdb-merge")}), after {@link EngineVerticle}.
  * The engine's own write lock is held only for the swap at the end of a merge.
  *
- * <p>Every {@code checkIntervalMs} it merges if the reclaimable ratio has reached the engine's
- * {@code mergeThreshold} and the local time is inside {@code window} ({@code "HH:mm-HH:mm"}, may wrap past
- * midnight; absent: always). {@link Admin.Merge} merges now, {@link Admin.MergeIfDue} runs the same check on
+ * <p>Its configuration is the engine's ({@link EngineSection}). Every {@code mergeCheckIntervalMs} (0: never)
+ * it merges if the reclaimable ratio has reached {@code mergeThreshold} and the local time is inside
+ * {@code mergeWindow} ({@code "HH:mm-HH:mm"}, may wrap past midnight; absent: any time). {@link Admin.Merge} merges now, {@link Admin.MergeIfDue} runs the same check on
  * demand, {@link Admin.Backup} writes a backup. One merge or backup at a time, in arrival order. The merge
  * rate is the engine's {@code mergeBytesPerSecond}. Each merge is logged and published on
  * {@link Addresses#ADMIN_MERGED}.
- *
- * <pre>
- * checkIntervalMs  how often to look, default 60000; 0 turns automatic merges off
- * window           "HH:mm-HH:mm", default none (any time)
- * </pre>
  */
 public final class MergeWorkerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(MergeWorkerVerticle.class.getName());
-  private static final Set<String> FIELDS = Set.of("checkIntervalMs", "window");
 
   private final Clock clock;
   private Engine engine;
-  private LocalTime windowStart;
-  private LocalTime windowEnd;
+  private MergeWindow window;
   private long timer = -1;
   private List<MessageConsumer<Object>> consumers = List.of();
 
@@ -59,23 +51,15 @@ public final class MergeWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject config = config();
-    long interval;
+    EngineSection section;
     try {
-      for (String field : config.fieldNames()) {
-        if (!FIELDS.contains(field)) {
-          throw new IllegalArgumentException("merge config: unknown field '" + field + "'; known: checkIntervalMs, window");
-        }
-      }
-      interval = config.getLong("checkIntervalMs", 60_000L);
-      if (interval < 0) {
-        throw new IllegalArgumentException("merge config: 'checkIntervalMs' must be >= 0, got " + interval);
-      }
-      parseWindow(config.getString("window"));
+      section = EngineSection.fromJson(config());
       engine = EngineVerticle.engine(vertx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    window = section.mergeWindow();
+    long interval = section.mergeCheckIntervalMs();
     Codecs.register(vertx);
     consumers = List.of(
         vertx.eventBus().consumer(Addresses.ADMIN_MERGE, this::onMerge),
@@ -99,30 +83,8 @@ public final class MergeWorkerVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
   }
 
-  private void parseWindow(String window) {
-    if (window == null) {
-      return;
-    }
-    String[] parts = window.split("-");
-    try {
-      if (parts.length != 2) {
-        throw new DateTimeParseException("two times expected", window, 0);
-      }
-      windowStart = LocalTime.parse(parts[0].trim());
-      windowEnd = LocalTime.parse(parts[1].trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("merge config: 'window' must be HH:mm-HH:mm (e.g. 01:00-05:00), got '" + window + "'");
-    }
-  }
-
   private boolean inWindow() {
-    if (windowStart == null) {
-      return true;
-    }
-    LocalTime now = LocalTime.now(clock);
-    return windowStart.isBefore(windowEnd)
-        ? !now.isBefore(windowStart) && now.isBefore(windowEnd)
-        : !now.isBefore(windowStart) || now.isBefore(windowEnd); // wraps past midnight
+    return window == null || window.contains(LocalTime.now(clock));
   }
 
   private void onMerge(Message<Object> message) {
@@ -156,7 +118,7 @@ public final class MergeWorkerVerticle extends VerticleBase {
 
   private Object mergeIfDue() {
     if (!inWindow()) {
-      return new Admin.MergeSkipped("outside the merge window " + windowStart + "-" + windowEnd);
+      return new Admin.MergeSkipped("outside the merge window " + window);
     }
     EngineStats stats = engine.stats();
     if (!engine.needsMerge()) {

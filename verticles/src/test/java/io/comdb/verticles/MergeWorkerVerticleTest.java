@@ -62,7 +62,7 @@ class MergeWorkerVerticleTest {
   @Test
   void anOnDemandMergeLeavesNothingReclaimable(Vertx vertx) throws Exception {
     deployEngine(vertx);
-    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("checkIntervalMs", 0)));
+    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 0)));
     makeGarbage(vertx);
     Admin.Merged merged = request(vertx, Addresses.ADMIN_MERGE, new Admin.Merge());
     assertThat(merged.inputFiles()).isPositive();
@@ -77,7 +77,7 @@ class MergeWorkerVerticleTest {
   @Test
   void aMergeIsDueOnlyAboveTheThreshold(Vertx vertx) throws Exception {
     deployEngine(vertx);
-    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("checkIntervalMs", 0)));
+    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 0)));
     request(vertx, Addresses.KV_PUT, new Kv.Put("k".getBytes(UTF_8), "v".getBytes(UTF_8)));
     Object fresh = request(vertx, Addresses.ADMIN_MERGE, new Admin.MergeIfDue());
     assertThat(fresh).isInstanceOfSatisfying(Admin.MergeSkipped.class, s -> assertThat(s.reason()).contains("under the threshold"));
@@ -91,7 +91,7 @@ class MergeWorkerVerticleTest {
     deployEngine(vertx);
     Promise<Admin.Merged> published = Promise.promise();
     vertx.eventBus().<Admin.Merged>consumer(Addresses.ADMIN_MERGED, m -> published.tryComplete(m.body()));
-    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("checkIntervalMs", 20)));
+    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 20)));
     makeGarbage(vertx);
     Admin.Merged merged = await(published.future());
     assertThat(merged.liveRecords()).isPositive();
@@ -101,11 +101,11 @@ class MergeWorkerVerticleTest {
   void automaticMergesKeepToTheirWindowWhichMayWrapPastMidnight(Vertx vertx) throws Exception {
     deployEngine(vertx);
     makeGarbage(vertx);
-    String noon = await(deployWorker(vertx, new MergeWorkerVerticle(at("12:00")), new JsonObject().put("checkIntervalMs", 0).put("window", "01:00-05:00")));
+    String noon = await(deployWorker(vertx, new MergeWorkerVerticle(at("12:00")), new JsonObject().put("mergeCheckIntervalMs", 0).put("mergeWindow", "01:00-05:00")));
     Object outside = request(vertx, Addresses.ADMIN_MERGE, new Admin.MergeIfDue());
     assertThat(outside).isInstanceOfSatisfying(Admin.MergeSkipped.class, s -> assertThat(s.reason()).contains("outside the merge window"));
     await(vertx.undeploy(noon));
-    await(deployWorker(vertx, new MergeWorkerVerticle(at("00:30")), new JsonObject().put("checkIntervalMs", 0).put("window", "23:00-02:00")));
+    await(deployWorker(vertx, new MergeWorkerVerticle(at("00:30")), new JsonObject().put("mergeCheckIntervalMs", 0).put("mergeWindow", "23:00-02:00")));
     Object inside = request(vertx, Addresses.ADMIN_MERGE, new Admin.MergeIfDue());
     assertThat(inside).isInstanceOf(Admin.Merged.class);
   }
@@ -113,7 +113,7 @@ class MergeWorkerVerticleTest {
   @Test
   void anOnDemandBackupOpensAsADatabase(Vertx vertx) throws Exception {
     deployEngine(vertx);
-    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("checkIntervalMs", 0)));
+    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 0)));
     makeGarbage(vertx);
     Path target = dir.resolve("backup");
     Admin.BackedUp done = request(vertx, Addresses.ADMIN_BACKUP, new Admin.Backup(target.toString()));
@@ -128,9 +128,9 @@ class MergeWorkerVerticleTest {
     assertThatThrownBy(() -> await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject())))
         .hasMessageContaining("no EngineVerticle");
     deployEngine(vertx);
-    assertThatThrownBy(() -> await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("window", "late"))))
-        .hasMessageContaining("'window' must be HH:mm-HH:mm");
+    assertThatThrownBy(() -> await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeWindow", "late"))))
+        .hasMessageContaining("engine.mergeWindow: must be HH:mm-HH:mm");
     assertThatThrownBy(() -> await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("everySoOften", 1))))
-        .hasMessageContaining("unknown field 'everySoOften'");
+        .hasMessageStartingWith("engine.everySoOften: unknown field");
   }
 }

@@ -1,0 +1,135 @@
+package io.comdb.launcher;
+
+import io.comdb.config.ComDbConfig;
+import io.comdb.config.ConfigException;
+import io.comdb.config.ConfigLoader;
+import io.comdb.verticles.ServerVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code comdb server}: runs the server in the foreground through Vert.x's application launcher, with
+ * {@link ServerVerticle} as the main verticle. Each flag overrides its environment variable, which
+ * overrides the configuration file, which overrides the defaults ({@link ConfigLoader}).
+ *
+ * <p>SIGTERM and Ctrl-C stop it in order: the HTTP servers stop accepting and finish their requests, the
+ * engine fsyncs, closes (marking a clean shutdown) and releases its lock; then the process exits 0.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the ComDB server in the foreground (the default command).")
+final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (env COMDB_DATA_DIR, default ./data).")
+  String dataDir;
+
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port, 0 for any free one (env COMDB_HTTP_PORT, default 9090).")
+  Integer httpPort;
+
+  @Option(names = "--resp-port", paramLabel = "PORT", description = "Redis-protocol port (env COMDB_RESP_PORT, default 6380).")
+  Integer respPort;
+
+  @Option(names = "--sync", paramLabel = "MODE", description = "always | interval | none (env COMDB_SYNC, default interval: every 1000 ms).")
+  String sync;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "JSON configuration file (env COMDB_CONF); see docs/configuration.md.")
+  Path conf;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Vertx vertx;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ComDbConfig config;
+    try {
+      config = ConfigLoader.load(confFile(), System.getenv(), overrides());
+    } catch (ConfigException e) {
+      System.err.println("comdb: bad configuration: " + e.getMessage());
+      return 2;
+    }
+    String[] args = {ServerVerticle.class.getName(), "-conf", config.toJson().encode()};
+    int code = new VertxApplication(args, new Hooks()).launch();
+    if (code != 0) {
+      return code;
+    }
+    // Our handlers replace the JVM's: a plain SIGTERM would exit 143 from inside the shutdown hooks.
+    Signal.handle(new Signal("TERM"), signal -> stop());
+    Signal.handle(new Signal("INT"), signal -> stop());
+    stopped.await();
+    return 0;
+  }
+
+  private Path confFile() {
+    if (conf != null) {
+      return conf;
+    }
+    String env = System.getenv(ConfigLoader.CONF_ENV);
+    return env == null || env.isEmpty() ? null : Path.of(env);
+  }
+
+  private Map<String, Object> overrides() {
+    Map<String, Object> overrides = new HashMap<>();
+    if (dataDir != null) {
+      overrides.put("engine.dataDir", dataDir);
+    }
+    if (sync != null) {
+      overrides.put("engine.sync", sync);
+    }
+    if (httpPort != null) {
+      overrides.put("http.port", httpPort);
+    }
+    if (respPort != null) {
+      overrides.put("resp.port", respPort);
+    }
+    return overrides;
+  }
+
+  /** Undeploys the server in order, closes Vert.x, then lets {@link #call} return. */
+  private void stop() {
+    Vertx v = vertx;
+    if (v == null) {
+      stopped.countDown();
+      return;
+    }
+    System.err.println("comdb: stopping");
+    ServerVerticle.stopInOrder(v).eventually(v::close).onComplete(ar -> {
+      if (ar.failed()) {
+        System.err.println("comdb: stopping failed: " + ar.cause());
+      }
+      stopped.countDown();
+    });
+  }
+
+  /** Puts Micrometer's Prometheus registry into Vert.x, and keeps hold of the Vert.x instance. */
+  private final class Hooks implements VertxApplicationHooks {
+    @Override
+    public VertxBuilder createVertxBuilder(VertxOptions options) {
+      options.setMetricsOptions(new MicrometerMetricsOptions()
+          .setEnabled(true)
+          .setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+      return Vertx.builder().with(options);
+    }
+
+    @Override
+    public void afterVertxStarted(HookContext context) {
+      vertx = context.vertx();
+    }
+
+    @Override
+    public void afterFailureToDeployVerticle(HookContext context, Throwable error) {
+      System.err.println("comdb: the server did not start: " + error.getMessage());
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.comdb.verticles;
+
+import io.comdb.engine.Engine;
+import io.comdb.verticles.api.Addresses;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.List;
+
+/**
+ * ComDB's meters and the Prometheus registry they live in. When Vert.x was started with Micrometer
+ * Prometheus metrics (as the launcher does) this is Vert.x's own registry, so {@code /metrics} shows both;
+ * in a Vert.x started without them, ComDB keeps a registry of its own.
+ *
+ * <pre>
+ * comdb_http_requests_seconds{op,status}   HTTP requests and latencies per operation
+ * comdb_engine_disk_bytes                  bytes of data files
+ * comdb_engine_reclaimable_bytes           bytes a merge would reclaim
+ * comdb_engine_live_keys                   keys in the keydir
+ * comdb_merge_runs_total                   merges finished
+ * </pre>
+ */
+public final class ServerMetrics {
+  private static final String LOCAL_MAP = "comdb.metrics";
+
+  private static final class Holder implements Shareable {
+    final PrometheusMeterRegistry registry;
+
+    Holder(PrometheusMeterRegistry registry) {
+      this.registry = registry;
+    }
+  }
+
+  private ServerMetrics() {}
+
+  /** The registry ComDB's meters go to in this Vert.x instance. */
+  public static PrometheusMeterRegistry registry(Vertx vertx) {
+    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry vertxRegistry) {
+      return vertxRegistry;
+    }
+    LocalMap<String, Holder> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    return map.computeIfAbsent("registry", k -> new Holder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).registry;
+  }
+
+  /**
+   * Registers the engine's gauges and counts merges as {@link MergeWorkerVerticle} announces them.
+   *
+   * @return what removes them again, when the engine closes
+   */
+  static Runnable bindEngine(Vertx vertx, Engine engine) {
+    MeterRegistry registry = registry(vertx);
+    List<Meter> meters = List.of(
+        Gauge.builder("comdb.engine.disk.bytes", engine, e -> e.stats().diskBytes()).baseUnit("bytes").register(registry),
+        Gauge.builder("comdb.engine.reclaimable.bytes", engine, e -> e.stats().reclaimableBytes()).baseUnit("bytes").register(registry),
+        Gauge.builder("comdb.engine.live.keys", engine, e -> e.stats().liveKeys()).register(registry));
+    Counter merges = Counter.builder("comdb.merge.runs").description("merges finished").register(registry);
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.ADMIN_MERGED, m -> merges.increment());
+    return () -> {
+      consumer.unregister();
+      meters.forEach(registry::remove);
+    };
+  }
+}

@@ -1,0 +1,106 @@
+package io.comdb.verticles;
+
+import io.comdb.config.ComDbConfig;
+import io.comdb.verticles.http.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The whole server, as one verticle to deploy: the launcher's main verticle, and what another Vert.x
+ * application deploys by class name ({@code io.comdb.verticles.ServerVerticle}) with a {@link ComDbConfig}
+ * as JSON. It deploys, in order, the {@link EngineVerticle}, the {@link MergeWorkerVerticle} and
+ * {@link HintRebuildWorkerVerticle} workers, and the {@link HttpVerticle}s.
+ *
+ * <p>Vert.x undeploys a verticle's children all at once, before the verticle's own stop. So that the HTTP
+ * servers stop accepting and finish their requests before the engine syncs and closes, stop the server
+ * with {@link #stopInOrder}, which undeploys them in the reverse order of deployment, and only then close
+ * Vert.x or undeploy this verticle.
+ */
+public final class ServerVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(ServerVerticle.class.getName());
+
+  private static final String LOCAL_MAP = "comdb.server";
+
+  /** Deployment ids, in the order deployed; shared so that {@link #stopInOrder} finds them. */
+  private static final class Deployed implements Shareable {
+    final List<String> ids = new CopyOnWriteArrayList<>();
+  }
+
+  private final Deployed deployed = new Deployed();
+
+  /**
+   * Undeploys what the {@code ServerVerticle} of {@code vertx} deployed, last first: the HTTP servers
+   * (each finishing its requests), the workers, then the engine (fsync, close, lock released).
+   */
+  public static Future<Void> stopInOrder(Vertx vertx) {
+    Deployed deployed = vertx.sharedData().<String, Deployed>getLocalMap(LOCAL_MAP).get("deployed");
+    Future<Void> stopped = Future.succeededFuture();
+    if (deployed == null) {
+      return stopped;
+    }
+    List<String> ids = new ArrayList<>(deployed.ids);
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      stopped = stopped.compose(v -> {
+        deployed.ids.remove(id);
+        return vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.succeededFuture();
+      });
+    }
+    return stopped;
+  }
+
+  @Override
+  public Future<?> start() {
+    ComDbConfig config;
+    try {
+      config = ComDbConfig.fromJson(config());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (vertx.sharedData().getLocalMap(LOCAL_MAP).putIfAbsent("deployed", deployed) != null) {
+      return Future.failedFuture(new IllegalStateException("a ServerVerticle is already deployed in this Vert.x instance"));
+    }
+    JsonObject engine = config.engine().toJson();
+    Future<?> started = deploy(EngineVerticle.class.getName(), worker("comdb-engine", engine))
+        .compose(v -> deploy(MergeWorkerVerticle.class.getName(), worker("comdb-merge", engine)))
+        .compose(v -> deploy(HintRebuildWorkerVerticle.class.getName(), worker("comdb-hints", engine)));
+    if (config.http().enabled()) {
+      started = started.compose(v -> deploy(HttpVerticle.class.getName(),
+          new DeploymentOptions().setConfig(config.toJson()).setInstances(config.http().instanceCount())));
+    }
+    return started
+        .onFailure(e -> stopInOrder(vertx).onComplete(v -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed)))
+        .onSuccess(v -> LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, sync {3}",
+        config.engine().dataDir(), config.http().host(), config.http().port(), config.engine().sync()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
+    return Future.succeededFuture(); // Vert.x has undeployed the children already
+  }
+
+  private Future<Void> deploy(String verticle, DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options).map(id -> {
+      deployed.ids.add(id);
+      return null;
+    });
+  }
+
+  private static DeploymentOptions worker(String pool, JsonObject config) {
+    return new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setWorkerPoolName(pool)
+        .setWorkerPoolSize(1)
+        .setConfig(config);
+  }
+}

@@ -1,0 +1,84 @@
+package io.comdb.verticles.http;
+
+import io.comdb.engine.LimitExceededException;
+import io.comdb.verticles.api.Failure;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes JSON answers, and maps every failure to one HTTP status and a JSON error body, in one place. */
+final class HttpReplies {
+  private HttpReplies() {}
+
+  /** A bad request, with the reason for the client; thrown by handlers, answered 400. */
+  static final class BadRequest extends IllegalArgumentException {
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+
+  static void json(RoutingContext ctx, Object body) {
+    json(ctx, 200, body);
+  }
+
+  /** JSON with a trailing newline, as Go's {@code json.Encoder} writes it (ComDB's server did). */
+  static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(Json.encode(body)).appendString("\n"));
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    json(ctx, status, new JsonObject().put("error", message).put("status", status));
+  }
+
+  static void fail(RoutingContext ctx, Throwable error) {
+    error(ctx, status(error), String.valueOf(error.getMessage()));
+  }
+
+  static int status(Throwable error) {
+    if (error instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        return 504;
+      }
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return 503;
+      }
+      Failure failure = Failure.of(reply.failureCode());
+      return failure == null ? 500 : status(failure);
+    }
+    if (error instanceof LimitExceededException) {
+      return 413;
+    }
+    if (error instanceof IllegalArgumentException) {
+      return 400;
+    }
+    return status(Failure.of(error));
+  }
+
+  static int status(Failure failure) {
+    switch (failure) {
+      case INVALID_ARGUMENT:
+        return 400;
+      case TOO_LARGE:
+        return 413;
+      case UNAVAILABLE:
+        return 503;
+      case STORAGE_ERROR:
+      case CORRUPT_DATA:
+      default:
+        return 500;
+    }
+  }
+}

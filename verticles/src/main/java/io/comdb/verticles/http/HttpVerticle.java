@@ -1,0 +1,242 @@
+package io.comdb.verticles.http;
+
+import io.comdb.config.ComDbConfig;
+import io.comdb.engine.Engine;
+import io.comdb.engine.EngineStats;
+import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.ServerMetrics;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Admin;
+import io.comdb.verticles.api.Codecs;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP API on an event loop: ComDB's {@code /bitcask/*} routes ({@link BitcaskApi}), the versioned
+ * {@code /v1} API ({@link KvApi}), {@code /health}, {@code /metrics} (Prometheus) and {@code /openapi.json}.
+ * Deploy one instance per core after {@link EngineVerticle}; they share the port. Reads go straight to the
+ * engine's read view; writes are event-bus requests to the engine verticle, answered once they are applied
+ * (and, under sync always, fsynced).
+ *
+ * <p>Its configuration is the whole {@link ComDbConfig} as JSON; it uses the {@code http} and
+ * {@code security} sections.
+ */
+public final class HttpVerticle extends VerticleBase {
+  /** Merges and backups take as long as the data is large; everything else answers in milliseconds. */
+  private static final DeliveryOptions ADMIN_DELIVERY = new DeliveryOptions().setSendTimeout(3_600_000);
+
+  /** A handler that may throw; what it throws is answered through {@link HttpReplies#fail}. */
+  interface Action {
+    void handle(RoutingContext ctx) throws Exception;
+  }
+
+  private ComDbConfig config;
+  private HttpServer server;
+  private PrometheusMeterRegistry metrics;
+  private byte[] openApi;
+
+  @Override
+  public Future<?> start() {
+    try {
+      config = ComDbConfig.fromJson(config());
+      openApi = readOpenApi();
+    } catch (RuntimeException | IOException e) {
+      return Future.failedFuture(e);
+    }
+    Codecs.register(vertx);
+    metrics = ServerMetrics.registry(vertx);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setMaxInitialLineLength(64 << 10) // keys travel in the request line
+        .setCompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(router())
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+
+  /** The port the server listens on (the one chosen when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  Engine engine() {
+    return EngineVerticle.engine(vertx);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::timed);
+    if (config.security().password() != null) {
+      router.route().handler(this::authenticate);
+    }
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
+    router.route().handler(ctx -> {
+      // Not a method-restricted route: that would turn every unknown GET path into a 405.
+      HttpMethod method = ctx.request().method();
+      if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+        bodies.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+    router.get("/health").setName("health").handler(this::health);
+    router.get("/metrics").setName("metrics").handler(ctx ->
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router.get("/openapi.json").setName("openapi").handler(ctx ->
+        ctx.response().putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
+    new BitcaskApi(this).mount(router);
+    new KvApi(this).mount(router);
+    router.route().failureHandler(ctx -> {
+      Throwable failure = ctx.failure();
+      if (failure == null) {
+        HttpReplies.error(ctx, ctx.statusCode(), statusText(ctx.statusCode()));
+      } else {
+        HttpReplies.fail(ctx, failure);
+      }
+    });
+    router.errorHandler(404, ctx -> HttpReplies.error(ctx, 404, "no such route: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> HttpReplies.error(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> HttpReplies.error(ctx, 413, "the body is over the limit of " + config.http().maxBodyBytes() + " bytes"));
+    return router;
+  }
+
+  private static String statusText(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 401 -> "a password is required";
+      case 413 -> "the body is too large";
+      default -> "request failed";
+    };
+  }
+
+  /** Records each request's latency under the name of the route that answered it. */
+  private void timed(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(v -> {
+      Route route = ctx.currentRoute();
+      String op = route == null || route.getName() == null ? "unmatched" : route.getName();
+      Timer.builder("comdb.http.requests")
+          .tag("op", op)
+          .tag("status", Integer.toString(ctx.response().getStatusCode()))
+          .register(metrics)
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    });
+    ctx.next();
+  }
+
+  /** With security.password set, every route but /health wants it, as a Bearer token or a Basic password. */
+  private void authenticate(RoutingContext ctx) {
+    if (ctx.request().path().equals("/health") || passwordMatches(ctx.request().getHeader("Authorization"))) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"comdb\"");
+    HttpReplies.error(ctx, 401, "a password is required: Authorization: Bearer <password>, or Basic");
+  }
+
+  private boolean passwordMatches(String header) {
+    if (header == null) {
+      return false;
+    }
+    String given;
+    if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      given = header.substring(7).trim();
+    } else if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        given = decoded.substring(decoded.indexOf(':') + 1);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.security().password().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void health(RoutingContext ctx) {
+    EngineStats stats;
+    try {
+      stats = engine().stats();
+    } catch (RuntimeException e) {
+      HttpReplies.json(ctx, 503, new JsonObject().put("status", "DOWN").put("engine", String.valueOf(e.getMessage())));
+      return;
+    }
+    HttpReplies.json(ctx, new JsonObject()
+        .put("status", "UP")
+        .put("engine", new JsonObject().put("state", "open").put("liveKeys", stats.liveKeys()).put("dataFiles", stats.dataFiles())));
+  }
+
+  /** Sends a write to the engine verticle; answers with {@code onDone} once it is applied (and synced). */
+  void write(RoutingContext ctx, Object request, Consumer<Object> onDone) {
+    String address = request instanceof io.comdb.verticles.api.Kv.Put ? Addresses.KV_PUT
+        : request instanceof io.comdb.verticles.api.Kv.Delete ? Addresses.KV_DELETE
+        : Addresses.KV_BATCH;
+    vertx.eventBus().request(address, request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onDone.accept(ar.result().body());
+      } else {
+        HttpReplies.fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  void admin(RoutingContext ctx, Object request, Consumer<Object> onDone) {
+    String address = request instanceof Admin.Backup ? Addresses.ADMIN_BACKUP : Addresses.ADMIN_MERGE;
+    vertx.eventBus().request(address, request, ADMIN_DELIVERY).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onDone.accept(ar.result().body());
+      } else {
+        HttpReplies.fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  void merge(RoutingContext ctx) {
+    admin(ctx, new Admin.Merge(), outcome -> HttpReplies.json(ctx, BitcaskApi.mergeJson(outcome)));
+  }
+
+  static Handler<RoutingContext> guard(Action action) {
+    return ctx -> {
+      try {
+        action.handle(ctx);
+      } catch (Exception e) {
+        HttpReplies.fail(ctx, e);
+      }
+    };
+  }
+
+  private static byte[] readOpenApi() throws IOException {
+    try (InputStream in = HttpVerticle.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IOException("openapi.json is missing from the jar");
+      }
+      return in.readAllBytes();
+    }
+  }
+}
