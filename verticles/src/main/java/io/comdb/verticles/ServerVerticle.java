@@ -75,18 +75,23 @@ public final class ServerVerticle extends VerticleBase {
         .compose(v -> deploy(HintRebuildWorkerVerticle.class.getName(), worker("comdb-hints", engine)));
     if (config.http().enabled()) {
       started = started.compose(v -> deploy(HttpVerticle.class.getName(),
-          new DeploymentOptions().setConfig(config.toJson()).setInstances(config.http().instanceCount())));
+          new DeploymentOptions().setConfig(config.toJson()).setInstances(httpInstances(config))));
     }
     return started
         .onFailure(e -> stopInOrder(vertx).onComplete(v -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed)))
         .onSuccess(v -> LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, sync {3}",
-        config.engine().dataDir(), config.http().host(), config.http().port(), config.engine().sync()));
+            config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.engine().sync()));
   }
 
   @Override
   public Future<?> stop() {
     vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
     return Future.succeededFuture(); // Vert.x has undeployed the children already
+  }
+
+  /** With port 0 each instance would get a port of its own: one instance, one port to tell clients. */
+  private static int httpInstances(ComDbConfig config) {
+    return config.http().port() == 0 ? 1 : config.http().instanceCount();
   }
 
   private Future<Void> deploy(String verticle, DeploymentOptions options) {

@@ -7,11 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Blocking helpers for tests, which run on JUnit's thread, never on a Vert.x thread. */
-final class Bus {
+public final class Bus {
   private Bus() {}
 
   /** Waits (30 s at most) for the future; rethrows its failure as is. */
-  static <T> T await(Future<T> future) throws Exception {
+  public static <T> T await(Future<T> future) throws Exception {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -20,7 +20,7 @@ final class Bus {
   }
 
   /** Sends a request and returns the body of the reply. */
-  static <T> T request(Vertx vertx, String address, Object body) throws Exception {
+  public static <T> T request(Vertx vertx, String address, Object body) throws Exception {
     Message<T> reply = await(vertx.eventBus().request(address, body));
     return reply.body();
   }

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -48,6 +49,8 @@ public final class HttpVerticle extends VerticleBase {
     void handle(RoutingContext ctx) throws Exception;
   }
 
+  private static final String LOCAL_MAP = "comdb.http";
+
   private ComDbConfig config;
   private HttpServer server;
   private PrometheusMeterRegistry metrics;
@@ -66,12 +69,15 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
-        .setMaxInitialLineLength(64 << 10) // keys travel in the request line
+        .setMaxInitialLineLength(3 * config.engine().maxKeySize() + 4096) // keys travel percent-encoded in the request line
         .setCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(router())
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          vertx.sharedData().getLocalMap(LOCAL_MAP).put("port", s.actualPort());
+        });
   }
 
   @Override
@@ -79,9 +85,10 @@ public final class HttpVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
 
-  /** The port the server listens on (the one chosen when configured with port 0). */
-  public int actualPort() {
-    return server.actualPort();
+  /** The port the HTTP verticles of {@code vertx} listen on (the one chosen, when configured with 0), or -1. */
+  public static int port(Vertx vertx) {
+    Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get("port");
+    return port == null ? -1 : (Integer) port;
   }
 
   Engine engine() {
@@ -121,15 +128,14 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.errorHandler(404, ctx -> HttpReplies.error(ctx, 404, "no such route: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> HttpReplies.error(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> HttpReplies.error(ctx, 413, "the body is over the limit of " + config.http().maxBodyBytes() + " bytes"));
     return router;
   }
 
-  private static String statusText(int status) {
+  /** Why a handler failed the request with a bare status (the body handler does, for an over-limit body). */
+  private String statusText(int status) {
     return switch (status) {
+      case 413 -> "the body is over the limit of " + config.http().maxBodyBytes() + " bytes (http.maxBodyBytes)";
       case 400 -> "bad request";
-      case 401 -> "a password is required";
-      case 413 -> "the body is too large";
       default -> "request failed";
     };
   }
