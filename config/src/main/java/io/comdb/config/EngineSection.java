@@ -13,7 +13,7 @@ import java.util.List;
  * syncIntervalMs        1 .. 60000, under "interval"               default 1000
  * dataFileSize          4096 .. 1073741824 bytes                   default 268435456
  * indexKind             "ordered" | "hash"                         default "ordered"
- * maxKeySize            1 .. 1048576 bytes                         default 65536
+ * maxKeySize            1 .. half of dataFileSize, bytes           default 65536 (or half of dataFileSize)
  * mergeThreshold        reclaimable ratio, 0 &lt; r &lt;= 1              default 0.5
  * mergeCheckIntervalMs  how often to check; 0 = no automatic merge default 60000
  * mergeWindow           "HH:mm-HH:mm" or null (any time)           default null
@@ -55,13 +55,14 @@ public record EngineSection(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(f.path("mergeWindow"), e.getMessage());
     }
+    int dataFileSize = (int) f.integer("dataFileSize", 256 << 20, 4 << 10, 1 << 30);
     EngineSection section = new EngineSection(
         dataDir,
         f.oneOf("sync", "interval", SYNC_MODES),
         f.integer("syncIntervalMs", 1000, 1, 60_000),
-        (int) f.integer("dataFileSize", 256 << 20, 4 << 10, 1 << 30),
+        dataFileSize,
         f.oneOf("indexKind", "ordered", INDEX_KINDS),
-        (int) f.integer("maxKeySize", 64 << 10, 1, 1 << 20),
+        (int) f.integer("maxKeySize", Math.min(64 << 10, dataFileSize / 2), 1, 1 << 20),
         f.decimal("mergeThreshold", 0.5, 0, 1),
         f.integer("mergeCheckIntervalMs", 60_000, 0, Long.MAX_VALUE),
         mergeWindow,

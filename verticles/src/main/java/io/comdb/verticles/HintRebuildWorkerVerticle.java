@@ -2,6 +2,7 @@ package io.comdb.verticles;
 
 import io.comdb.config.EngineSection;
 import io.comdb.engine.Engine;
+import io.comdb.verticles.api.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.lang.System.Logger.Level;
@@ -11,7 +12,8 @@ import java.lang.System.Logger.Level;
  * reads keys instead of whole data files: once right after start-up, then every
  * {@code hintCheckIntervalMs} (0: only the first time), which picks up each file sealed since. Deploy it
  * as a worker ({@code ThreadingModel.WORKER}) after {@link EngineVerticle}; its configuration is the
- * engine's ({@link EngineSection}).
+ * engine's ({@link EngineSection}). Each time it writes some, it publishes how many on
+ * {@link Addresses#ADMIN_HINTS_WRITTEN}.
  */
 public final class HintRebuildWorkerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HintRebuildWorkerVerticle.class.getName());
@@ -48,6 +50,7 @@ public final class HintRebuildWorkerVerticle extends VerticleBase {
       int written = engine.buildHintFiles();
       if (written > 0) {
         LOG.log(Level.INFO, "wrote {0} hint files", written);
+        vertx.eventBus().publish(Addresses.ADMIN_HINTS_WRITTEN, written);
       }
     } catch (Exception e) {
       // The engine is closing, or a disk error: the next start-up scans those data files instead.

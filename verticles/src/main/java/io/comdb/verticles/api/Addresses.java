@@ -18,6 +18,8 @@ public final class Addresses {
   public static final String ADMIN_MERGE = "comdb.admin.merge";
   /** Published: an {@link Admin.Merged} after every merge, whoever asked for it. */
   public static final String ADMIN_MERGED = "comdb.admin.merged";
+  /** Published: the number of hint files written (an {@code Integer}) whenever the hint worker writes some. */
+  public static final String ADMIN_HINTS_WRITTEN = "comdb.admin.hints-written";
   /** {@link Admin.Backup} → {@link Admin.BackedUp}. */
   public static final String ADMIN_BACKUP = "comdb.admin.backup";
 

@@ -1,0 +1,122 @@
+package io.comdb.launcher;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.comdb.engine.Engine;
+import io.comdb.engine.EngineOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server as a process: durability across kill -9, the directory lock, and a clean SIGTERM. */
+class ServerProcessTest {
+  @TempDir
+  Path dir;
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+
+  private HttpResponse<String> put(int port, String key, String value) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/kv/" + key))
+        .PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(int port, String key) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/kv/" + key)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyAcknowledgedPutUnderSyncAlwaysSurvivesKillMinus9() throws Exception {
+    Path data = dir.resolve("data");
+    Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
+      int port = server.port();
+      AtomicBoolean killed = new AtomicBoolean();
+      CountDownLatch enough = new CountDownLatch(2_000);
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        int writer = w;
+        Thread t = new Thread(() -> {
+          for (int i = 0; !killed.get(); i++) {
+            String key = "w" + writer + "-" + i;
+            String value = "value-" + i + "-" + "x".repeat(i % 100);
+            try {
+              if (put(port, key, value).statusCode() == 204) {
+                acknowledged.put(key, value);
+                enough.countDown();
+              }
+            } catch (Exception e) {
+              return; // the server is gone: this write was never acknowledged
+            }
+          }
+        });
+        t.start();
+        writers.add(t);
+      }
+      enough.await();
+      server.kill(); // mid-stream: writers have requests in flight
+      killed.set(true);
+      for (Thread t : writers) {
+        t.join();
+      }
+    }
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(2_000);
+    try (ServerProcess restarted = ServerProcess.start(data)) {
+      int port = restarted.port();
+      for (Map.Entry<String, String> e : acknowledged.entrySet()) {
+        HttpResponse<String> got = get(port, e.getKey());
+        assertThat(got.statusCode()).as(e.getKey()).isEqualTo(200);
+        assertThat(got.body()).as(e.getKey()).isEqualTo(e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSameDirectoryFailsNamingTheFirst() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerProcess first = ServerProcess.start(data)) {
+      first.port();
+      try (ServerProcess second = ServerProcess.start(data)) {
+        assertThat(second.waitFor()).isNotZero();
+        assertThat(second.log()).contains("comdb: the server did not start: data directory " + data + " is already open by another process");
+      }
+      assertThat(get(first.port(), "still-serving").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void sigtermFinishesCleanlyExitsZeroAndReleasesTheDirectory() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerProcess server = ServerProcess.start(data)) {
+      int port = server.port();
+      assertThat(put(port, "k", "v").statusCode()).isEqualTo(204);
+      server.terminate();
+      assertThat(server.waitFor()).as(server.log()).isZero();
+    }
+    assertThat(Files.readString(data.resolve("META"))).contains("clean-shutdown=true");
+    try (Engine engine = Engine.open(EngineOptions.builder(data).build())) {
+      assertThat(engine.get("k".getBytes(UTF_8))).isEqualTo("v".getBytes(UTF_8));
+    }
+  }
+
+  @Test
+  void aBadConfigurationStopsTheStartNamingTheField() throws Exception {
+    try (ServerProcess server = ServerProcess.start(dir.resolve("data"), "--sync", "sometimes")) {
+      assertThat(server.waitFor()).isEqualTo(2);
+      assertThat(server.log()).contains("comdb: bad configuration: engine.sync: must be one of always, interval, none; got 'sometimes'");
+    }
+  }
+}
