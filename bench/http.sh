@@ -3,7 +3,7 @@
 # with sync interval on a fresh data directory. After a 5 s warm-up, PUTs (100-byte values over 100k keys), then GETs of
 # random keys of the same set. Prints one line:
 #   http-bench get_ops=<n> put_ops=<n> p99_ms=<n>     (p99: the worse of the two phases)
-# Options (environment): DURATION (seconds per phase, default 20), CONNECTIONS (50), THREADS (2), KEYS (100000),
+# Options (environment): SYNC (server sync mode, default interval), DURATION (seconds per phase, default 20), CONNECTIONS (50), THREADS (2), KEYS (100000),
 # BENCH_DIR (where the data directory goes; default the system temp directory).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,13 +11,14 @@ duration="${DURATION:-20}"
 connections="${CONNECTIONS:-50}"
 threads="${THREADS:-2}"
 keys="${KEYS:-100000}"
+sync="${SYNC:-interval}"
 command -v wrk >/dev/null || { echo "bench/http.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
 work="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/comdb-http-bench.XXXXXX")"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$root/bin/comdb" --help >/dev/null # builds the jar if needed, before the clock starts
 java -Xms2g -Xmx2g -jar "$root/verticles/target/comdb.jar" server \
-  --data-dir "$work/data" --http-port "$port" --sync interval >"$work/server.log" 2>&1 &
+  --data-dir "$work/data" --http-port "$port" --sync "$sync" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do
