@@ -7,6 +7,7 @@ import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.vertx.core.buffer.Buffer;
@@ -70,7 +71,7 @@ final class BitcaskApi {
       ctx.response().end();
       return;
     }
-    server.write(ctx, new Kv.Batch(writes), done -> ctx.response().end());
+    server.request(ctx, Addresses.KV_BATCH, new Kv.Batch(writes), done -> ctx.response().end());
   }
 
   private void get(RoutingContext ctx) throws IOException {
@@ -81,7 +82,7 @@ final class BitcaskApi {
 
   private void delete(RoutingContext ctx) {
     byte[] key = requiredParam(ctx, "key");
-    server.write(ctx, new Kv.Delete(key), deleted -> json(ctx, "OK"));
+    server.request(ctx, Addresses.KV_DELETE, new Kv.Delete(key), deleted -> json(ctx, "OK"));
   }
 
   private void listKeys(RoutingContext ctx) {

@@ -64,6 +64,9 @@ final class HttpReplies {
     if (error instanceof IllegalArgumentException) {
       return 400;
     }
+    if (error instanceof IllegalStateException) {
+      return 503; // the engine is closed, or not deployed (yet)
+    }
     return status(Failure.of(error));
   }
 

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
@@ -120,7 +121,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").setName("metrics").handler(ctx ->
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.get("/openapi.json").setName("openapi").handler(ctx ->
-        ctx.response().putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
+        ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(openApi)));
     new BitcaskApi(this).mount(router);
     new KvApi(this).mount(router);
     router.route().failureHandler(ctx -> {
@@ -204,23 +205,13 @@ public final class HttpVerticle extends VerticleBase {
         .put("engine", new JsonObject().put("state", "open").put("liveKeys", stats.liveKeys()).put("dataFiles", stats.dataFiles())));
   }
 
-  /** Sends a write to the engine verticle; answers with {@code onDone} once it is applied (and synced). */
-  void write(RoutingContext ctx, Object request, Consumer<Object> onDone) {
-    String address = request instanceof io.comdb.verticles.api.Kv.Put ? Addresses.KV_PUT
-        : request instanceof io.comdb.verticles.api.Kv.Delete ? Addresses.KV_DELETE
-        : Addresses.KV_BATCH;
-    vertx.eventBus().request(address, request).onComplete(ar -> {
-      if (ar.succeeded()) {
-        onDone.accept(ar.result().body());
-      } else {
-        HttpReplies.fail(ctx, ar.cause());
-      }
-    });
-  }
-
-  void admin(RoutingContext ctx, Object request, Consumer<Object> onDone) {
-    String address = request instanceof Admin.Backup ? Addresses.ADMIN_BACKUP : Addresses.ADMIN_MERGE;
-    vertx.eventBus().request(address, request, ADMIN_DELIVERY).onComplete(ar -> {
+  /**
+   * Sends a request to the engine (writes) or the merge worker (admin) and answers with {@code onDone} once
+   * it is done (a write: applied and, under sync always, fsynced), or with the mapped failure.
+   */
+  void request(RoutingContext ctx, String address, Object request, Consumer<Object> onDone) {
+    DeliveryOptions delivery = address.startsWith("comdb.admin.") ? ADMIN_DELIVERY : new DeliveryOptions();
+    vertx.eventBus().request(address, request, delivery).onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result().body());
       } else {
@@ -230,7 +221,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   void merge(RoutingContext ctx) {
-    admin(ctx, new Admin.Merge(), outcome -> HttpReplies.json(ctx, BitcaskApi.mergeJson(outcome)));
+    request(ctx, Addresses.ADMIN_MERGE, new Admin.Merge(), outcome -> HttpReplies.json(ctx, BitcaskApi.mergeJson(outcome)));
   }
 
   static Handler<RoutingContext> guard(Action action) {

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.comdb.engine.EngineStats;
 import io.comdb.verticles.Scans;
+import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.vertx.core.buffer.Buffer;
@@ -63,11 +64,11 @@ final class KvApi {
   private void put(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     byte[] value = body == null ? new byte[0] : body.getBytes();
-    server.write(ctx, new Kv.Put(key(ctx), value), done -> ctx.response().setStatusCode(204).end());
+    server.request(ctx, Addresses.KV_PUT, new Kv.Put(key(ctx), value), done -> ctx.response().setStatusCode(204).end());
   }
 
   private void delete(RoutingContext ctx) {
-    server.write(ctx, new Kv.Delete(key(ctx)), deleted -> json(ctx, new JsonObject().put("deleted", ((Kv.Deleted) deleted).existed())));
+    server.request(ctx, Addresses.KV_DELETE, new Kv.Delete(key(ctx)), deleted -> json(ctx, new JsonObject().put("deleted", ((Kv.Deleted) deleted).existed())));
   }
 
   private void scan(RoutingContext ctx) throws IOException {
@@ -97,7 +98,7 @@ final class KvApi {
     if (!(body.getValue("directory") instanceof String directory) || directory.isEmpty()) {
       throw new HttpReplies.BadRequest("'directory' must name the directory to create");
     }
-    server.admin(ctx, new Admin.Backup(directory), reply -> {
+    server.request(ctx, Addresses.ADMIN_BACKUP, new Admin.Backup(directory), reply -> {
       Admin.BackedUp done = (Admin.BackedUp) reply;
       json(ctx, new JsonObject().put("directory", done.directory()).put("millis", done.millis()));
     });
