@@ -1,0 +1,31 @@
+package io.comdb.types;
+
+/**
+ * Rows for the commands a connection answers itself (its state: authentication, database, protocol,
+ * transaction, subscriptions) and for the server commands the RESP server answers from its own state.
+ * They have no handler here; they are in the table so that {@code COMMAND} lists them and arity is
+ * checked in one place.
+ */
+final class ConnectionCommands {
+  private ConnectionCommands() {}
+
+  static void register() {
+    Commands.add("ping", -1, "fast sentinel", 0, 0, 0, null);
+    Commands.add("echo", 2, "fast", 0, 0, 0, null);
+    Commands.add("quit", -1, "allow_busy fast noscript loading stale", 0, 0, 0, null);
+    Commands.add("hello", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, null);
+    Commands.add("auth", -2, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, null);
+    Commands.add("select", 2, "loading stale fast", 0, 0, 0, null);
+    Commands.add("client", -2, "sentinel", 0, 0, 0, null);
+    Commands.add("command", -1, "loading stale sentinel", 0, 0, 0, null);
+    Commands.add("info", -1, "loading stale sentinel", 0, 0, 0, null);
+    Commands.add("config", -2, "", 0, 0, 0, null);
+    Commands.add("time", 1, "loading stale fast", 0, 0, 0, null);
+    Commands.add("save", 1, "admin noscript no_async_loading no_multi", 0, 0, 0, null);
+    Commands.add("bgsave", -1, "admin noscript no_async_loading", 0, 0, 0, null);
+    Commands.add("lastsave", 1, "loading stale fast", 0, 0, 0, null);
+    Commands.add("multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0, null);
+    Commands.add("exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0, null);
+    Commands.add("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0, null);
+  }
+}

@@ -1,0 +1,375 @@
+package io.comdb.types;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.IteratorOptions;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Commands on keys of any type: existence, expiry, renaming, listing. */
+final class KeyCommands {
+  private KeyCommands() {}
+
+  static void register() {
+    Commands.add("del", -2, "write", 1, -1, 1, KeyCommands::del);
+    Commands.add("unlink", -2, "write fast", 1, -1, 1, KeyCommands::del);
+    Commands.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists);
+    Commands.add("touch", -2, "readonly fast", 1, -1, 1, KeyCommands::exists);
+    Commands.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type);
+    Commands.add("expire", -3, "write fast", 1, 1, 1, c -> expire(c, c.store.now(), 1000));
+    Commands.add("pexpire", -3, "write fast", 1, 1, 1, c -> expire(c, c.store.now(), 1));
+    Commands.add("expireat", -3, "write fast", 1, 1, 1, c -> expire(c, 0, 1000));
+    Commands.add("pexpireat", -3, "write fast", 1, 1, 1, c -> expire(c, 0, 1));
+    Commands.add("expiretime", 2, "readonly fast", 1, 1, 1, c -> ttl(c, true, 1000));
+    Commands.add("pexpiretime", 2, "readonly fast", 1, 1, 1, c -> ttl(c, true, 1));
+    Commands.add("ttl", 2, "readonly fast", 1, 1, 1, c -> ttl(c, false, 1000));
+    Commands.add("pttl", 2, "readonly fast", 1, 1, 1, c -> ttl(c, false, 1));
+    Commands.add("persist", 2, "write fast", 1, 1, 1, KeyCommands::persist);
+    Commands.add("keys", 2, "readonly", 0, 0, 0, KeyCommands::keys);
+    Commands.add("scan", -2, "readonly", 0, 0, 0, KeyCommands::scan);
+    Commands.add("randomkey", 1, "readonly", 0, 0, 0, KeyCommands::randomKey);
+    Commands.add("rename", 3, "write", 1, 2, 1, c -> rename(c, false));
+    Commands.add("renamenx", 3, "write fast", 1, 2, 1, c -> rename(c, true));
+    Commands.add("copy", -3, "write denyoom", 1, 2, 1, KeyCommands::copy);
+    Commands.add("dbsize", 1, "readonly fast", 0, 0, 0, c -> Reply.integer(c.store.dbSize(c.db)));
+    Commands.add("flushdb", -1, "write", 0, 0, 0, c -> flush(c, c.db, c.db));
+    Commands.add("flushall", -1, "write", 0, 0, 0, c -> flush(c, 0, RedisStore.DATABASES - 1));
+    Commands.add("object", -2, "readonly", 2, 2, 1, KeyCommands::object);
+  }
+
+  private static Reply del(Call c) throws IOException {
+    int deleted = 0;
+    List<java.nio.ByteBuffer> seen = new ArrayList<>();
+    for (int i = 1; i < c.argc(); i++) {
+      java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(c.arg(i));
+      Meta m = c.meta(c.arg(i));
+      if (m != null && !seen.contains(k)) {
+        seen.add(k);
+        c.batch().deleteKey(c.db, c.arg(i), m);
+        deleted++;
+      }
+    }
+    return Reply.integer(deleted);
+  }
+
+  private static Reply exists(Call c) throws IOException {
+    int n = 0;
+    for (int i = 1; i < c.argc(); i++) {
+      if (c.meta(c.arg(i)) != null) {
+        n++;
+      }
+    }
+    return Reply.integer(n);
+  }
+
+  private static Reply type(Call c) throws IOException {
+    Meta m = c.meta(c.arg(1));
+    return new Reply.Simple(m == null ? "none" : m.type().typeName());
+  }
+
+  private static Reply expire(Call c, long base, long unitMillis) throws IOException {
+    byte[] key = c.arg(1);
+    long amount = c.longArg(2);
+    boolean nx = false;
+    boolean xx = false;
+    boolean gt = false;
+    boolean lt = false;
+    for (int i = 3; i < c.argc(); i++) {
+      switch (c.keyword(i)) {
+        case "NX" -> nx = true;
+        case "XX" -> xx = true;
+        case "GT" -> gt = true;
+        case "LT" -> lt = true;
+        default -> throw new RedisError("ERR Unsupported option " + c.text(i));
+      }
+    }
+    if (nx && (xx || gt || lt)) {
+      throw new RedisError("ERR NX and XX, GT or LT options at the same time are not compatible");
+    }
+    if (gt && lt) {
+      throw new RedisError("ERR GT and LT options at the same time are not compatible");
+    }
+    long at;
+    try {
+      at = Math.addExact(base, Math.multiplyExact(amount, unitMillis));
+    } catch (ArithmeticException e) {
+      throw new RedisError(Errors.invalidExpire(c.name));
+    }
+    Meta m = c.meta(key);
+    if (m == null) {
+      return Reply.ZERO;
+    }
+    long current = m.expireAt(); // 0: none, which GT treats as infinite
+    if (nx && current != 0 || xx && current == 0
+        || gt && (current == 0 || at <= current) || lt && current != 0 && at >= current) {
+      return Reply.ZERO;
+    }
+    if (at <= c.store.now()) {
+      c.batch().deleteKey(c.db, key, m);
+    } else {
+      c.batch().putMeta(c.db, key, m.withExpireAt(at));
+    }
+    return Reply.ONE;
+  }
+
+  private static Reply ttl(Call c, boolean absolute, long unitMillis) throws IOException {
+    Meta m = c.meta(c.arg(1));
+    if (m == null) {
+      return Reply.integer(-2);
+    }
+    if (m.expireAt() == 0) {
+      return Reply.integer(-1);
+    }
+    if (absolute) {
+      return Reply.integer(m.expireAt() / unitMillis);
+    }
+    long left = Math.max(m.expireAt() - c.store.now(), 0);
+    return Reply.integer(unitMillis == 1 ? left : (left + 500) / 1000);
+  }
+
+  private static Reply persist(Call c) throws IOException {
+    Meta m = c.meta(c.arg(1));
+    if (m == null || m.expireAt() == 0) {
+      return Reply.ZERO;
+    }
+    c.batch().putMeta(c.db, c.arg(1), m.withExpireAt(0));
+    return Reply.ONE;
+  }
+
+  /** Live keys of {@code db} in key order, from just after {@code after} (null: the first). */
+  static List<byte[]> keys(Call c, byte[] pattern, byte[] after, int max, RedisType type) throws IOException {
+    List<byte[]> keys = new ArrayList<>();
+    byte[] prefix = KeySpace.metaPrefix(c.db);
+    long now = c.store.now();
+    try (EngineIterator it = c.store.engine().iterator(IteratorOptions.prefix(prefix))) {
+      if (after != null) {
+        it.seek(KeySpace.metaKey(c.db, after));
+        if (it.isValid() && java.util.Arrays.equals(KeySpace.userKey(it.key()), after)) {
+          it.next();
+        }
+      }
+      for (; it.isValid() && keys.size() < max; it.next()) {
+        byte[] key = KeySpace.userKey(it.key());
+        if (pattern != null && !Glob.matches(pattern, key)) {
+          continue;
+        }
+        byte[] value = it.value();
+        if (value == null) {
+          continue;
+        }
+        Meta m = Meta.decode(value);
+        if (!m.expired(now) && (type == null || m.type() == type)) {
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static Reply keys(Call c) throws IOException {
+    byte[] pattern = c.arg(1);
+    boolean all = pattern.length == 1 && pattern[0] == '*';
+    return Reply.bulks(keys(c, all ? null : pattern, null, Integer.MAX_VALUE, null));
+  }
+
+  /**
+   * SCAN walks the keys in order. The cursor is a number the store maps to the last key of the previous
+   * page ({@link RedisStore#rememberCursor}); a cursor it does not know starts over.
+   */
+  private static Reply scan(Call c) throws IOException {
+    long cursor = Numbers.parseLong(c.arg(1), "ERR invalid cursor");
+    byte[] pattern = null;
+    long count = 10;
+    RedisType type = null;
+    boolean unknownType = false;
+    for (int i = 2; i < c.argc(); i++) {
+      String opt = c.keyword(i);
+      if (i + 1 >= c.argc()) {
+        throw Call.syntax();
+      }
+      switch (opt) {
+        case "MATCH" -> pattern = c.arg(++i);
+        case "COUNT" -> {
+          count = c.longArg(++i);
+          if (count < 1) {
+            throw Call.syntax();
+          }
+        }
+        case "TYPE" -> {
+          String name = c.text(++i);
+          type = null;
+          unknownType = true;
+          for (RedisType t : RedisType.values()) {
+            if (t.typeName().equalsIgnoreCase(name)) {
+              type = t;
+              unknownType = false;
+            }
+          }
+        }
+        default -> throw Call.syntax();
+      }
+    }
+    byte[] after = cursor == 0 ? null : c.store.cursorKey(c.db, cursor);
+    int page = (int) Math.min(count, 100_000);
+    List<byte[]> walked = keys(c, null, after, page, null);
+    long next = walked.size() < page ? 0 : c.store.rememberCursor(c.db, walked.get(walked.size() - 1));
+    List<Reply> found = new ArrayList<>();
+    if (!unknownType) {
+      for (byte[] key : walked) {
+        if (pattern != null && !Glob.matches(pattern, key)) {
+          continue;
+        }
+        if (type != null && c.meta(key).type() != type) {
+          continue;
+        }
+        found.add(Reply.bulk(key));
+      }
+    }
+    return Reply.array(List.of(Reply.bulk(Long.toString(next)), Reply.array(found)));
+  }
+
+  private static Reply randomKey(Call c) throws IOException {
+    List<byte[]> keys = keys(c, null, null, 10_000, null);
+    return keys.isEmpty() ? Reply.NULL_BULK : Reply.bulk(keys.get(ThreadLocalRandom.current().nextInt(keys.size())));
+  }
+
+  private static Reply rename(Call c, boolean onlyIfAbsent) throws IOException {
+    byte[] from = c.arg(1);
+    byte[] to = c.arg(2);
+    Meta m = c.meta(from);
+    if (m == null) {
+      throw new RedisError(Errors.NO_SUCH_KEY);
+    }
+    if (java.util.Arrays.equals(from, to)) {
+      return onlyIfAbsent ? Reply.ZERO : Reply.OK;
+    }
+    Meta target = c.meta(to);
+    if (onlyIfAbsent && target != null) {
+      return Reply.ZERO;
+    }
+    copyKey(c, from, m, c.db, to, target, m.expireAt());
+    c.batch().deleteKey(c.db, from, m);
+    return onlyIfAbsent ? Reply.ONE : Reply.OK;
+  }
+
+  private static Reply copy(Call c) throws IOException {
+    byte[] from = c.arg(1);
+    byte[] to = c.arg(2);
+    int db = c.db;
+    boolean replace = false;
+    for (int i = 3; i < c.argc(); i++) {
+      String opt = c.keyword(i);
+      if (opt.equals("REPLACE")) {
+        replace = true;
+      } else if (opt.equals("DB") && i + 1 < c.argc()) {
+        long target = Numbers.parseLong(c.arg(++i), Errors.NOT_INTEGER);
+        if (target < 0 || target >= RedisStore.DATABASES) {
+          throw new RedisError(Errors.DB_OUT_OF_RANGE);
+        }
+        db = (int) target;
+      } else {
+        throw Call.syntax();
+      }
+    }
+    if (db == c.db && java.util.Arrays.equals(from, to)) {
+      throw new RedisError("ERR source and destination objects are the same");
+    }
+    Meta m = c.meta(from);
+    if (m == null) {
+      return Reply.ZERO;
+    }
+    Meta target = c.store.meta(db, to);
+    if (target != null && !replace) {
+      return Reply.ZERO;
+    }
+    copyKey(c, from, m, db, to, target, m.expireAt());
+    return Reply.ONE;
+  }
+
+  /** Writes a copy of {@code from} (metadata {@code m}) as {@code to} in {@code db}, replacing what {@code to} held. */
+  private static void copyKey(Call c, byte[] from, Meta m, int db, byte[] to, Meta target, long expireAt) throws IOException {
+    if (target != null) {
+      c.batch().deleteKey(db, to, target);
+    }
+    long version = c.store.newVersion();
+    Meta copy = new Meta(m.type(), version, expireAt, m.size(), m.head(), m.value());
+    c.batch().putMeta(db, to, copy);
+    if (m.type() != RedisType.STRING) {
+      for (byte[][] sub : c.store.subs(c.db, from, m)) {
+        c.batch().putSub(db, to, copy, sub[0], sub[1]);
+      }
+      if (m.type() == RedisType.ZSET) {
+        for (byte[][] sub : c.store.subs(c.db, from, m)) {
+          c.batch().put(KeySpace.scoreKey(db, to, version, java.nio.ByteBuffer.wrap(sub[1]).getDouble(), sub[0]), new byte[0]);
+        }
+      }
+    }
+  }
+
+  private static Reply flush(Call c, int firstDb, int lastDb) throws IOException {
+    if (c.argc() > 2 || c.argc() == 2 && !c.keyword(1).equals("SYNC") && !c.keyword(1).equals("ASYNC")) {
+      throw Call.syntax();
+    }
+    for (int db = firstDb; db <= lastDb; db++) {
+      for (byte kind : new byte[] {KeySpace.META, KeySpace.SUB, KeySpace.SCORE}) {
+        try (EngineIterator it = c.store.engine().iterator(IteratorOptions.prefix(new byte[] {KeySpace.RESERVED, kind, (byte) db}))) {
+          for (; it.isValid(); it.next()) {
+            if (kind == KeySpace.META) {
+              c.batch().deleteKey(db, KeySpace.userKey(it.key()), Meta.string(0, 0, null));
+            } else {
+              c.batch().delete(it.key());
+            }
+          }
+        }
+        c.commit(); // flushes can be larger than one batch may be
+      }
+    }
+    return Reply.OK;
+  }
+
+  private static Reply object(Call c) throws IOException {
+    String sub = c.keyword(1);
+    if (sub.equals("HELP")) {
+      return Reply.array(List.of(Reply.bulk("OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
+          Reply.bulk("ENCODING <key>"), Reply.bulk("FREQ <key>"), Reply.bulk("IDLETIME <key>"), Reply.bulk("REFCOUNT <key>")));
+    }
+    if (c.argc() != 3) {
+      throw new RedisError(Errors.unknownSubcommand("object", c.text(1)));
+    }
+    Meta m = c.meta(c.arg(2));
+    switch (sub) {
+      case "ENCODING":
+        return m == null ? Reply.NULL_BULK : Reply.bulk(encoding(m));
+      case "REFCOUNT":
+        return m == null ? Reply.NULL_BULK : Reply.ONE;
+      case "IDLETIME":
+      case "FREQ":
+        return m == null ? Reply.NULL_BULK : Reply.ZERO;
+      default:
+        throw new RedisError(Errors.unknownSubcommand("object", c.text(1)));
+    }
+  }
+
+  /** What Redis would call the encoding of a value this size; ComDB stores every type one way on disk. */
+  private static String encoding(Meta m) {
+    switch (m.type()) {
+      case STRING:
+        return Numbers.tryParseLong(m.value()) != null ? "int" : m.value().length <= 44 ? "embstr" : "raw";
+      case LIST:
+        return "quicklist";
+      case SET:
+        return m.size() <= 128 ? "listpack" : "hashtable";
+      case ZSET:
+        return m.size() <= 128 ? "listpack" : "skiplist";
+      default:
+        return m.size() <= 128 ? "listpack" : "hashtable";
+    }
+  }
+
+  static String text(byte[] b) {
+    return new String(b, UTF_8);
+  }
+}
