@@ -27,5 +27,15 @@ final class ConnectionCommands {
     Commands.add("multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0, null);
     Commands.add("exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0, null);
     Commands.add("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0, null);
+    Commands.add("watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1, null);
+    Commands.add("unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0, null);
+    Commands.add("reset", 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, null);
+    Commands.add("subscribe", -2, "pubsub noscript loading stale", 0, 0, 0, null);
+    Commands.add("unsubscribe", -1, "pubsub noscript loading stale", 0, 0, 0, null);
+    Commands.add("psubscribe", -2, "pubsub noscript loading stale", 0, 0, 0, null);
+    Commands.add("punsubscribe", -1, "pubsub noscript loading stale", 0, 0, 0, null);
+    Commands.add("publish", 3, "pubsub loading stale fast may_replicate", 0, 0, 0, null);
+    Commands.add("pubsub", -2, "", 0, 0, 0, null);
+    Commands.add("slowlog", -2, "admin random loading stale", 0, 0, 0, null);
   }
 }

@@ -1,10 +1,10 @@
 package io.comdb.types;
 
 /** Redis's glob-style patterns ({@code stringmatchlen}): {@code * ? [abc] [^a-z] \x}, on bytes. */
-final class Glob {
+public final class Glob {
   private Glob() {}
 
-  static boolean matches(byte[] pattern, byte[] string) {
+  public static boolean matches(byte[] pattern, byte[] string) {
     return match(pattern, 0, string, 0, false);
   }
 

@@ -38,6 +38,7 @@ final class KeyCommands {
     Commands.add("flushdb", -1, "write", 0, 0, 0, c -> flush(c, c.db, c.db));
     Commands.add("flushall", -1, "write", 0, 0, 0, c -> flush(c, 0, RedisStore.DATABASES - 1));
     Commands.add("object", -2, "readonly", 2, 2, 1, KeyCommands::object);
+    Commands.add("memory", -2, "readonly", 0, 0, 0, KeyCommands::memory);
   }
 
   private static Reply del(Call c) throws IOException {
@@ -367,6 +368,28 @@ final class KeyCommands {
       default:
         return m.size() <= 128 ? "listpack" : "hashtable";
     }
+  }
+
+  /** MEMORY USAGE: the bytes the key takes on disk (records with their headers), not in memory. */
+  private static Reply memory(Call c) throws IOException {
+    String sub = c.keyword(1);
+    if (!sub.equals("USAGE")) {
+      throw new RedisError(Errors.unknownSubcommand("memory", c.text(1)));
+    }
+    if (c.argc() != 3 && !(c.argc() == 5 && c.keyword(3).equals("SAMPLES"))) {
+      throw Call.syntax();
+    }
+    Meta m = c.meta(c.arg(2));
+    if (m == null) {
+      return Reply.NULL_BULK;
+    }
+    long bytes = 32 + c.arg(2).length + m.encode().length;
+    if (m.type() != RedisType.STRING) {
+      for (byte[][] e : c.store.subs(c.db, c.arg(2), m)) {
+        bytes += 32 + c.arg(2).length + e[0].length + e[1].length;
+      }
+    }
+    return Reply.integer(bytes);
   }
 
   static String text(byte[] b) {

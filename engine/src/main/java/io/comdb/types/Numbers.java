@@ -7,7 +7,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /** Redis's number parsing and formatting: strict integers, and doubles as {@code %.17g} prints them. */
-final class Numbers {
+public final class Numbers {
   private Numbers() {}
 
   /** A strict 64-bit integer: optional minus, digits, no spaces, no plus, no leading zeros. */
@@ -91,7 +91,7 @@ final class Numbers {
   }
 
   /** As Redis 7.0 replies a double (d2string): integral values as integers, otherwise C's {@code %.17g}. */
-  static String formatDouble(double d) {
+  public static String formatDouble(double d) {
     if (Double.isNaN(d)) {
       return "nan";
     }

@@ -170,6 +170,38 @@ public final class RedisStore {
     return deleted;
   }
 
+  /** Keys under WATCH: [connections watching, modifications seen]. */
+  private final Map<DbKey, long[]> watched = new ConcurrentHashMap<>();
+
+  /** Starts watching a key for a connection; returns its modification stamp now. */
+  public synchronized long watch(int db, byte[] key) {
+    long[] w = watched.computeIfAbsent(new DbKey(db, key), k -> new long[2]);
+    w[0]++;
+    return w[1];
+  }
+
+  /** A connection stops watching a key (UNWATCH, EXEC, DISCARD, disconnect). */
+  public synchronized void unwatch(int db, byte[] key) {
+    DbKey k = new DbKey(db, key);
+    long[] w = watched.get(k);
+    if (w != null && --w[0] <= 0) {
+      watched.remove(k);
+    }
+  }
+
+  /** The modification stamp of a watched key: it changes with every write to the key. */
+  public synchronized long watchStamp(int db, byte[] key) {
+    long[] w = watched.get(new DbKey(db, key));
+    return w == null ? -1 : w[1];
+  }
+
+  private synchronized void touched(DbKey key) {
+    long[] w = watched.get(key);
+    if (w != null) {
+      w[1]++;
+    }
+  }
+
   /** A new SCAN cursor naming the last key of a page. */
   synchronized long rememberCursor(int db, byte[] lastKey) {
     long id = nextCursor++;
@@ -210,7 +242,10 @@ public final class RedisStore {
     void putMeta(int db, byte[] key, Meta meta) {
       writes.put(KeySpace.metaKey(db, key), meta.encode());
       DbKey k = new DbKey(db, key);
-      onCommit.add(() -> track(k, meta.expireAt()));
+      onCommit.add(() -> {
+        track(k, meta.expireAt());
+        touched(k);
+      });
     }
 
     /**
@@ -230,7 +265,10 @@ public final class RedisStore {
       }
       writes.delete(KeySpace.metaKey(db, key));
       DbKey k = new DbKey(db, key);
-      onCommit.add(() -> track(k, 0));
+      onCommit.add(() -> {
+        track(k, 0);
+        touched(k);
+      });
     }
 
     private void deleteAll(byte[] prefix) throws IOException {
@@ -243,10 +281,12 @@ public final class RedisStore {
 
     void putSub(int db, byte[] key, Meta meta, byte[] member, byte[] value) {
       writes.put(KeySpace.subKey(db, key, meta.version(), member), value);
+      onCommit.add(() -> touched(new DbKey(db, key)));
     }
 
     void deleteSub(int db, byte[] key, Meta meta, byte[] member) {
       writes.delete(KeySpace.subKey(db, key, meta.version(), member));
+      onCommit.add(() -> touched(new DbKey(db, key)));
     }
 
     void put(byte[] rawKey, byte[] value) {

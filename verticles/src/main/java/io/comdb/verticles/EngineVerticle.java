@@ -8,6 +8,9 @@ import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Kv;
+import io.comdb.verticles.api.Redis;
+import io.comdb.types.KeySpace;
+import io.comdb.types.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -34,12 +37,16 @@ import java.util.List;
  * threads. See {@link EngineConfig} for the configuration.
  */
 public final class EngineVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(EngineVerticle.class.getName());
   private static final String LOCAL_MAP = "comdb.engine";
+  private static final long EXPIRY_CYCLE_MS = 100;
+  private static final int EXPIRED_PER_CYCLE = 1000;
   private static final String KEY = "engine";
 
   /** The engine, shared with the verticles of this Vert.x instance for reads. */
   private static final class SharedEngine implements Shareable {
     private volatile Engine engine;
+    private volatile RedisStore redis;
   }
 
   private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>();
@@ -47,6 +54,8 @@ public final class EngineVerticle extends VerticleBase {
   private final SharedEngine shared = new SharedEngine();
   private EngineConfig config;
   private Engine engine;
+  private RedisStore redis;
+  private long expiryTimer = -1;
   private Runnable unbindMetrics = () -> {};
   private boolean drainScheduled;
   private boolean stopping;
@@ -67,6 +76,22 @@ public final class EngineVerticle extends VerticleBase {
     return engine;
   }
 
+  /**
+   * The Redis keyspace of the {@link EngineVerticle} deployed in {@code vertx}, for read-only commands;
+   * write commands go to {@link Addresses#REDIS_EXEC}.
+   *
+   * @throws IllegalStateException if none is deployed (yet)
+   */
+  public static RedisStore redis(Vertx vertx) {
+    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    SharedEngine shared = map.get(KEY);
+    RedisStore redis = shared == null ? null : shared.redis;
+    if (redis == null) {
+      throw new IllegalStateException("no EngineVerticle is deployed in this Vert.x instance");
+    }
+    return redis;
+  }
+
   @Override
   public Future<?> start() {
     try {
@@ -82,20 +107,37 @@ public final class EngineVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> Engine.open(config.options()))
         .compose(opened -> {
           engine = opened;
-          shared.engine = opened;
+          return vertx.executeBlocking(() -> new RedisStore(opened, System::currentTimeMillis));
+        })
+        .compose(store -> {
+          redis = store;
+          shared.redis = store;
+          shared.engine = engine;
+          expiryTimer = vertx.setPeriodic(EXPIRY_CYCLE_MS, id -> expireSome());
+          Engine opened = engine;
           unbindMetrics = ServerMetrics.bindEngine(vertx, opened);
           for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
-              Addresses.KV_SCAN, Addresses.ADMIN_STATS)) {
+              Addresses.KV_SCAN, Addresses.ADMIN_STATS, Addresses.REDIS_EXEC)) {
             consumers.add(vertx.eventBus().consumer(address, this::enqueue));
           }
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
-        .onFailure(e -> map.remove(KEY, shared));
+        .onFailure(e -> {
+          map.remove(KEY, shared);
+          if (engine != null) {
+            try {
+              engine.close();
+            } catch (IOException | RuntimeException closing) {
+              e.addSuppressed(closing);
+            }
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.cancelTimer(expiryTimer);
     for (Message<Object> m; (m = queue.poll()) != null; ) {
       m.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
     }
@@ -164,23 +206,47 @@ public final class EngineVerticle extends VerticleBase {
   }
 
   private static boolean isWrite(Object body) {
-    return body instanceof Kv.Put || body instanceof Kv.Delete || body instanceof Kv.Batch;
+    return body instanceof Kv.Put || body instanceof Kv.Delete || body instanceof Kv.Batch
+        || body instanceof Redis.Exec || body instanceof Redis.Transaction;
+  }
+
+  /** A key of the key-value API: keys starting with byte 0x00 hold Redis and memory data, and are refused. */
+  static byte[] userKey(byte[] key) {
+    if (key != null && KeySpace.isReserved(key)) {
+      throw new IllegalArgumentException("keys beginning with byte 0x00 are reserved for ComDB's own data");
+    }
+    return key;
+  }
+
+  /** The active expiry cycle: deletes keys whose time has passed, a bounded number per run. */
+  private void expireSome() {
+    if (stopping) {
+      return;
+    }
+    try {
+      if (redis.expireCycle(EXPIRED_PER_CYCLE) > 0 && config.fsyncPerDrain()) {
+        engine.sync();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the expiry cycle failed: {0}", e.toString());
+    }
   }
 
   private Object apply(Object body) throws IOException {
     if (body instanceof Kv.Get get) {
-      return new Kv.Value(engine.get(get.key()));
+      return new Kv.Value(engine.get(userKey(get.key())));
     }
     if (body instanceof Kv.Put put) {
-      engine.put(put.key(), put.value());
+      engine.put(userKey(put.key()), put.value());
       return new Kv.Done();
     }
     if (body instanceof Kv.Delete delete) {
-      return new Kv.Deleted(engine.delete(delete.key()));
+      return new Kv.Deleted(engine.delete(userKey(delete.key())));
     }
     if (body instanceof Kv.Batch batch) {
       WriteBatch writes = engine.newWriteBatch();
       for (Kv.Write w : batch.writes()) {
+        userKey(w.key());
         if (w.value() == null) {
           writes.delete(w.key());
         } else {
@@ -189,6 +255,12 @@ public final class EngineVerticle extends VerticleBase {
       }
       writes.commit();
       return new Kv.Done();
+    }
+    if (body instanceof Redis.Exec exec) {
+      return new Redis.Result(RedisExecutor.exec(redis, exec));
+    }
+    if (body instanceof Redis.Transaction tx) {
+      return new Redis.Result(RedisExecutor.transaction(redis, tx));
     }
     if (body instanceof Kv.Scan scan) {
       return Scans.page(engine, scan);

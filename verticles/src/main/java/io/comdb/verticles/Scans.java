@@ -3,6 +3,7 @@ package io.comdb.verticles;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.types.KeySpace;
 import io.comdb.verticles.api.Kv;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ public final class Scans {
         if (entries.size() == scan.limit()) {
           next = entries.get(entries.size() - 1).key();
           break;
+        }
+        if (KeySpace.isReserved(it.key())) {
+          continue; // Redis and memory data, not the key-value API's
         }
         byte[] value = it.value();
         if (value != null) {

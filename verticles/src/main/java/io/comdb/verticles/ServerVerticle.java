@@ -2,6 +2,7 @@ package io.comdb.verticles;
 
 import io.comdb.config.ComDbConfig;
 import io.comdb.verticles.http.HttpVerticle;
+import io.comdb.verticles.resp.RespVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -18,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The whole server, as one verticle to deploy: the launcher's main verticle, and what another Vert.x
  * application deploys by class name ({@code io.comdb.verticles.ServerVerticle}) with a {@link ComDbConfig}
  * as JSON. It deploys, in order, the {@link EngineVerticle}, the {@link MergeWorkerVerticle} and
- * {@link HintRebuildWorkerVerticle} workers, and the {@link HttpVerticle}s.
+ * {@link HintRebuildWorkerVerticle} workers, the {@link HttpVerticle}s and the {@link RespVerticle}s.
  *
  * <p>Vert.x undeploys a verticle's children all at once, before the verticle's own stop. So that the HTTP
  * servers stop accepting and finish their requests before the engine syncs and closes, stop the server
@@ -77,10 +78,15 @@ public final class ServerVerticle extends VerticleBase {
       started = started.compose(v -> deploy(HttpVerticle.class.getName(),
           new DeploymentOptions().setConfig(config.toJson()).setInstances(httpInstances(config))));
     }
+    if (config.resp().enabled()) {
+      started = started.compose(v -> deploy(RespVerticle.class.getName(),
+          new DeploymentOptions().setConfig(config.toJson()).setInstances(config.resp().instanceCount())));
+    }
     return started
         .onFailure(e -> stopInOrder(vertx).onComplete(v -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed)))
-        .onSuccess(v -> LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, sync {3}",
-            config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.engine().sync()));
+        .onSuccess(v -> LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, RESP on {3}:{4,number,#}, sync {5}",
+            config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.resp().host(), RespVerticle.port(vertx),
+            config.engine().sync()));
   }
 
   @Override

@@ -23,5 +23,8 @@ public final class Addresses {
   /** {@link Admin.Backup} → {@link Admin.BackedUp}. */
   public static final String ADMIN_BACKUP = "comdb.admin.backup";
 
+  /** {@link Redis.Exec} or {@link Redis.Transaction} → {@link Redis.Result}: Redis writes, run by the engine's writer. */
+  public static final String REDIS_EXEC = "comdb.redis.exec";
+
   private Addresses() {}
 }

@@ -15,6 +15,7 @@ public final class Codecs {
   public static List<WireCodec<?>> all() {
     List<WireCodec<?>> all = new ArrayList<>(Kv.codecs());
     all.addAll(Admin.codecs());
+    all.addAll(Redis.codecs());
     return all;
   }
 

@@ -7,6 +7,7 @@ import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.types.KeySpace;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
@@ -76,7 +77,8 @@ final class BitcaskApi {
 
   private void get(RoutingContext ctx) throws IOException {
     String key = ctx.queryParams().get("key");
-    byte[] value = key == null || key.isEmpty() ? null : server.engine().get(key.getBytes(UTF_8));
+    byte[] bytes = key == null ? new byte[0] : key.getBytes(UTF_8);
+    byte[] value = bytes.length == 0 || KeySpace.isReserved(bytes) ? null : server.engine().get(bytes);
     json(ctx, value == null ? "" : new String(value, UTF_8));
   }
 
@@ -88,7 +90,9 @@ final class BitcaskApi {
   private void listKeys(RoutingContext ctx) {
     JsonArray keys = new JsonArray();
     for (byte[] key : server.engine().listKeys()) {
-      keys.add(new String(key, UTF_8));
+      if (!KeySpace.isReserved(key)) {
+        keys.add(new String(key, UTF_8));
+      }
     }
     json(ctx, keys);
   }
@@ -104,6 +108,10 @@ final class BitcaskApi {
 
   private void prefix(RoutingContext ctx) throws IOException {
     byte[] prefix = requiredParam(ctx, "prefix");
+    if (KeySpace.isReserved(prefix)) {
+      json(ctx, new JsonObject());
+      return;
+    }
     JsonObject found = new JsonObject();
     Engine engine = server.engine();
     try (EngineIterator it = engine.iterator(IteratorOptions.prefix(prefix))) {

@@ -4,6 +4,7 @@ import static io.comdb.verticles.http.HttpReplies.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.comdb.engine.EngineStats;
+import io.comdb.types.KeySpace;
 import io.comdb.verticles.Scans;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
@@ -53,7 +54,8 @@ final class KvApi {
   }
 
   private void get(RoutingContext ctx) throws IOException {
-    byte[] value = server.engine().get(key(ctx));
+    byte[] key = key(ctx);
+    byte[] value = KeySpace.isReserved(key) ? null : server.engine().get(key);
     if (value == null) {
       HttpReplies.error(ctx, 404, "no such key");
       return;

@@ -31,6 +31,7 @@ class HttpApiTest {
     JsonObject config = new JsonObject()
         .put("engine", new JsonObject().put("dataDir", dir.resolve("data").toString()))
         .put("http", http.put("port", 0))
+        .put("resp", new JsonObject().put("port", 0))
         .put("security", security);
     await(vertx.deployVerticle(ServerVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
     return new Http(HttpVerticle.port(vertx));

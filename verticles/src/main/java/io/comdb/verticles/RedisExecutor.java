@@ -1,0 +1,47 @@
+package io.comdb.verticles;
+
+import io.comdb.types.CommandSpec;
+import io.comdb.types.Commands;
+import io.comdb.types.Errors;
+import io.comdb.types.RedisStore;
+import io.comdb.types.Reply;
+import io.comdb.verticles.api.Redis;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs Redis commands and transactions on the engine's writer thread, for {@link EngineVerticle}. */
+final class RedisExecutor {
+  private RedisExecutor() {}
+
+  static Reply exec(RedisStore store, Redis.Exec exec) {
+    return run(store, exec.db(), exec.args());
+  }
+
+  /** EXEC: nothing if a watched key changed since WATCH, else every command in order, alone. */
+  static Reply transaction(RedisStore store, Redis.Transaction tx) {
+    for (int i = 0; i < tx.watchedKeys().size(); i++) {
+      if (store.watchStamp(tx.watchedDbs().get(i), tx.watchedKeys().get(i)) != tx.watchStamps().get(i)) {
+        return Reply.NULL_ARRAY;
+      }
+    }
+    List<Reply> replies = new ArrayList<>(tx.commands().size());
+    for (List<byte[]> args : tx.commands()) {
+      replies.add(run(store, tx.db(), args));
+    }
+    return Reply.array(replies);
+  }
+
+  private static Reply run(RedisStore store, int db, List<byte[]> args) {
+    CommandSpec spec = args.isEmpty() ? null : Commands.lookup(args.get(0));
+    if (spec == null || spec.handler() == null) {
+      return Reply.error(Errors.unknownCommand(args.isEmpty() ? "" : new String(args.get(0), java.nio.charset.StandardCharsets.UTF_8), args));
+    }
+    if (!spec.arityMatches(args.size())) {
+      return Reply.error(Errors.wrongArity(spec.name()));
+    }
+    if (db < 0 || db >= RedisStore.DATABASES) {
+      return Reply.error(Errors.DB_OUT_OF_RANGE);
+    }
+    return Commands.execute(store, db, spec, args);
+  }
+}

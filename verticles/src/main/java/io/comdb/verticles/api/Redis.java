@@ -1,0 +1,147 @@
+package io.comdb.verticles.api;
+
+import io.comdb.types.Reply;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Messages that carry Redis commands to the engine's writer ({@link Addresses#REDIS_EXEC}): the RESP
+ * servers run read-only commands themselves, on the read view, and send every write here, so that each
+ * runs alone against the data (read-modify-write commands such as INCR are atomic) and, under sync always,
+ * is on disk before it is answered.
+ */
+public final class Redis {
+  private Redis() {}
+
+  /** One command: {@code args} includes the name. */
+  public record Exec(int db, List<byte[]> args) {
+    static final WireCodec<Exec> CODEC = new WireCodec<>(Exec.class,
+        (m, w) -> writeArgs(w.integer(m.db), m.args),
+        r -> new Exec(r.integer(), readArgs(r)));
+  }
+
+  /**
+   * MULTI ... EXEC: the commands run one after another with nothing in between. If any watched key has
+   * changed since WATCH ({@code watchStamps}: what {@code RedisStore.watchStamp} said then) none runs and
+   * the result is the null array.
+   */
+  public record Transaction(int db, List<List<byte[]>> commands, List<byte[]> watchedKeys, List<Integer> watchedDbs, List<Long> watchStamps) {
+    static final WireCodec<Transaction> CODEC = new WireCodec<>(Transaction.class,
+        (m, w) -> {
+          w.integer(m.db).integer(m.commands.size());
+          m.commands.forEach(c -> writeArgs(w, c));
+          writeArgs(w, m.watchedKeys);
+          w.integer(m.watchedDbs.size());
+          m.watchedDbs.forEach(w::integer);
+          m.watchStamps.forEach(w::number);
+        },
+        r -> {
+          int db = r.integer();
+          int n = r.integer();
+          List<List<byte[]>> commands = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            commands.add(readArgs(r));
+          }
+          List<byte[]> keys = readArgs(r);
+          int k = r.integer();
+          List<Integer> dbs = new ArrayList<>(k);
+          for (int i = 0; i < k; i++) {
+            dbs.add(r.integer());
+          }
+          List<Long> stamps = new ArrayList<>(k);
+          for (int i = 0; i < k; i++) {
+            stamps.add(r.number());
+          }
+          return new Transaction(db, commands, keys, dbs, stamps);
+        });
+  }
+
+  /** What a command (or a transaction) answered. */
+  public record Result(Reply reply) {
+    static final WireCodec<Result> CODEC = new WireCodec<>(Result.class,
+        (m, w) -> writeReply(w, m.reply),
+        r -> new Result(readReply(r)));
+  }
+
+  static List<WireCodec<?>> codecs() {
+    return List.of(Exec.CODEC, Transaction.CODEC, Result.CODEC);
+  }
+
+  private static Wire.Writer writeArgs(Wire.Writer w, List<byte[]> args) {
+    w.integer(args.size());
+    args.forEach(w::bytes);
+    return w;
+  }
+
+  private static List<byte[]> readArgs(Wire.Reader r) {
+    int n = r.integer();
+    List<byte[]> args = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      args.add(r.bytes());
+    }
+    return args;
+  }
+
+  private static void writeReply(Wire.Writer w, Reply reply) {
+    if (reply instanceof Reply.Simple s) {
+      w.integer(0).string(s.text());
+    } else if (reply instanceof Reply.Err e) {
+      w.integer(1).string(e.text());
+    } else if (reply instanceof Reply.Int i) {
+      w.integer(2).number(i.value());
+    } else if (reply instanceof Reply.Bulk b) {
+      w.integer(3).bytes(b.value());
+    } else if (reply instanceof Reply.Dbl d) {
+      w.integer(4).number(Double.doubleToRawLongBits(d.value()));
+    } else if (reply instanceof Reply.Null) {
+      w.integer(5);
+    } else if (reply instanceof Reply.Bool b) {
+      w.integer(6).bool(b.value());
+    } else {
+      List<Reply> elements;
+      int tag;
+      if (reply instanceof Reply.Arr a) {
+        tag = 7;
+        elements = a.elements();
+      } else if (reply instanceof Reply.MapReply m) {
+        tag = 8;
+        elements = m.keysAndValues();
+      } else if (reply instanceof Reply.SetReply s) {
+        tag = 9;
+        elements = s.elements();
+      } else {
+        tag = 10;
+        elements = ((Reply.Push) reply).elements();
+      }
+      w.integer(tag).integer(elements == null ? -1 : elements.size());
+      if (elements != null) {
+        elements.forEach(e -> writeReply(w, e));
+      }
+    }
+  }
+
+  private static Reply readReply(Wire.Reader r) {
+    int tag = r.integer();
+    switch (tag) {
+      case 0: return new Reply.Simple(r.string());
+      case 1: return new Reply.Err(r.string());
+      case 2: return new Reply.Int(r.number());
+      case 3: return new Reply.Bulk(r.bytes());
+      case 4: return new Reply.Dbl(Double.longBitsToDouble(r.number()));
+      case 5: return Reply.NULL;
+      case 6: return new Reply.Bool(r.bool());
+      default:
+        int n = r.integer();
+        List<Reply> elements = n < 0 ? null : new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          elements.add(readReply(r));
+        }
+        switch (tag) {
+          case 7: return new Reply.Arr(elements);
+          case 8: return new Reply.MapReply(elements);
+          case 9: return new Reply.SetReply(elements);
+          default: return new Reply.Push(elements);
+        }
+    }
+  }
+}

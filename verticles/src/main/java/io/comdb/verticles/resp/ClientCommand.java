@@ -1,0 +1,125 @@
+package io.comdb.verticles.resp;
+
+import static io.comdb.verticles.resp.SessionCommands.text;
+
+import io.comdb.types.Errors;
+import io.comdb.types.RedisError;
+import io.comdb.types.Reply;
+import java.util.List;
+import java.util.Locale;
+
+/** CLIENT SETNAME / GETNAME / ID / LIST / INFO / KILL. */
+final class ClientCommand {
+  private ClientCommand() {}
+
+  static Reply run(RespConnection c, List<byte[]> args) {
+    String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+    switch (sub) {
+      case "SETNAME":
+        if (args.size() != 3) {
+          return Reply.error(Errors.wrongArity("client|setname"));
+        }
+        String name = validName(text(args.get(2)));
+        c.name = name.isEmpty() ? null : name;
+        return Reply.OK;
+      case "GETNAME":
+        return Reply.bulk(c.name);
+      case "ID":
+        return Reply.integer(c.id);
+      case "INFO":
+        return Reply.bulk(describe(c, c) + "\n");
+      case "LIST": {
+        StringBuilder b = new StringBuilder();
+        for (RespConnection other : c.server.clients()) {
+          b.append(describe(other, c)).append('\n');
+        }
+        return Reply.bulk(b.toString());
+      }
+      case "KILL":
+        return kill(c, args);
+      default:
+        return Reply.error(Errors.unknownSubcommand("client", text(args.get(1))));
+    }
+  }
+
+  /** A client name may not contain spaces, newlines or special characters. */
+  static String validName(String name) {
+    for (char ch : name.toCharArray()) {
+      if (ch < '!' || ch > '~') {
+        throw new RedisError("ERR Client names cannot contain spaces, newlines or special characters.");
+      }
+    }
+    return name;
+  }
+
+  private static String describe(RespConnection client, RespConnection asking) {
+    long now = System.currentTimeMillis();
+    return "id=" + client.id
+        + " addr=" + client.socket.remoteAddress()
+        + " laddr=" + client.socket.localAddress()
+        + " fd=-1 name=" + (client.name == null ? "" : client.name)
+        + " age=" + (now - client.createdAt) / 1000
+        + " idle=0 flags=" + (client.multi != null ? "x" : client.subscriptions.active() ? "P" : "N")
+        + " db=" + client.db
+        + " sub=" + client.subscriptions.count() + " psub=0 ssub=0 multi=" + (client.multi == null ? -1 : client.multi.size())
+        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
+        + " cmd=" + (client == asking ? "client|" + "info" : client.lastCommand)
+        + " user=default redir=-1 resp=" + client.protocol;
+  }
+
+  /** CLIENT KILL addr, or CLIENT KILL ID id / ADDR addr / SKIPME yes|no filters. */
+  private static Reply kill(RespConnection c, List<byte[]> args) {
+    if (args.size() == 3) {
+      String addr = text(args.get(2));
+      for (RespConnection other : c.server.clients()) {
+        if (other.socket.remoteAddress().toString().equals(addr)) {
+          close(other);
+          return Reply.OK;
+        }
+      }
+      return Reply.error("ERR No such client");
+    }
+    if (args.size() % 2 != 0) {
+      return Reply.error(Errors.SYNTAX);
+    }
+    Long id = null;
+    String addr = null;
+    boolean skipMe = true;
+    for (int i = 2; i < args.size(); i += 2) {
+      String opt = text(args.get(i)).toUpperCase(Locale.ROOT);
+      String value = text(args.get(i + 1));
+      switch (opt) {
+        case "ID" -> {
+          id = RespNumbers.parse(args.get(i + 1));
+          if (id == null) {
+            return Reply.error("ERR client-id should be greater than 0");
+          }
+        }
+        case "ADDR" -> addr = value;
+        case "SKIPME" -> {
+          if (!value.equalsIgnoreCase("yes") && !value.equalsIgnoreCase("no")) {
+            return Reply.error(Errors.SYNTAX);
+          }
+          skipMe = value.equalsIgnoreCase("yes");
+        }
+        default -> {
+          return Reply.error(Errors.SYNTAX);
+        }
+      }
+    }
+    int killed = 0;
+    for (RespConnection other : c.server.clients()) {
+      if (id != null && other.id != id || addr != null && !other.socket.remoteAddress().toString().equals(addr)
+          || skipMe && other == c) {
+        continue;
+      }
+      close(other);
+      killed++;
+    }
+    return Reply.integer(killed);
+  }
+
+  private static void close(RespConnection other) {
+    other.context.runOnContext(v -> other.socket.close());
+  }
+}

@@ -1,0 +1,157 @@
+package io.comdb.verticles.resp;
+
+import io.comdb.types.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Redis pub/sub carried on the Vert.x event bus, so that it spans every RESP verticle of the node (and,
+ * with a clustered event bus, every node). A channel is the address {@code comdb.pubsub.c.<base64url>};
+ * a pattern subscription is the address {@code comdb.pubsub.p.<base64url>}. PUBLISH publishes to the
+ * channel's address and to the address of every pattern it matches. Message bodies are buffers:
+ * channel length (int), channel, message.
+ *
+ * <p>PUBLISH answers the number of receiving subscriptions on this node (Redis counts a client once per
+ * subscription that matched); {@link Registry} keeps those counts.
+ */
+final class PubSub {
+  private static final String CHANNEL = "comdb.pubsub.c.";
+  private static final String PATTERN = "comdb.pubsub.p.";
+
+  private PubSub() {}
+
+  /** Subscription counts of this node, shared by its RESP verticles. */
+  static final class Registry implements Shareable {
+    final Map<ByteBuffer, AtomicInteger> channels = new ConcurrentHashMap<>();
+    final Map<ByteBuffer, AtomicInteger> patterns = new ConcurrentHashMap<>();
+
+    static Registry of(Vertx vertx) {
+      LocalMap<String, Registry> map = vertx.sharedData().getLocalMap("comdb.pubsub");
+      return map.computeIfAbsent("registry", k -> new Registry());
+    }
+
+    static void add(Map<ByteBuffer, AtomicInteger> counts, byte[] name, int delta) {
+      counts.compute(ByteBuffer.wrap(name), (k, v) -> {
+        int n = (v == null ? 0 : v.get()) + delta;
+        return n <= 0 ? null : new AtomicInteger(n);
+      });
+    }
+  }
+
+  static String address(String kind, byte[] name) {
+    return kind + Base64.getUrlEncoder().withoutPadding().encodeToString(name);
+  }
+
+  /** PUBLISH: returns the number of subscriptions on this node that receive it. */
+  static long publish(Vertx vertx, byte[] channel, byte[] message) {
+    Registry registry = Registry.of(vertx);
+    Buffer body = Buffer.buffer().appendInt(channel.length).appendBytes(channel).appendBytes(message);
+    long receivers = 0;
+    AtomicInteger direct = registry.channels.get(ByteBuffer.wrap(channel));
+    if (direct != null) {
+      receivers += direct.get();
+    }
+    vertx.eventBus().publish(address(CHANNEL, channel), body);
+    for (Map.Entry<ByteBuffer, AtomicInteger> p : registry.patterns.entrySet()) {
+      if (io.comdb.types.Glob.matches(p.getKey().array(), channel)) {
+        receivers += p.getValue().get();
+        vertx.eventBus().publish(address(PATTERN, p.getKey().array()), body);
+      }
+    }
+    return receivers;
+  }
+
+  /** A connection's subscriptions: channel and pattern consumers, in subscription order. */
+  static final class Subscriptions {
+    private final RespConnection connection;
+    private final Map<ByteBuffer, MessageConsumer<Buffer>> channels = new LinkedHashMap<>();
+    private final Map<ByteBuffer, MessageConsumer<Buffer>> patterns = new LinkedHashMap<>();
+
+    Subscriptions(RespConnection connection) {
+      this.connection = connection;
+    }
+
+    boolean active() {
+      return !channels.isEmpty() || !patterns.isEmpty();
+    }
+
+    int count() {
+      return channels.size() + patterns.size();
+    }
+
+    /** SUBSCRIBE / PSUBSCRIBE: one confirmation per name. */
+    List<Reply> subscribe(List<byte[]> names, boolean pattern) {
+      Map<ByteBuffer, MessageConsumer<Buffer>> mine = pattern ? patterns : channels;
+      Registry registry = Registry.of(connection.vertx());
+      List<Reply> replies = new ArrayList<>();
+      for (byte[] name : names) {
+        ByteBuffer key = ByteBuffer.wrap(name);
+        if (!mine.containsKey(key)) {
+          MessageConsumer<Buffer> consumer = connection.vertx().eventBus().consumer(address(pattern ? PATTERN : CHANNEL, name),
+              m -> deliver(m.body(), pattern ? name : null));
+          mine.put(key, consumer);
+          Registry.add(pattern ? registry.patterns : registry.channels, name, 1);
+        }
+        replies.add(confirmation(pattern ? "psubscribe" : "subscribe", name));
+      }
+      return replies;
+    }
+
+    /** UNSUBSCRIBE / PUNSUBSCRIBE: the names given, or all when none is. */
+    List<Reply> unsubscribe(List<byte[]> names, boolean pattern) {
+      Map<ByteBuffer, MessageConsumer<Buffer>> mine = pattern ? patterns : channels;
+      List<byte[]> which = names.isEmpty() ? mine.keySet().stream().map(ByteBuffer::array).toList() : names;
+      List<Reply> replies = new ArrayList<>();
+      for (byte[] name : which) {
+        drop(mine, name, pattern);
+        replies.add(confirmation(pattern ? "punsubscribe" : "unsubscribe", name));
+      }
+      if (which.isEmpty()) {
+        replies.add(confirmation(pattern ? "punsubscribe" : "unsubscribe", null));
+      }
+      return replies;
+    }
+
+    void clear() {
+      for (byte[] name : channels.keySet().stream().map(ByteBuffer::array).toList()) {
+        drop(channels, name, false);
+      }
+      for (byte[] name : patterns.keySet().stream().map(ByteBuffer::array).toList()) {
+        drop(patterns, name, true);
+      }
+    }
+
+    private void drop(Map<ByteBuffer, MessageConsumer<Buffer>> mine, byte[] name, boolean pattern) {
+      MessageConsumer<Buffer> consumer = mine.remove(ByteBuffer.wrap(name));
+      if (consumer != null) {
+        consumer.unregister();
+        Registry registry = Registry.of(connection.vertx());
+        Registry.add(pattern ? registry.patterns : registry.channels, name, -1);
+      }
+    }
+
+    private Reply confirmation(String kind, byte[] name) {
+      return new Reply.Push(List.of(Reply.bulk(kind), name == null ? Reply.NULL_BULK : Reply.bulk(name), Reply.integer(count())));
+    }
+
+    private void deliver(Buffer body, byte[] pattern) {
+      int length = body.getInt(0);
+      byte[] channel = body.getBytes(4, 4 + length);
+      byte[] message = body.getBytes(4 + length, body.length());
+      connection.push(pattern == null
+          ? new Reply.Push(List.of(Reply.bulk("message"), Reply.bulk(channel), Reply.bulk(message)))
+          : new Reply.Push(List.of(Reply.bulk("pmessage"), Reply.bulk(pattern), Reply.bulk(channel), Reply.bulk(message))));
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package io.comdb.verticles.resp;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.comdb.types.CommandSpec;
+import io.comdb.types.Commands;
+import io.comdb.types.Errors;
+import io.comdb.types.RedisStore;
+import io.comdb.types.Reply;
+import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Failure;
+import io.comdb.verticles.api.Redis;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One client connection: parses its commands, runs them one at a time in arrival order, and writes the
+ * replies in that order. Read-only commands run here on the engine's read view; writes go to the engine
+ * verticle, and the next command waits for the reply, so a client always reads its own writes.
+ *
+ * <p>Connection state lives here: authentication, the selected database, the protocol version, MULTI's
+ * queue, WATCHed keys, subscriptions. Input is paused while replies wait to be written (a client that does
+ * not read its replies stops being read), so memory per connection stays bounded.
+ */
+final class RespConnection implements RespParser.Listener {
+  /** Commands parsed but not yet run, at most; beyond it the socket is paused. */
+  private static final int MAX_QUEUED = 1024;
+  private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
+      Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ping", "quit", "reset");
+  private static final Set<String> NO_AUTH_NEEDED = Set.of("auth", "hello", "quit");
+
+  final long id;
+  final RespServer server;
+  final NetSocket socket;
+  final Context context;
+  final long createdAt = System.currentTimeMillis();
+  private final RespParser parser;
+  private final ArrayDeque<List<byte[]>> queue = new ArrayDeque<>();
+  private Buffer out = Buffer.buffer();
+  private boolean running;
+  private boolean closing;
+  private boolean paused;
+
+  int db;
+  int protocol = 2;
+  boolean authenticated;
+  String name;
+  String lastCommand = "NULL";
+  /** MULTI's queue; null outside MULTI. */
+  List<List<byte[]>> multi;
+  boolean multiFailed;
+  final List<Watched> watched = new ArrayList<>();
+  final PubSub.Subscriptions subscriptions;
+
+  record Watched(int db, byte[] key, long stamp) {}
+
+  RespConnection(long id, RespServer server, NetSocket socket, Context context) {
+    this.id = id;
+    this.server = server;
+    this.socket = socket;
+    this.context = context;
+    this.authenticated = server.password() == null;
+    this.parser = new RespParser(server.config().maxBulkBytes(), server.config().maxQueryBytes(), this);
+    this.parser.authenticated(authenticated);
+    this.subscriptions = new PubSub.Subscriptions(this);
+    socket.handler(parser);
+    socket.closeHandler(v -> closed());
+    socket.exceptionHandler(e -> socket.close());
+  }
+
+  Vertx vertx() {
+    return server.vertx();
+  }
+
+  @Override
+  public void command(List<byte[]> args) {
+    queue.add(args);
+    if (queue.size() >= MAX_QUEUED && !paused) {
+      paused = true;
+      socket.pause();
+    }
+    if (!running) {
+      runQueued();
+    }
+  }
+
+  @Override
+  public void protocolError(String text) {
+    queue.clear();
+    reply(Reply.error(text));
+    closeAfterReplies();
+  }
+
+  @Override
+  public void queryBufferExceeded() {
+    queue.clear();
+    socket.close();
+  }
+
+  /** Runs queued commands until one has to wait for the engine, then flushes the replies. */
+  private void runQueued() {
+    running = true;
+    List<byte[]> args;
+    while (!closing && (args = queue.poll()) != null) {
+      long start = System.nanoTime();
+      server.commandsProcessed.incrementAndGet();
+      Future<Reply> pending = dispatch(args);
+      if (pending != null) {
+        flush();
+        List<byte[]> command = args;
+        pending.onComplete(ar -> {
+          server.slow((System.nanoTime() - start) / 1000, command, this);
+          reply(ar.succeeded() ? ar.result() : failure(ar.cause()));
+          runQueued();
+        });
+        return;
+      }
+      server.slow((System.nanoTime() - start) / 1000, args, this);
+    }
+    running = false;
+    flush();
+    if (paused && queue.size() < MAX_QUEUED / 2 && !socket.writeQueueFull()) {
+      paused = false;
+      socket.resume();
+    }
+  }
+
+  /** Runs one command; a reply now is written here, a reply later comes as the returned future. */
+  private Future<Reply> dispatch(List<byte[]> args) {
+    String name = new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
+    CommandSpec spec = Commands.lookup(name);
+    lastCommand = name;
+    if (spec == null) {
+      return refuse(Reply.error(Errors.unknownCommand(new String(args.get(0), UTF_8), args)));
+    }
+    if (!spec.arityMatches(args.size())) {
+      return refuse(Reply.error(Errors.wrongArity(spec.name())));
+    }
+    if (!authenticated && !NO_AUTH_NEEDED.contains(name)) {
+      return refuse(Reply.error(Errors.NOAUTH));
+    }
+    if (subscriptions.active() && protocol == 2 && !ALLOWED_WHILE_SUBSCRIBED.contains(name)) {
+      reply(Reply.error("ERR Can't execute '" + name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+      return null;
+    }
+    if (multi != null && !Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name)) {
+      multi.add(args);
+      reply(Reply.QUEUED);
+      return null;
+    }
+    if (spec.handler() == null) {
+      return SessionCommands.run(this, name, args);
+    }
+    if (spec.isWrite()) {
+      return engineRequest(new Redis.Exec(db, args));
+    }
+    reply(Commands.execute(store(), db, spec, args));
+    return null;
+  }
+
+  /** A command refused before it ran: inside MULTI this also dooms the transaction (EXECABORT). */
+  private Future<Reply> refuse(Reply error) {
+    if (multi != null) {
+      multiFailed = true;
+    }
+    reply(error);
+    return null;
+  }
+
+  RedisStore store() {
+    return EngineVerticle.redis(vertx());
+  }
+
+  Future<Reply> engineRequest(Object request) {
+    return vertx().eventBus().<Redis.Result>request(Addresses.REDIS_EXEC, request).map(m -> m.body().reply());
+  }
+
+  private static Reply failure(Throwable e) {
+    if (e instanceof ReplyException r && Failure.of(r.failureCode()) == Failure.UNAVAILABLE) {
+      return Reply.error("LOADING ComDB is starting or stopping: " + r.getMessage());
+    }
+    return Reply.error("ERR " + e.getMessage());
+  }
+
+  void reply(Reply reply) {
+    RespEncoder.write(out, reply, protocol);
+  }
+
+  /** Pushes a message to a subscriber, between replies (it may come from any context: hop to ours). */
+  void push(Reply message) {
+    context.runOnContext(v -> {
+      if (!closing) {
+        reply(message);
+        if (!running) {
+          flush();
+        }
+      }
+    });
+  }
+
+  private void flush() {
+    if (out.length() > 0) {
+      Buffer b = out;
+      out = Buffer.buffer();
+      socket.write(b);
+      if (socket.writeQueueFull() && !paused) {
+        paused = true;
+        socket.pause();
+        socket.drainHandler(v -> {
+          if (paused && queue.size() < MAX_QUEUED / 2) {
+            paused = false;
+            socket.resume();
+          }
+        });
+      }
+    }
+  }
+
+  /** QUIT and protocol errors: the replies so far go out, then the connection closes. */
+  void closeAfterReplies() {
+    closing = true;
+    Buffer b = out;
+    out = Buffer.buffer();
+    socket.end(b);
+  }
+
+  void authenticate() {
+    authenticated = true;
+    parser.authenticated(true);
+  }
+
+  void unwatchAll() {
+    for (Watched w : watched) {
+      store().unwatch(w.db, w.key);
+    }
+    watched.clear();
+  }
+
+  private void closed() {
+    closing = true;
+    queue.clear();
+    try {
+      unwatchAll();
+    } catch (IllegalStateException e) {
+      // the engine is already gone: nothing to unwatch
+    }
+    subscriptions.clear();
+    server.forget(this);
+  }
+}

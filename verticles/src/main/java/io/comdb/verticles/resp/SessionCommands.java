@@ -1,0 +1,360 @@
+package io.comdb.verticles.resp;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.comdb.engine.EngineStats;
+import io.comdb.types.CommandSpec;
+import io.comdb.types.Commands;
+import io.comdb.types.Errors;
+import io.comdb.types.RedisStore;
+import io.comdb.types.Reply;
+import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.api.Redis;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The commands a connection answers from its own state or the server's: PING, AUTH, HELLO, SELECT,
+ * CLIENT, COMMAND, INFO, CONFIG, MULTI / EXEC / WATCH, pub/sub, SAVE, SLOWLOG. Each returns null when it
+ * has replied already, or a future of its reply.
+ */
+final class SessionCommands {
+  private SessionCommands() {}
+
+  static Future<Reply> run(RespConnection c, String name, List<byte[]> args) {
+    try {
+      return switch (name) {
+        case "ping" -> now(c, ping(c, args));
+        case "echo" -> now(c, Reply.bulk(args.get(1)));
+        case "quit" -> {
+          c.reply(Reply.OK);
+          c.closeAfterReplies();
+          yield null;
+        }
+        case "reset" -> now(c, reset(c));
+        case "auth" -> now(c, auth(c, args));
+        case "hello" -> now(c, hello(c, args));
+        case "select" -> now(c, select(c, args));
+        case "client" -> now(c, ClientCommand.run(c, args));
+        case "command" -> now(c, command(args));
+        case "info" -> now(c, Reply.bulk(Info.text(c, args.size() > 1 ? text(args.get(1)) : "default")));
+        case "config" -> now(c, ConfigCommand.run(c, args));
+        case "time" -> {
+          long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+          yield now(c, Reply.array(List.of(Reply.bulk(Long.toString(micros / 1_000_000)), Reply.bulk(Long.toString(micros % 1_000_000)))));
+        }
+        case "save" -> save(c);
+        case "bgsave" -> {
+          save(c).onComplete(ar -> { }); // the reply below does not wait, as BGSAVE's does not
+          yield now(c, new Reply.Simple("Background saving started"));
+        }
+        case "lastsave" -> now(c, Reply.integer(c.server.lastSave));
+        case "multi" -> now(c, multi(c));
+        case "exec" -> exec(c);
+        case "discard" -> now(c, discard(c));
+        case "watch" -> now(c, watch(c, args));
+        case "unwatch" -> {
+          c.unwatchAll();
+          yield now(c, Reply.OK);
+        }
+        case "subscribe", "psubscribe" -> many(c, c.subscriptions.subscribe(args.subList(1, args.size()), name.equals("psubscribe")));
+        case "unsubscribe", "punsubscribe" -> many(c, c.subscriptions.unsubscribe(args.subList(1, args.size()), name.equals("punsubscribe")));
+        case "publish" -> now(c, Reply.integer(PubSub.publish(c.vertx(), args.get(1), args.get(2))));
+        case "pubsub" -> now(c, pubsub(c, args));
+        case "slowlog" -> now(c, slowlog(c, args));
+        default -> now(c, Reply.error(Errors.unknownCommand(name, args)));
+      };
+    } catch (io.comdb.types.RedisError e) {
+      return now(c, Reply.error(e.getMessage()));
+    }
+  }
+
+  private static Future<Reply> now(RespConnection c, Reply reply) {
+    c.reply(reply);
+    return null;
+  }
+
+  private static Future<Reply> many(RespConnection c, List<Reply> replies) {
+    replies.forEach(c::reply);
+    return null;
+  }
+
+  static String text(byte[] b) {
+    return new String(b, UTF_8);
+  }
+
+  private static Reply ping(RespConnection c, List<byte[]> args) {
+    if (args.size() > 2) {
+      return Reply.error(Errors.wrongArity("ping"));
+    }
+    if (c.subscriptions.active() && c.protocol == 2) {
+      return Reply.array(List.of(Reply.bulk("pong"), Reply.bulk(args.size() == 2 ? args.get(1) : new byte[0])));
+    }
+    return args.size() == 2 ? Reply.bulk(args.get(1)) : Reply.PONG;
+  }
+
+  private static Reply reset(RespConnection c) {
+    c.multi = null;
+    c.multiFailed = false;
+    c.unwatchAll();
+    c.subscriptions.clear();
+    c.db = 0;
+    c.protocol = 2;
+    c.name = null;
+    if (c.server.password() != null) {
+      c.authenticated = false;
+    }
+    return new Reply.Simple("RESET");
+  }
+
+  private static Reply auth(RespConnection c, List<byte[]> args) {
+    if (args.size() > 3) {
+      throw new io.comdb.types.RedisError(Errors.SYNTAX);
+    }
+    String password = c.server.password();
+    if (password == null) {
+      return Reply.error(args.size() == 2 ? Errors.AUTH_NOT_CONFIGURED : Errors.WRONGPASS);
+    }
+    boolean userOk = args.size() == 2 || text(args.get(1)).equals("default");
+    if (userOk && MessageDigest.isEqual(args.get(args.size() - 1), password.getBytes(UTF_8))) {
+      c.authenticate();
+      return Reply.OK;
+    }
+    return Reply.error(Errors.WRONGPASS);
+  }
+
+  private static Reply hello(RespConnection c, List<byte[]> args) {
+    int protocol = c.protocol;
+    int i = 1;
+    if (args.size() > 1) {
+      Long v = RespNumbers.parse(args.get(1));
+      if (v == null) {
+        return Reply.error("ERR Protocol version is not an integer or out of range");
+      }
+      if (v != 2 && v != 3) {
+        return Reply.error("NOPROTO unsupported protocol version");
+      }
+      protocol = v.intValue();
+      i = 2;
+    }
+    String newName = null;
+    for (; i < args.size(); i++) {
+      String opt = text(args.get(i)).toUpperCase(Locale.ROOT);
+      if (opt.equals("AUTH") && i + 2 < args.size()) {
+        Reply r = auth(c, List.of("auth".getBytes(UTF_8), args.get(i + 1), args.get(i + 2)));
+        if (r instanceof Reply.Err) {
+          return r;
+        }
+        i += 2;
+      } else if (opt.equals("SETNAME") && i + 1 < args.size()) {
+        newName = ClientCommand.validName(text(args.get(++i)));
+      } else {
+        return Reply.error("ERR Syntax error in HELLO option '" + text(args.get(i)) + "'");
+      }
+    }
+    if (!c.authenticated) {
+      return Reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+    }
+    c.protocol = protocol;
+    if (newName != null) {
+      c.name = newName.isEmpty() ? null : newName;
+    }
+    return new Reply.MapReply(List.of(
+        Reply.bulk("server"), Reply.bulk("redis"),
+        Reply.bulk("version"), Reply.bulk(Info.REDIS_VERSION),
+        Reply.bulk("proto"), Reply.integer(protocol),
+        Reply.bulk("id"), Reply.integer(c.id),
+        Reply.bulk("mode"), Reply.bulk("standalone"),
+        Reply.bulk("role"), Reply.bulk("master"),
+        Reply.bulk("modules"), Reply.EMPTY_ARRAY));
+  }
+
+  private static Reply select(RespConnection c, List<byte[]> args) {
+    Long db = RespNumbers.parse(args.get(1));
+    if (db == null) {
+      return Reply.error(Errors.NOT_INTEGER);
+    }
+    if (db < 0 || db >= RedisStore.DATABASES) {
+      return Reply.error(Errors.DB_OUT_OF_RANGE);
+    }
+    c.db = db.intValue();
+    return Reply.OK;
+  }
+
+  private static Reply command(List<byte[]> args) {
+    if (args.size() == 1) {
+      return Reply.array(Commands.all().stream().map(CommandSpec::info).toList());
+    }
+    String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+    switch (sub) {
+      case "COUNT":
+        return Reply.integer(Commands.all().size());
+      case "INFO": {
+        if (args.size() == 2) {
+          return Reply.array(Commands.all().stream().map(CommandSpec::info).toList());
+        }
+        List<Reply> out = new ArrayList<>();
+        for (byte[] name : args.subList(2, args.size())) {
+          CommandSpec spec = Commands.lookup(name);
+          out.add(spec == null ? Reply.NULL_ARRAY : spec.info());
+        }
+        return Reply.array(out);
+      }
+      case "LIST":
+        return Reply.array(Commands.all().stream().map(s -> Reply.bulk(s.name())).toList());
+      case "DOCS":
+        return new Reply.MapReply(List.of());
+      case "GETKEYS": {
+        if (args.size() < 3) {
+          return Reply.error(Errors.wrongArity("command|getkeys"));
+        }
+        List<byte[]> call = args.subList(2, args.size());
+        CommandSpec spec = Commands.lookup(call.get(0));
+        if (spec == null) {
+          return Reply.error("ERR Invalid command specified");
+        }
+        if (!spec.arityMatches(call.size())) {
+          return Reply.error("ERR Invalid number of arguments specified for command");
+        }
+        List<byte[]> keys = spec.keys(call);
+        return keys.isEmpty() ? Reply.error("ERR The command has no key arguments") : Reply.bulks(keys);
+      }
+      default:
+        return Reply.error(Errors.unknownSubcommand("command", text(args.get(1))));
+    }
+  }
+
+  /** SAVE: data is always on disk; SAVE fsyncs it and writes hint files, so a restart is fast. */
+  private static Future<Reply> save(RespConnection c) {
+    return c.vertx().executeBlocking(() -> {
+      EngineVerticle.engine(c.vertx()).sync();
+      EngineVerticle.engine(c.vertx()).buildHintFiles();
+      c.server.lastSave = System.currentTimeMillis() / 1000;
+      return Reply.OK;
+    }, false);
+  }
+
+  private static Reply multi(RespConnection c) {
+    if (c.multi != null) {
+      return Reply.error(Errors.MULTI_NESTED);
+    }
+    c.multi = new ArrayList<>();
+    c.multiFailed = false;
+    return Reply.OK;
+  }
+
+  private static Reply discard(RespConnection c) {
+    if (c.multi == null) {
+      return Reply.error(Errors.DISCARD_WITHOUT_MULTI);
+    }
+    c.multi = null;
+    c.unwatchAll();
+    return Reply.OK;
+  }
+
+  /** EXEC: the queued commands go to the writer as one transaction, with the WATCH stamps to check. */
+  private static Future<Reply> exec(RespConnection c) {
+    if (c.multi == null) {
+      return now(c, Reply.error(Errors.EXEC_WITHOUT_MULTI));
+    }
+    List<List<byte[]>> commands = c.multi;
+    boolean failed = c.multiFailed;
+    c.multi = null;
+    List<byte[]> keys = new ArrayList<>();
+    List<Integer> dbs = new ArrayList<>();
+    List<Long> stamps = new ArrayList<>();
+    for (RespConnection.Watched w : c.watched) {
+      keys.add(w.key());
+      dbs.add(w.db());
+      stamps.add(w.stamp());
+    }
+    if (failed) {
+      c.unwatchAll();
+      return now(c, Reply.error(Errors.EXECABORT));
+    }
+    Future<Reply> result = c.engineRequest(new Redis.Transaction(c.db, commands, keys, dbs, stamps));
+    return result.andThen(ar -> c.unwatchAll());
+  }
+
+  private static Reply watch(RespConnection c, List<byte[]> args) {
+    if (c.multi != null) {
+      return Reply.error(Errors.WATCH_IN_MULTI);
+    }
+    RedisStore store = c.store();
+    for (byte[] key : args.subList(1, args.size())) {
+      c.watched.add(new RespConnection.Watched(c.db, key, store.watch(c.db, key)));
+    }
+    return Reply.OK;
+  }
+
+  private static Reply pubsub(RespConnection c, List<byte[]> args) {
+    String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+    PubSub.Registry registry = PubSub.Registry.of(c.vertx());
+    switch (sub) {
+      case "CHANNELS": {
+        byte[] pattern = args.size() > 2 ? args.get(2) : null;
+        List<Reply> out = new ArrayList<>();
+        for (java.nio.ByteBuffer ch : registry.channels.keySet()) {
+          if (pattern == null || io.comdb.types.Glob.matches(pattern, ch.array())) {
+            out.add(Reply.bulk(ch.array()));
+          }
+        }
+        return Reply.array(out);
+      }
+      case "NUMSUB": {
+        List<Reply> out = new ArrayList<>();
+        for (byte[] ch : args.subList(2, args.size())) {
+          java.util.concurrent.atomic.AtomicInteger n = registry.channels.get(java.nio.ByteBuffer.wrap(ch));
+          out.add(Reply.bulk(ch));
+          out.add(Reply.integer(n == null ? 0 : n.get()));
+        }
+        return new Reply.MapReply(out);
+      }
+      case "NUMPAT":
+        return Reply.integer(registry.patterns.size());
+      default:
+        return Reply.error(Errors.unknownSubcommand("pubsub", text(args.get(1))));
+    }
+  }
+
+  private static Reply slowlog(RespConnection c, List<byte[]> args) {
+    String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+    switch (sub) {
+      case "GET": {
+        long count = 10;
+        if (args.size() > 2) {
+          Long n = RespNumbers.parse(args.get(2));
+          if (n == null || n < -1) {
+            return Reply.error("ERR count should be greater than or equal to -1");
+          }
+          count = n;
+        }
+        return Reply.array(c.server.slowlog(count));
+      }
+      case "LEN":
+        return Reply.integer(c.server.slowlogLength());
+      case "RESET":
+        c.server.slowlogReset();
+        return Reply.OK;
+      default:
+        return Reply.error(Errors.unknownSubcommand("slowlog", text(args.get(1))));
+    }
+  }
+
+  /** The engine's figures, for INFO. */
+  static EngineStats engineStats(RespConnection c) {
+    return EngineVerticle.engine(c.vertx()).stats();
+  }
+
+  static long dbSize(RespConnection c, int db) {
+    try {
+      return c.store().dbSize(db);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+}
