@@ -168,15 +168,13 @@ final class HashCommands {
 
   private static Reply hincrbyfloat(Call c) throws IOException {
     byte[] key = c.arg(1);
-    double by = c.doubleArg(3);
+    if (Numbers.parseLongDouble(c.arg(3), Errors.NOT_FLOAT) == null) {
+      throw new RedisError("ERR value is NaN or Infinity");
+    }
     Meta m = forWrite(c, key, RedisType.HASH);
     byte[] old = m.size() == 0 ? null : c.store.sub(c.db, key, m, c.arg(2));
     byte[] current = old == null ? new byte[] {'0'} : old;
-    double value = Numbers.parseDouble(current, Errors.HASH_NOT_FLOAT);
-    if (Double.isInfinite(value + by) || Double.isNaN(value + by)) {
-      throw new RedisError(Errors.NAN_OR_INFINITY);
-    }
-    byte[] next = Numbers.incrByFloat(current, by, c.arg(3)).getBytes(US_ASCII);
+    byte[] next = Numbers.incrByFloat(current, c.arg(3), Errors.HASH_NOT_FLOAT).getBytes(US_ASCII);
     c.batch().putSub(c.db, key, m, c.arg(2), next);
     if (old == null) {
       c.batch().putMeta(c.db, key, m.withSize(m.size() + 1));

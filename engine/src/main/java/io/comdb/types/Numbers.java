@@ -120,13 +120,81 @@ public final class Numbers {
     return plain.scale() <= 0 ? plain.toBigInteger().toString() : plain.toPlainString();
   }
 
+  /** The largest finite x87 long double. */
+  private static final BigDecimal LDBL_MAX = new BigDecimal("1.18973149535723176502e4932");
+
   /**
-   * INCRBYFLOAT's sum: Redis adds in long double and prints {@code %.17Lf} without trailing zeros; exact
-   * decimal arithmetic on the two texts gives the same digits for the values people add.
+   * A number as Redis's {@code getLongDoubleFromObject} reads it ({@code strtold}): no spaces, no NaN,
+   * nothing beyond the long double range; null for infinity.
    */
-  static String incrByFloat(byte[] current, double increment, byte[] incrementText) {
-    BigDecimal sum = new BigDecimal(new String(current, US_ASCII).trim()).add(new BigDecimal(new String(incrementText, US_ASCII).trim()));
+  static BigDecimal parseLongDouble(byte[] b, String error) {
+    if (b.length == 0 || b.length > 5 * 1024) {
+      throw new RedisError(error);
+    }
+    double d = parseDouble(b, error); // syntax, spaces, NaN
+    if (Double.isInfinite(d) && !new String(b, US_ASCII).toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+      d = 0; // beyond double but maybe not beyond long double: decided below
+    } else if (Double.isInfinite(d)) {
+      return null;
+    }
+    BigDecimal x;
+    try {
+      x = new BigDecimal(decimalText(b));
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new RedisError(error);
+    }
+    if (x.abs().compareTo(LDBL_MAX) > 0 || x.signum() != 0 && x.abs().compareTo(new BigDecimal("3.6e-4951")) < 0) {
+      throw new RedisError(error); // strtold's ERANGE
+    }
+    return x;
+  }
+
+  /**
+   * INCRBYFLOAT's sum as Redis makes it: both numbers read as x87 long doubles (64-bit mantissa), added
+   * in long double, printed with {@code %.17Lf} and trailing zeros dropped. Emulated with decimal
+   * arithmetic rounded to 64 significant bits at each step.
+   *
+   * @param notFloat the error for a current value that is not a number (strings and hash fields differ)
+   */
+  static String incrByFloat(byte[] current, byte[] incrementText, String notFloat) {
+    BigDecimal value = parseLongDouble(current, notFloat);
+    BigDecimal by = parseLongDouble(incrementText, Errors.NOT_FLOAT);
+    if (value == null || by == null) {
+      throw new RedisError(Errors.NAN_OR_INFINITY);
+    }
+    BigDecimal sum = longDouble(longDouble(value).add(longDouble(by)));
+    if (sum.abs().compareTo(LDBL_MAX) > 0) {
+      throw new RedisError(Errors.NAN_OR_INFINITY);
+    }
     BigDecimal rounded = sum.setScale(17, RoundingMode.HALF_EVEN).stripTrailingZeros();
     return rounded.scale() <= 0 ? rounded.toBigInteger().toString() : rounded.toPlainString();
+  }
+
+  private static String decimalText(byte[] b) {
+    return new String(b, US_ASCII).trim();
+  }
+
+  /** The nearest value with a 64-bit binary mantissa (an x87 long double), ties to even. */
+  static BigDecimal longDouble(BigDecimal x) {
+    if (x.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    BigDecimal abs = x.abs();
+    // exponent e with 2^e <= |x| < 2^(e+1)
+    int e = abs.toBigInteger().bitLength() - 1;
+    if (abs.compareTo(BigDecimal.ONE) < 0) {
+      e = -1;
+      while (abs.multiply(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(-e))).compareTo(BigDecimal.ONE) < 0) {
+        e--;
+      }
+    }
+    int shift = 63 - e; // mantissa = |x| * 2^shift, in [2^63, 2^64)
+    BigDecimal scale = shift >= 0 ? new BigDecimal(java.math.BigInteger.ONE.shiftLeft(shift))
+        : BigDecimal.ONE.divide(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(-shift)));
+    java.math.BigInteger mantissa = abs.multiply(scale).setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
+    BigDecimal value = shift >= 0
+        ? new BigDecimal(mantissa).divide(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(shift)))
+        : new BigDecimal(mantissa.shiftLeft(-shift));
+    return x.signum() < 0 ? value.negate() : value;
   }
 }

@@ -170,9 +170,15 @@ final class SetCommands {
     byte[] from = c.arg(1);
     byte[] to = c.arg(2);
     byte[] member = c.arg(3);
-    Meta source = c.meta(from, RedisType.SET);
-    Meta target = c.meta(to, RedisType.SET);
-    if (source == null || c.store.sub(c.db, from, source, member) == null) {
+    Meta source = c.meta(from);
+    Meta target = c.meta(to);
+    if (source == null) {
+      return Reply.ZERO;
+    }
+    if (source.type() != RedisType.SET || target != null && target.type() != RedisType.SET) {
+      throw RedisError.wrongType();
+    }
+    if (c.store.sub(c.db, from, source, member) == null) {
       return Reply.ZERO;
     }
     if (java.util.Arrays.equals(from, to)) {

@@ -244,14 +244,9 @@ final class StringCommands {
 
   private static Reply incrByFloat(Call c) throws IOException {
     byte[] key = c.arg(1);
-    double by = c.doubleArg(2);
-    Meta m = c.meta(key, RedisType.STRING);
+    Meta m = c.meta(key, RedisType.STRING); // as Redis: the type, then the value, then the increment
     byte[] current = m == null ? new byte[] {'0'} : m.value();
-    double value = Numbers.parseDouble(current, Errors.NOT_FLOAT);
-    if (Double.isInfinite(value + by) || Double.isNaN(value + by)) {
-      throw new RedisError(Errors.NAN_OR_INFINITY);
-    }
-    byte[] next = Numbers.incrByFloat(current, by, c.arg(2)).getBytes(US_ASCII);
+    byte[] next = Numbers.incrByFloat(current, c.arg(2), Errors.NOT_FLOAT).getBytes(US_ASCII);
     c.batch().putMeta(c.db, key, Meta.string(m == null ? c.store.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
     return Reply.bulk(next);
   }
