@@ -50,6 +50,7 @@ final class RespConnection implements RespParser.Listener {
   private boolean running;
   private boolean closing;
   private boolean paused;
+  private boolean draining;
 
   int db;
   int protocol = 2;
@@ -75,6 +76,14 @@ final class RespConnection implements RespParser.Listener {
     this.subscriptions = new PubSub.Subscriptions(this);
     socket.handler(parser);
     socket.closeHandler(v -> closed());
+    // The server is stopping: take no more commands, finish the ones received, then close.
+    socket.shutdownHandler(v -> {
+      draining = true;
+      socket.pause();
+      if (!running) {
+        runQueued();
+      }
+    });
     socket.exceptionHandler(e -> socket.close());
   }
 
@@ -129,6 +138,10 @@ final class RespConnection implements RespParser.Listener {
     }
     running = false;
     flush();
+    if (draining) {
+      socket.close();
+      return;
+    }
     if (paused && queue.size() < MAX_QUEUED / 2 && !socket.writeQueueFull()) {
       paused = false;
       socket.resume();
