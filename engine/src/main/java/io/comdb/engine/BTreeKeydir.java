@@ -44,7 +44,14 @@ final class BTreeKeydir implements Keydir {
     /** Compares the probe with entry {@code i}. */
     final int compare(long prefix, byte[] key, int i) {
       int c = Long.compareUnsigned(prefix, prefixes[i]);
-      return c != 0 ? c : Arrays.compareUnsigned(key, keys[i]);
+      if (c != 0) {
+        return c;
+      }
+      byte[] other = keys[i];
+      // Equal prefixes: the first 8 bytes are equal (or both keys are shorter and zero-padded alike).
+      return key.length >= 8 && other.length >= 8
+          ? Arrays.compareUnsigned(key, 8, key.length, other, 8, other.length)
+          : Arrays.compareUnsigned(key, other);
     }
 
     /** Binary search of entries {@code from..count-1}: the key's index, or {@code -(insertion point) - 1}. */

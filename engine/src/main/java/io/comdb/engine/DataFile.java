@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One append-only data file, {@code NNNNNNNNN.data}: a {@link FileHeader} followed by {@link Record}s.
  *
- * <p>Writes go through the file channel (one positional write per append, so a full disk is an
- * {@link IOException}, not a fault). Reads go through a read-only mapping of the file, which sees those
- * writes through the page cache: a get is a keydir lookup and a copy out of the mapping, with no system
- * call and no lock. The active file is extended to its full capacity when created so that one mapping
- * covers everything it will hold; {@link #seal()} truncates it to what was written.
+ * <p>The active file is extended to its full capacity when created and mapped read-write, so that one
+ * mapping covers everything it will hold: an append is a copy into the mapping (the page cache), with no
+ * system call, and survives the process being killed as a write would; fsync ({@link #force}) makes it
+ * durable. A full disk shows as a fault on the copy, which {@link #append} reports as an
+ * {@link IOException}. Reads copy out of the same mapping, with no system call and no lock.
+ * {@link #seal()} truncates the file to what was written.
  *
  * <p>Only the active file keeps a file descriptor: a sealed file is read through its mapping alone, so the
  * number of data files is not bounded by the process's descriptor limit.
@@ -93,7 +94,7 @@ final class DataFile implements Closeable {
       channel.force(true);
       Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
       Fsync.directory(dir);
-      MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
+      MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
       return new DataFile(header, path, channel, map, capacity, FileHeader.SIZE, false);
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -167,18 +168,17 @@ final class DataFile implements Closeable {
 
   /** Appends {@code records} (position to limit) and returns the offset they start at. */
   int append(ByteBuffer records) throws IOException {
-    long start = size;
-    long position = start;
-    boolean interrupted = Thread.interrupted();
+    int start = (int) size;
+    int length = records.remaining();
     try {
-      while (records.hasRemaining()) {
-        position += channel.write(records, position);
-      }
-    } finally {
-      restoreInterrupt(interrupted);
+      map.put(start, records, records.position(), length);
+    } catch (InternalError e) {
+      // SIGBUS: the file system could not back the page (no space left). Nothing is published: size is unchanged.
+      throw new IOException("cannot write to " + path + " (is the disk full?): " + e.getMessage(), e);
     }
-    size = position;
-    return (int) start;
+    records.position(records.limit());
+    size = start + length; // publishes the bytes to readers (volatile write after the copy)
+    return start;
   }
 
   /** Forces written bytes to stable storage ({@code fdatasync}). */

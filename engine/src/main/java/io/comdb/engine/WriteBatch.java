@@ -1,9 +1,9 @@
 package io.comdb.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +15,28 @@ import java.util.Map;
 public final class WriteBatch {
   private final Engine engine;
   private final int maxOperations;
-  /** Keys wrapped for content equality; a null value deletes. */
-  private final Map<ByteBuffer, byte[]> ops = new LinkedHashMap<>();
+  /** The operations in order; a null value deletes. */
+  private final List<LogWriter.Op> ops = new ArrayList<>(4);
+  /** Key to index in {@link #ops}, built once a second operation arrives (most batches hold one). */
+  private Map<Key, Integer> index;
   private boolean committed;
+
+  /** A key compared by content, its hash computed once. */
+  private record Key(byte[] bytes, int hash) {
+    Key(byte[] bytes) {
+      this(bytes, Arrays.hashCode(bytes));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   WriteBatch(Engine engine, int maxOperations) {
     this.engine = engine;
@@ -39,11 +58,27 @@ public final class WriteBatch {
     if (committed) {
       throw new IllegalStateException("this write batch is already committed");
     }
-    ByteBuffer k = ByteBuffer.wrap(key.clone());
-    if (!ops.containsKey(k) && ops.size() >= maxOperations) {
+    byte[] k = key.clone();
+    LogWriter.Op op = new LogWriter.Op(k, value);
+    if (ops.isEmpty()) {
+      ops.add(op);
+      return this;
+    }
+    if (index == null) {
+      index = new HashMap<>();
+      index.put(new Key(ops.get(0).key()), 0);
+    }
+    Key wrapped = new Key(k);
+    Integer at = index.get(wrapped);
+    if (at != null) {
+      ops.set(at, op); // the last operation on a key wins, in the place of the first
+      return this;
+    }
+    if (ops.size() >= maxOperations) {
       throw new LimitExceededException("write batch is full: at most " + maxOperations + " operations (maxBatchSize)");
     }
-    ops.put(k, value);
+    index.put(wrapped, ops.size());
+    ops.add(op);
     return this;
   }
 
@@ -61,10 +96,6 @@ public final class WriteBatch {
       throw new IllegalStateException("this write batch is already committed");
     }
     committed = true;
-    List<LogWriter.Op> list = new ArrayList<>(ops.size());
-    for (Map.Entry<ByteBuffer, byte[]> e : ops.entrySet()) {
-      list.add(new LogWriter.Op(e.getKey().array(), e.getValue()));
-    }
-    engine.commit(list);
+    engine.commit(ops);
   }
 }

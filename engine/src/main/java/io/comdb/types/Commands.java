@@ -45,10 +45,14 @@ public final class Commands {
   }
 
   /**
-   * Runs a command that has a handler, with the arity already checked. Write commands must run on the
-   * engine's writer thread; their records are committed as one batch before this returns.
+   * Runs a command that has a handler, with the arity already checked, from any thread. A write command
+   * runs under the store's write lock; its records are committed as one batch before this returns.
    */
   public static Reply execute(RedisStore store, int db, CommandSpec spec, List<byte[]> args) {
+    return spec.isWrite() ? store.locked(() -> run(store, db, spec, args)) : run(store, db, spec, args);
+  }
+
+  private static Reply run(RedisStore store, int db, CommandSpec spec, List<byte[]> args) {
     Call call = new Call(store, db, args, spec.name());
     try {
       Reply reply = spec.handler().run(call);

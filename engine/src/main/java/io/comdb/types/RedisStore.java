@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
  * Redis's keyspace on an {@link Engine}: 16 databases of typed keys ({@link KeySpace} says how they are
- * laid out). Reads are safe from any thread. Writes are made by one thread only, the engine's single
- * writer, each command through one {@link Batch}: all of a command's records or none, also across a crash.
+ * laid out). Reads are safe from any thread. Write commands run under one lock ({@link #locked}), each
+ * through one {@link Batch}: all of a command's records or none, also across a crash.
  *
  * <p>Expiry is lazy (a read of an expired key finds nothing) and active: {@link #expireCycle} deletes keys
  * whose time has come, found through an in-memory index of the keys that have an expiry, built at open.
@@ -41,6 +42,11 @@ public final class RedisStore {
 
   private final Engine engine;
   private final LongSupplier clock;
+  /**
+   * Held while a write command (or a whole MULTI) runs: read-modify-write commands see no other write
+   * between their read and their write, whichever thread runs them.
+   */
+  private final ReentrantLock writeLock = new ReentrantLock();
   private final Map<DbKey, Long> expiries = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<Deadline> deadlines = new ConcurrentSkipListSet<>(
       (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : compareKeys(a.key, b.key));
@@ -147,8 +153,27 @@ public final class RedisStore {
     return n;
   }
 
-  /** Deletes up to {@code max} keys whose expiry has passed; returns how many. Writer thread only. */
+  /** Runs {@code work} holding the write lock, as every write command must. */
+  public <T> T locked(java.util.function.Supplier<T> work) {
+    writeLock.lock();
+    try {
+      return work.get();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Deletes up to {@code max} keys whose expiry has passed; returns how many. */
   public int expireCycle(int max) throws IOException {
+    writeLock.lock();
+    try {
+      return expireLocked(max);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private int expireLocked(int max) throws IOException {
     long now = now();
     int deleted = 0;
     while (deleted < max) {

@@ -11,17 +11,23 @@ import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
 import io.comdb.types.KeySpace;
 import io.comdb.types.RedisStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one writer: owns the {@link Engine} and performs every mutation that reaches it over the event bus.
@@ -47,9 +53,12 @@ public final class EngineVerticle extends VerticleBase {
   private static final class SharedEngine implements Shareable {
     private volatile Engine engine;
     private volatile RedisStore redis;
+    private volatile EngineVerticle writer;
   }
 
-  private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final SharedEngine shared = new SharedEngine();
   private EngineConfig config;
@@ -57,8 +66,7 @@ public final class EngineVerticle extends VerticleBase {
   private RedisStore redis;
   private long expiryTimer = -1;
   private Runnable unbindMetrics = () -> {};
-  private boolean drainScheduled;
-  private boolean stopping;
+  private volatile boolean stopping;
 
   /**
    * The engine of the {@link EngineVerticle} deployed in {@code vertx}, for reads ({@code get}, iterators);
@@ -113,12 +121,13 @@ public final class EngineVerticle extends VerticleBase {
           redis = store;
           shared.redis = store;
           shared.engine = engine;
+          shared.writer = this;
           expiryTimer = vertx.setPeriodic(EXPIRY_CYCLE_MS, id -> expireSome());
           Engine opened = engine;
           unbindMetrics = ServerMetrics.bindEngine(vertx, opened);
           for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
               Addresses.KV_SCAN, Addresses.ADMIN_STATS, Addresses.REDIS_EXEC)) {
-            consumers.add(vertx.eventBus().consumer(address, this::enqueue));
+            consumers.add(vertx.eventBus().consumer(address, m -> enqueue(new BusRequest(m))));
           }
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
@@ -138,8 +147,10 @@ public final class EngineVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(expiryTimer);
-    for (Message<Object> m; (m = queue.poll()) != null; ) {
-      m.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+    shared.writer = null;
+    for (Request r; (r = queue.poll()) != null; ) {
+      pending.decrementAndGet();
+      r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
     }
     List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
     return Future.all(unregistered)
@@ -153,38 +164,99 @@ public final class EngineVerticle extends VerticleBase {
         }));
   }
 
-  private void enqueue(Message<Object> message) {
+  /** A request waiting for the writer: from the event bus, or submitted in this JVM. */
+  private interface Request {
+    Object body();
+
+    void reply(Object reply);
+
+    void fail(int code, String message);
+  }
+
+  private record BusRequest(Message<Object> message) implements Request {
+    @Override
+    public Object body() {
+      return message.body();
+    }
+
+    @Override
+    public void reply(Object reply) {
+      message.reply(reply);
+    }
+
+    @Override
+    public void fail(int code, String text) {
+      message.fail(code, text);
+    }
+  }
+
+  /** Completed on the submitter's context, so that its callbacks run on its own thread. */
+  private record LocalRequest(Object body, Context caller, Promise<Object> promise) implements Request {
+    @Override
+    public void reply(Object reply) {
+      caller.runOnContext(v -> promise.complete(reply));
+    }
+
+    @Override
+    public void fail(int code, String text) {
+      caller.runOnContext(v -> promise.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, text)));
+    }
+  }
+
+  /**
+   * Hands a request to the writer of {@code vertx} without the event bus: the same queue, order and
+   * replies as {@link Addresses}' messages, minus the bus's per-request costs. For verticles in this JVM;
+   * the future completes on the caller's context.
+   */
+  public static Future<Object> submit(Vertx vertx, Object request) {
+    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    SharedEngine shared = map.get(KEY);
+    EngineVerticle writer = shared == null ? null : shared.writer;
+    if (writer == null) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, Failure.UNAVAILABLE.code(), "no EngineVerticle is deployed"));
+    }
+    Promise<Object> promise = Promise.promise();
+    writer.enqueue(new LocalRequest(request, vertx.getOrCreateContext(), promise));
+    return promise.future();
+  }
+
+  private void enqueue(Request request) {
     if (stopping) {
-      message.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+      request.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
       return;
     }
-    if (queue.size() >= config.maxPending()) {
-      message.fail(Failure.UNAVAILABLE.code(), "the engine has " + queue.size() + " requests queued (maxPending)");
+    if (pending.incrementAndGet() > config.maxPending()) {
+      pending.decrementAndGet();
+      request.fail(Failure.UNAVAILABLE.code(), "the engine has " + config.maxPending() + " requests queued (maxPending)");
       return;
     }
-    queue.add(message);
-    if (!drainScheduled) {
-      drainScheduled = true;
+    queue.add(request);
+    if (drainScheduled.compareAndSet(false, true)) {
       context.runOnContext(v -> drain());
     }
   }
 
   /** Applies every queued request in order; acknowledges the writes after one fsync under sync always. */
   private void drain() {
-    drainScheduled = false;
-    List<Message<Object>> written = new ArrayList<>();
+    drainScheduled.set(false);
+    List<Request> written = new ArrayList<>();
     List<Object> replies = new ArrayList<>();
-    for (Message<Object> m; (m = queue.poll()) != null; ) {
+    for (Request r; (r = queue.poll()) != null; ) {
+      pending.decrementAndGet();
+      if (stopping) {
+        r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+        continue;
+      }
       try {
-        Object reply = apply(m.body());
-        if (isWrite(m.body())) {
-          written.add(m);
+        Object reply = apply(r.body());
+        if (isWrite(r.body())) {
+          written.add(r);
           replies.add(reply);
         } else {
-          m.reply(reply);
+          r.reply(reply);
         }
       } catch (IOException | RuntimeException e) {
-        m.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
+        r.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
       }
     }
     if (written.isEmpty()) {
@@ -194,8 +266,8 @@ public final class EngineVerticle extends VerticleBase {
       try {
         engine.sync();
       } catch (IOException | RuntimeException e) {
-        for (Message<Object> m : written) {
-          m.fail(Failure.of(e).code(), "fsync failed: " + e.getMessage());
+        for (Request r : written) {
+          r.fail(Failure.of(e).code(), "fsync failed: " + e.getMessage());
         }
         return;
       }

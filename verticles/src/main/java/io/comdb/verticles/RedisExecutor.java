@@ -9,16 +9,24 @@ import io.comdb.verticles.api.Redis;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs Redis commands and transactions on the engine's writer thread, for {@link EngineVerticle}. */
-final class RedisExecutor {
+/**
+ * Runs Redis commands and transactions for {@link EngineVerticle} (requests over the event bus) and for
+ * the RESP connections (which run them on their event loops): each write under the store's write lock, a
+ * transaction under it as a whole.
+ */
+public final class RedisExecutor {
   private RedisExecutor() {}
 
-  static Reply exec(RedisStore store, Redis.Exec exec) {
+  public static Reply exec(RedisStore store, Redis.Exec exec) {
     return run(store, exec.db(), exec.args());
   }
 
   /** EXEC: nothing if a watched key changed since WATCH, else every command in order, alone. */
-  static Reply transaction(RedisStore store, Redis.Transaction tx) {
+  public static Reply transaction(RedisStore store, Redis.Transaction tx) {
+    return store.locked(() -> transactionLocked(store, tx));
+  }
+
+  private static Reply transactionLocked(RedisStore store, Redis.Transaction tx) {
     for (int i = 0; i < tx.watchedKeys().size(); i++) {
       if (store.watchStamp(tx.watchedDbs().get(i), tx.watchedKeys().get(i)) != tx.watchStamps().get(i)) {
         return Reply.NULL_ARRAY;

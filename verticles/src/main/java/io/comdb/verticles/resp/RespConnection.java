@@ -8,7 +8,6 @@ import io.comdb.types.Errors;
 import io.comdb.types.RedisStore;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
-import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.Context;
@@ -25,8 +24,11 @@ import java.util.Set;
 
 /**
  * One client connection: parses its commands, runs them one at a time in arrival order, and writes the
- * replies in that order. Read-only commands run here on the engine's read view; writes go to the engine
- * verticle, and the next command waits for the reply, so a client always reads its own writes.
+ * replies in that order, so a client always reads its own writes.
+ *
+ * <p>Commands run on this connection's event loop: reads on the engine's read view, writes under the
+ * store's write lock ({@link Commands#execute}), so a pipeline costs no thread hops. Under sync always,
+ * replies to writes wait for the event loop's next {@link SyncBatch} fsync.
  *
  * <p>Connection state lives here: authentication, the selected database, the protocol version, MULTI's
  * queue, WATCHed keys, subscriptions. Input is paused while replies wait to be written (a client that does
@@ -51,6 +53,10 @@ final class RespConnection implements RespParser.Listener {
   private boolean closing;
   private boolean paused;
   private boolean draining;
+  /** Under sync always: the fsync of this event loop's writes; null otherwise. */
+  private final SyncBatch syncBatch;
+  /** Replies in {@link #out} acknowledge writes not yet fsynced. */
+  boolean unsynced;
 
   int db;
   int protocol = 2;
@@ -65,8 +71,9 @@ final class RespConnection implements RespParser.Listener {
 
   record Watched(int db, byte[] key, long stamp) {}
 
-  RespConnection(long id, RespServer server, NetSocket socket, Context context) {
+  RespConnection(long id, RespServer server, NetSocket socket, Context context, SyncBatch syncBatch) {
     this.id = id;
+    this.syncBatch = syncBatch;
     this.server = server;
     this.socket = socket;
     this.context = context;
@@ -137,11 +144,11 @@ final class RespConnection implements RespParser.Listener {
       server.slow((System.nanoTime() - start) / 1000, args, this);
     }
     running = false;
-    flush();
     if (draining) {
-      socket.close();
+      closeAfterReplies();
       return;
     }
+    flush();
     if (paused && queue.size() < MAX_QUEUED / 2 && !socket.writeQueueFull()) {
       paused = false;
       socket.resume();
@@ -174,10 +181,10 @@ final class RespConnection implements RespParser.Listener {
     if (spec.handler() == null) {
       return SessionCommands.run(this, name, args);
     }
+    reply(Commands.execute(store(), db, spec, args)); // a write takes the store's write lock
     if (spec.isWrite()) {
-      return engineRequest(new Redis.Exec(db, args));
+      unsynced = syncBatch != null;
     }
-    reply(Commands.execute(store(), db, spec, args));
     return null;
   }
 
@@ -194,9 +201,6 @@ final class RespConnection implements RespParser.Listener {
     return EngineVerticle.redis(vertx());
   }
 
-  Future<Reply> engineRequest(Object request) {
-    return vertx().eventBus().<Redis.Result>request(Addresses.REDIS_EXEC, request).map(m -> m.body().reply());
-  }
 
   private static Reply failure(Throwable e) {
     if (e instanceof ReplyException r && Failure.of(r.failureCode()) == Failure.UNAVAILABLE) {
@@ -221,7 +225,12 @@ final class RespConnection implements RespParser.Listener {
     });
   }
 
-  private void flush() {
+  /** Writes the replies so far, unless they acknowledge writes that must be fsynced first. */
+  void flush() {
+    if (unsynced) {
+      syncBatch.add(this);
+      return;
+    }
     if (out.length() > 0) {
       Buffer b = out;
       out = Buffer.buffer();
@@ -242,9 +251,23 @@ final class RespConnection implements RespParser.Listener {
   /** QUIT and protocol errors: the replies so far go out, then the connection closes. */
   void closeAfterReplies() {
     closing = true;
+    if (unsynced) {
+      try {
+        EngineVerticle.engine(vertx()).sync(); // rare (QUIT after writes, shutdown): no batch to wait for
+        unsynced = false;
+      } catch (java.io.IOException | RuntimeException e) {
+        socket.close(); // the writes' replies are not sent: they may not be stored
+        return;
+      }
+    }
     Buffer b = out;
     out = Buffer.buffer();
     socket.end(b);
+  }
+
+  /** Whether this connection's writes must be fsynced before they are acknowledged. */
+  boolean syncing() {
+    return syncBatch != null;
   }
 
   void authenticate() {

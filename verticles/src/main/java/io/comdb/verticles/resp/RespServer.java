@@ -79,10 +79,14 @@ final class RespServer implements Shareable {
   }
 
   /** Records a command that took at least slowlog-log-slower-than microseconds. */
-  synchronized void slow(long micros, List<byte[]> args, RespConnection client) {
-    if (slowlogSlowerThan < 0 || micros < slowlogSlowerThan) {
-      return;
+  void slow(long micros, List<byte[]> args, RespConnection client) {
+    long threshold = slowlogSlowerThan;
+    if (threshold >= 0 && micros >= threshold) {
+      record(micros, args, client);
     }
+  }
+
+  private synchronized void record(long micros, List<byte[]> args, RespConnection client) {
     List<Reply> shown = new ArrayList<>();
     for (int i = 0; i < Math.min(args.size(), 32); i++) {
       byte[] a = args.get(i);

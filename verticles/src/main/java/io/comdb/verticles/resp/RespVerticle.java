@@ -28,13 +28,14 @@ public final class RespVerticle extends VerticleBase {
     }
     Codecs.register(vertx);
     RespServer shared = RespServer.of(vertx, config);
+    SyncBatch syncBatch = config.engine().sync().equals("always") ? new SyncBatch(context) : null;
     NetServerOptions options = new NetServerOptions()
         .setHost(config.resp().host())
         .setPort(config.resp().port())
         .setTcpNoDelay(true);
     return vertx.createNetServer(options)
         .connectHandler(socket -> {
-          RespConnection connection = new RespConnection(shared.newId(), shared, socket, context);
+          RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, syncBatch);
           shared.register(connection);
         })
         .listen()

@@ -9,6 +9,7 @@ import io.comdb.types.Errors;
 import io.comdb.types.RedisStore;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.RedisExecutor;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -276,8 +277,10 @@ final class SessionCommands {
       c.unwatchAll();
       return now(c, Reply.error(Errors.EXECABORT));
     }
-    Future<Reply> result = c.engineRequest(new Redis.Transaction(c.db, commands, keys, dbs, stamps));
-    return result.andThen(ar -> c.unwatchAll());
+    Reply result = RedisExecutor.transaction(c.store(), new Redis.Transaction(c.db, commands, keys, dbs, stamps));
+    c.unwatchAll();
+    c.unsynced = c.syncing();
+    return now(c, result);
   }
 
   private static Reply watch(RespConnection c, List<byte[]> args) {

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# ComDB's RESP server against redis-server 7.0, side by side in one run, with redis-benchmark (Debian
+# packages redis-server and redis-tools). See docs/benchmarks.md.
+#   redis-server: appendonly yes, appendfsync everysec    ComDB: sync interval (1000 ms)
+#   then SET with every write on disk: appendfsync always / sync always
+# Prints one line per comparison: resp-bench <P1|P16|ALWAYS> <test>=<ComDB/Redis ratio> ...
+# Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), BENCH_DIR.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+requests="${REQUESTS:-300000}"
+tests="${TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd}"
+for tool in redis-server redis-benchmark; do
+  command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
+done
+work="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/comdb-resp-bench.XXXXXX")"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_ping() {
+  for _ in $(seq 1 120); do
+    [[ "$(redis-cli -p "$1" PING 2>/dev/null)" == PONG ]] && return 0
+    sleep 0.5
+  done
+  echo "bench/resp.sh: nothing answers on port $1" >&2; exit 1
+}
+start_redis() { # fsync policy -> port
+  local port dir
+  port="$(free_port)"; dir="$work/redis-$1"; mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly yes --appendfsync "$1" \
+    >"$dir/log" 2>&1 &
+  pids+=($!)
+  wait_ping "$port"; echo "$port"
+}
+start_comdb() { # sync mode -> port
+  local port
+  port="$(free_port)"
+  java -Xms2g -Xmx2g -jar "$root/verticles/target/comdb.jar" server --data-dir "$work/comdb-$1" \
+    --http-port 0 --resp-port "$port" --sync "$1" >"$work/comdb-$1.log" 2>&1 &
+  pids+=($!)
+  wait_ping "$port"; echo "$port"
+}
+bench() { # port pipeline tests -> "test rps" lines
+  redis-benchmark -p "$1" -c 50 -d 100 -r 1000000 -n "$requests" -P "$2" -t "$3" --csv 2>/dev/null \
+    | awk -F'","' 'NR > 1 {gsub(/"/, "", $1); gsub(/"/, "", $2); print tolower($1), $2}'
+}
+compare() { # label comdb_port redis_port pipeline tests
+  local warm
+  bench "$2" "$4" "$5" >/dev/null # warm-up: the JIT compiles the command path
+  bench "$2" "$4" "$5" >"$work/comdb.out"
+  bench "$3" "$4" "$5" >"$work/redis.out"
+  echo "--- $1: ComDB / redis-server requests per second" >&2
+  paste -d' ' "$work/comdb.out" "$work/redis.out" >&2
+  echo "resp-bench $1 $(paste -d' ' "$work/comdb.out" "$work/redis.out" \
+    | awk '{printf "%s%s=%.2f", (NR > 1 ? " " : ""), $1, $2 / $4}')"
+}
+
+"$root/bin/comdb" --help >/dev/null # builds the jar if needed
+redis_port="$(start_redis everysec)"
+comdb_port="$(start_comdb interval)"
+compare P1 "$comdb_port" "$redis_port" 1 "$tests"
+compare P16 "$comdb_port" "$redis_port" 16 "$tests"
+redis_always="$(start_redis always)"
+comdb_always="$(start_comdb always)"
+compare ALWAYS "$comdb_always" "$redis_always" 1 set
