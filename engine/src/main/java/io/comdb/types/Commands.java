@@ -23,6 +23,9 @@ public final class Commands {
     StringCommands.register();
     HashCommands.register();
     SetCommands.register();
+    ListCommands.register();
+    ZSetCommands.register();
+    BitCommands.register();
   }
 
   private Commands() {}

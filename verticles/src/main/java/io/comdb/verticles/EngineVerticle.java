@@ -11,15 +11,11 @@ import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
 import io.comdb.types.KeySpace;
 import io.comdb.types.RedisStore;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import java.io.IOException;
@@ -53,7 +49,6 @@ public final class EngineVerticle extends VerticleBase {
   private static final class SharedEngine implements Shareable {
     private volatile Engine engine;
     private volatile RedisStore redis;
-    private volatile EngineVerticle writer;
   }
 
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
@@ -121,7 +116,6 @@ public final class EngineVerticle extends VerticleBase {
           redis = store;
           shared.redis = store;
           shared.engine = engine;
-          shared.writer = this;
           expiryTimer = vertx.setPeriodic(EXPIRY_CYCLE_MS, id -> expireSome());
           Engine opened = engine;
           unbindMetrics = ServerMetrics.bindEngine(vertx, opened);
@@ -147,7 +141,6 @@ public final class EngineVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(expiryTimer);
-    shared.writer = null;
     for (Request r; (r = queue.poll()) != null; ) {
       pending.decrementAndGet();
       r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
@@ -164,7 +157,7 @@ public final class EngineVerticle extends VerticleBase {
         }));
   }
 
-  /** A request waiting for the writer: from the event bus, or submitted in this JVM. */
+  /** A request waiting for the writer. */
   private interface Request {
     Object body();
 
@@ -188,36 +181,6 @@ public final class EngineVerticle extends VerticleBase {
     public void fail(int code, String text) {
       message.fail(code, text);
     }
-  }
-
-  /** Completed on the submitter's context, so that its callbacks run on its own thread. */
-  private record LocalRequest(Object body, Context caller, Promise<Object> promise) implements Request {
-    @Override
-    public void reply(Object reply) {
-      caller.runOnContext(v -> promise.complete(reply));
-    }
-
-    @Override
-    public void fail(int code, String text) {
-      caller.runOnContext(v -> promise.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, text)));
-    }
-  }
-
-  /**
-   * Hands a request to the writer of {@code vertx} without the event bus: the same queue, order and
-   * replies as {@link Addresses}' messages, minus the bus's per-request costs. For verticles in this JVM;
-   * the future completes on the caller's context.
-   */
-  public static Future<Object> submit(Vertx vertx, Object request) {
-    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
-    SharedEngine shared = map.get(KEY);
-    EngineVerticle writer = shared == null ? null : shared.writer;
-    if (writer == null) {
-      return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, Failure.UNAVAILABLE.code(), "no EngineVerticle is deployed"));
-    }
-    Promise<Object> promise = Promise.promise();
-    writer.enqueue(new LocalRequest(request, vertx.getOrCreateContext(), promise));
-    return promise.future();
   }
 
   private void enqueue(Request request) {

@@ -1,5 +1,6 @@
 package io.comdb.verticles;
 
+import io.comdb.types.Blocking;
 import io.comdb.types.CommandSpec;
 import io.comdb.types.Commands;
 import io.comdb.types.Errors;
@@ -50,6 +51,8 @@ public final class RedisExecutor {
     if (db < 0 || db >= RedisStore.DATABASES) {
       return Reply.error(Errors.DB_OUT_OF_RANGE);
     }
-    return Commands.execute(store, db, spec, args);
+    Reply reply = Commands.execute(store, db, spec, args);
+    // Inside a transaction, or from the event bus, a blocking command does not wait: it times out at once.
+    return reply == Blocking.WOULD_BLOCK ? Blocking.timedOut(spec.name()) : reply;
   }
 }

@@ -2,6 +2,7 @@ package io.comdb.verticles.resp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.comdb.types.Blocking;
 import io.comdb.types.CommandSpec;
 import io.comdb.types.Commands;
 import io.comdb.types.Errors;
@@ -12,6 +13,7 @@ import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -53,6 +55,8 @@ final class RespConnection implements RespParser.Listener {
   private boolean closing;
   private boolean paused;
   private boolean draining;
+  /** Undoes a pending block when the client goes away. */
+  private Runnable onClose;
   /** Under sync always: the fsync of this event loop's writes; null otherwise. */
   private final SyncBatch syncBatch;
   /** Replies in {@link #out} acknowledge writes not yet fsynced. */
@@ -181,11 +185,63 @@ final class RespConnection implements RespParser.Listener {
     if (spec.handler() == null) {
       return SessionCommands.run(this, name, args);
     }
-    reply(Commands.execute(store(), db, spec, args)); // a write takes the store's write lock
+    Reply reply = Commands.execute(store(), db, spec, args); // a write takes the store's write lock
+    if (reply == Blocking.WOULD_BLOCK) {
+      return block(spec, args);
+    }
+    reply(reply);
     if (spec.isWrite()) {
       unsynced = syncBatch != null;
+      server.blocked.signal(db, spec.keys(args));
     }
     return null;
+  }
+
+  /**
+   * BLPOP and the like found nothing: wait for a write to one of the keys (running the command again
+   * each time) or for the timeout. The connection runs no other command meanwhile, as in Redis.
+   */
+  private Future<Reply> block(CommandSpec spec, List<byte[]> args) {
+    Promise<Reply> done = Promise.promise();
+    int blockedDb = db;
+    List<byte[]> keys = Blocking.keys(spec.name(), args);
+    long timeout = Blocking.timeoutMillis(spec.name(), args);
+    long[] timer = {-1};
+    BlockedClients.Waiter waiter = new BlockedClients.Waiter() {
+      @Override
+      public void wake() {
+        context.runOnContext(v -> {
+          if (done.future().isComplete() || closing) {
+            return;
+          }
+          Reply reply = Commands.execute(store(), blockedDb, spec, args);
+          if (reply != Blocking.WOULD_BLOCK) {
+            finish(reply);
+            unsynced = syncBatch != null;
+            server.blocked.signal(blockedDb, spec.keys(args)); // BLMOVE pushed somewhere
+          }
+        });
+      }
+
+      private void finish(Reply reply) {
+        server.blocked.unblock(this, blockedDb, keys);
+        if (timer[0] >= 0) {
+          vertx().cancelTimer(timer[0]);
+        }
+        onClose = null;
+        done.tryComplete(reply);
+      }
+    };
+    server.blocked.block(waiter, blockedDb, keys);
+    onClose = () -> server.blocked.unblock(waiter, blockedDb, keys);
+    if (timeout > 0) {
+      timer[0] = vertx().setTimer(timeout, id -> {
+        server.blocked.unblock(waiter, blockedDb, keys);
+        onClose = null;
+        done.tryComplete(Blocking.timedOut(spec.name()));
+      });
+    }
+    return done.future();
   }
 
   /** A command refused before it ran: inside MULTI this also dooms the transaction (EXECABORT). */
@@ -291,6 +347,9 @@ final class RespConnection implements RespParser.Listener {
       // the engine is already gone: nothing to unwatch
     }
     subscriptions.clear();
+    if (onClose != null) {
+      onClose.run();
+    }
     server.forget(this);
   }
 }

@@ -24,6 +24,7 @@ final class RespServer implements Shareable {
   private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   final AtomicLong commandsProcessed = new AtomicLong();
+  final BlockedClients blocked = new BlockedClients();
   final AtomicLong connectionsReceived = new AtomicLong();
   final long startedAt = System.currentTimeMillis();
   volatile long lastSave = System.currentTimeMillis() / 1000;

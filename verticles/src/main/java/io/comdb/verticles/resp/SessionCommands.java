@@ -280,6 +280,12 @@ final class SessionCommands {
     Reply result = RedisExecutor.transaction(c.store(), new Redis.Transaction(c.db, commands, keys, dbs, stamps));
     c.unwatchAll();
     c.unsynced = c.syncing();
+    for (List<byte[]> command : commands) {
+      CommandSpec spec = Commands.lookup(command.get(0));
+      if (spec != null && spec.isWrite()) {
+        c.server.blocked.signal(c.db, spec.keys(command));
+      }
+    }
     return now(c, result);
   }
 

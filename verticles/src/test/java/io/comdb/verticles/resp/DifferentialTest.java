@@ -162,7 +162,65 @@ class DifferentialTest {
         r -> List.of("ECHO", value(r)),
         r -> List.of("PING"),
         r -> List.of("GET"),
-        r -> List.of("NOSUCHCOMMAND", key(r)));
+        r -> List.of("NOSUCHCOMMAND", key(r)),
+        // lists
+        r -> List.of(pick(r, "LPUSH", "RPUSH", "LPUSHX", "RPUSHX"), key(r), value(r), value(r)),
+        r -> List.of(pick(r, "LPOP", "RPOP"), key(r)),
+        r -> List.of(pick(r, "LPOP", "RPOP"), key(r), pick(r, "0", "1", "2", "5", "-1", "x")),
+        r -> List.of("LLEN", key(r)),
+        r -> List.of("LINDEX", key(r), pick(r, "0", "1", "-1", "-2", "10", "x")),
+        r -> List.of("LRANGE", key(r), pick(r, "0", "1", "-1", "-3", "10"), pick(r, "0", "-1", "2", "-2", "100")),
+        r -> List.of("LSET", key(r), pick(r, "0", "-1", "5"), value(r)),
+        r -> List.of("LINSERT", key(r), pick(r, "BEFORE", "AFTER", "ASIDE"), value(r), value(r)),
+        r -> List.of("LREM", key(r), pick(r, "0", "1", "-1", "2"), value(r)),
+        r -> List.of("LTRIM", key(r), pick(r, "0", "1", "-2"), pick(r, "-1", "1", "0", "5")),
+        r -> List.of("LPOS", key(r), value(r)),
+        r -> withOption(r, List.of("LPOS", key(r), value(r)), "RANK 1", "RANK -1", "RANK 2", "COUNT 0", "COUNT 2", "MAXLEN 2", "RANK 0"),
+        r -> List.of("LMOVE", key(r), key(r), pick(r, "LEFT", "RIGHT"), pick(r, "LEFT", "RIGHT", "UP")),
+        r -> List.of("RPOPLPUSH", key(r), key(r)),
+        r -> List.of("BLPOP", key(r), key(r), "0.01"),
+        r -> List.of("BRPOP", key(r), pick(r, "-1", "x", "0.01")),
+        // sorted sets
+        r -> List.of("ZADD", key(r), score(r), field(r), score(r), field(r)),
+        r -> withOption(r, List.of("ZADD", key(r)), "NX", "XX", "GT", "LT", "CH", "INCR", "NX XX", "GT LT", "XX CH", "GT CH"),
+        r -> List.of("ZADD", key(r), "INCR", score(r), field(r)),
+        r -> List.of("ZADD", key(r), score(r)),
+        r -> List.of("ZINCRBY", key(r), score(r), field(r)),
+        r -> List.of("ZREM", key(r), field(r), field(r)),
+        r -> List.of("ZSCORE", key(r), field(r)),
+        r -> List.of("ZMSCORE", key(r), field(r), field(r)),
+        r -> List.of("ZCARD", key(r)),
+        r -> List.of("ZCOUNT", key(r), pick(r, "-inf", "0", "(1", "2", "x"), pick(r, "+inf", "1", "(3", "10")),
+        r -> List.of("ZLEXCOUNT", key(r), pick(r, "-", "[f1", "(f0", "x"), pick(r, "+", "[f2", "(f3")),
+        r -> withOption(r, List.of("ZRANGE", key(r), pick(r, "0", "1", "-1"), pick(r, "-1", "2", "0")), "WITHSCORES", "REV", "REV WITHSCORES", "LIMIT 0 1"),
+        r -> withOption(r, List.of("ZRANGE", key(r), pick(r, "-inf", "0", "(1"), pick(r, "+inf", "2", "(3")), "BYSCORE", "BYSCORE WITHSCORES", "BYSCORE LIMIT 1 2", "BYSCORE REV"),
+        r -> withOption(r, List.of("ZRANGE", key(r), pick(r, "-", "[f1"), pick(r, "+", "(f3")), "BYLEX", "BYLEX LIMIT 0 2", "BYLEX WITHSCORES"),
+        r -> List.of("ZREVRANGE", key(r), "0", "-1", "WITHSCORES"),
+        r -> List.of("ZRANGEBYSCORE", key(r), pick(r, "-inf", "1"), pick(r, "+inf", "3"), "WITHSCORES"),
+        r -> List.of("ZREVRANGEBYSCORE", key(r), pick(r, "+inf", "3"), pick(r, "-inf", "1")),
+        r -> List.of("ZRANGEBYLEX", key(r), "-", "+"),
+        r -> List.of("ZREVRANGEBYLEX", key(r), "+", "-"),
+        r -> List.of(pick(r, "ZRANK", "ZREVRANK"), key(r), field(r)),
+        r -> List.of("ZREMRANGEBYRANK", key(r), pick(r, "0", "-1"), pick(r, "0", "-1", "1")),
+        r -> List.of("ZREMRANGEBYSCORE", key(r), pick(r, "-inf", "1"), pick(r, "(2", "+inf")),
+        r -> List.of("ZREMRANGEBYLEX", key(r), pick(r, "-", "[f1"), pick(r, "+", "(f2")),
+        r -> List.of(pick(r, "ZPOPMIN", "ZPOPMAX"), key(r)),
+        r -> List.of(pick(r, "ZPOPMIN", "ZPOPMAX"), key(r), pick(r, "0", "2", "-1")),
+        r -> List.of(pick(r, "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"), key(r), "2", key(r), key(r)),
+        r -> List.of(pick(r, "ZUNIONSTORE", "ZINTERSTORE"), key(r), "2", key(r), key(r), "WEIGHTS", "2", "0.5", "AGGREGATE", pick(r, "SUM", "MIN", "MAX")),
+        r -> List.of(pick(r, "ZUNION", "ZINTER", "ZDIFF"), "2", key(r), key(r), "WITHSCORES"),
+        r -> List.of("BZPOPMIN", key(r), "0.01"),
+        // bitmaps
+        r -> List.of("SETBIT", key(r), pick(r, "0", "7", "13", "100", "-1"), pick(r, "0", "1", "2")),
+        r -> List.of("GETBIT", key(r), pick(r, "0", "3", "13", "1000")),
+        r -> List.of("BITCOUNT", key(r)),
+        r -> List.of("BITCOUNT", key(r), pick(r, "0", "1", "-1"), pick(r, "-1", "2", "0"), pick(r, "BYTE", "BIT")),
+        r -> List.of("BITPOS", key(r), pick(r, "0", "1")),
+        r -> List.of("BITPOS", key(r), pick(r, "0", "1"), pick(r, "0", "1", "-1"), pick(r, "-1", "3"), pick(r, "BYTE", "BIT")),
+        r -> List.of("BITOP", pick(r, "AND", "OR", "XOR", "NOT"), key(r), key(r), key(r)),
+        r -> List.of("BITOP", "NOT", key(r), key(r)),
+        r -> List.of("BITFIELD", key(r), "GET", pick(r, "u8", "i5", "u63", "i64", "u64"), pick(r, "0", "3", "#1")),
+        r -> List.of("BITFIELD", key(r), "OVERFLOW", pick(r, "WRAP", "SAT", "FAIL"), pick(r, "SET", "INCRBY"), pick(r, "u4", "i8", "i3"), pick(r, "0", "#2"), pick(r, "7", "100", "-9", "1")));
 
     static List<String> next(Random r) {
       return COMMANDS.get(r.nextInt(COMMANDS.size())).apply(r);
@@ -178,6 +236,10 @@ class DifferentialTest {
 
     private static String value(Random r) {
       return VALUES[r.nextInt(VALUES.length)];
+    }
+
+    private static String score(Random r) {
+      return pick(r, "1", "2", "2.5", "-1", "0", "inf", "-inf", "1e2", "x", "3");
     }
 
     private static String pick(Random r, String... choices) {
