@@ -36,6 +36,7 @@ final class StringCommands {
     Commands.add("getrange", 4, "readonly", 1, 1, 1, StringCommands::getRange);
     Commands.add("substr", 4, "readonly", 1, 1, 1, StringCommands::getRange);
     Commands.add("setrange", 4, "write denyoom", 1, 1, 1, StringCommands::setRange);
+    Commands.add("lcs", -3, "readonly", 1, 2, 1, StringCommands::lcs);
   }
 
   /** The string at {@code key}; empty if missing. */
@@ -304,5 +305,113 @@ final class StringCommands {
     System.arraycopy(patch, 0, next, (int) offset, patch.length);
     c.batch().putMeta(c.db, key, Meta.string(m == null ? c.store.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
     return Reply.integer(next.length);
+  }
+
+  /** LCS a b [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN], as Redis computes it (dynamic programming). */
+  private static Reply lcs(Call c) throws IOException {
+    boolean len = false;
+    boolean idx = false;
+    boolean withMatchLen = false;
+    long minMatchLen = 0;
+    for (int i = 3; i < c.argc(); i++) {
+      String opt = c.keyword(i);
+      if (opt.equals("LEN")) {
+        len = true;
+      } else if (opt.equals("IDX")) {
+        idx = true;
+      } else if (opt.equals("WITHMATCHLEN")) {
+        withMatchLen = true;
+      } else if (opt.equals("MINMATCHLEN") && i + 1 < c.argc()) {
+        minMatchLen = Math.max(c.longArg(++i), 0);
+      } else {
+        throw Call.syntax();
+      }
+    }
+    Meta ma = c.meta(c.arg(1));
+    Meta mb = c.meta(c.arg(2));
+    if (ma != null && ma.type() != RedisType.STRING || mb != null && mb.type() != RedisType.STRING) {
+      throw new RedisError("ERR The specified keys must contain string values");
+    }
+    if (len && idx) {
+      throw new RedisError("ERR If you want both the length and indexes, please just use IDX.");
+    }
+    byte[] a = ma == null ? new byte[0] : ma.value();
+    byte[] b = mb == null ? new byte[0] : mb.value();
+    if ((long) a.length * b.length > 100_000_000L) {
+      throw new RedisError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    }
+    int[][] dp = new int[a.length + 1][b.length + 1];
+    for (int i = 1; i <= a.length; i++) {
+      for (int j = 1; j <= b.length; j++) {
+        dp[i][j] = a[i - 1] == b[j - 1] ? dp[i - 1][j - 1] + 1 : Math.max(dp[i - 1][j], dp[i][j - 1]);
+      }
+    }
+    int length = dp[a.length][b.length];
+    if (len) {
+      return Reply.integer(length);
+    }
+    byte[] common = new byte[length];
+    List<Reply> matches = new ArrayList<>();
+    int i = a.length;
+    int j = b.length;
+    int k = length;
+    int[] range = null; // {aStart, aEnd, bStart, bEnd} of the match being built, walking backwards
+    while (i > 0 && j > 0) {
+      boolean emit = false;
+      if (a[i - 1] == b[j - 1]) {
+        common[--k] = a[i - 1];
+        if (range == null) {
+          range = new int[] {i - 1, i - 1, j - 1, j - 1};
+        } else if (range[0] == i && range[2] == j) {
+          range[0]--;
+          range[2]--;
+        } else {
+          emit = true;
+        }
+        if (!emit) {
+          i--;
+          j--;
+          if (i > 0 && j > 0) {
+            continue;
+          }
+          emit = true;
+        }
+      } else if (dp[i - 1][j] > dp[i][j - 1]) {
+        i--;
+        emit = range != null;
+      } else {
+        j--;
+        emit = range != null;
+      }
+      if (emit && range != null) {
+        int matchLen = range[1] - range[0] + 1;
+        if (matchLen >= minMatchLen) {
+          List<Reply> match = new ArrayList<>(List.of(
+              Reply.array(List.of(Reply.integer(range[0]), Reply.integer(range[1]))),
+              Reply.array(List.of(Reply.integer(range[2]), Reply.integer(range[3])))));
+          if (withMatchLen) {
+            match.add(Reply.integer(matchLen));
+          }
+          matches.add(Reply.array(match));
+        }
+        range = null;
+      }
+    }
+    if (range != null) {
+      int matchLen = range[1] - range[0] + 1;
+      if (matchLen >= minMatchLen) {
+        List<Reply> match = new ArrayList<>(List.of(
+            Reply.array(List.of(Reply.integer(range[0]), Reply.integer(range[1]))),
+            Reply.array(List.of(Reply.integer(range[2]), Reply.integer(range[3])))));
+        if (withMatchLen) {
+          match.add(Reply.integer(matchLen));
+        }
+        matches.add(Reply.array(match));
+      }
+    }
+    if (!idx) {
+      return Reply.bulk(common);
+    }
+    return new Reply.MapReply(List.of(Reply.bulk("matches"), Reply.array(matches), Reply.bulk("len"), Reply.integer(length)));
   }
 }

@@ -113,10 +113,15 @@ class EngineVerticleTest {
   @Test
   void failuresCarryStableCodes(Vertx vertx) throws Exception {
     await(deploy(vertx, config("interval").put("maxKeySize", 16)));
-    assertThatThrownBy(() -> request(vertx, Addresses.KV_PUT, new Kv.Put(new byte[17], b("v"))))
+    assertThatThrownBy(() -> request(vertx, Addresses.KV_PUT, new Kv.Put(b("x".repeat(17)), b("v"))))
         .isInstanceOfSatisfying(ReplyException.class, e -> {
           assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.TOO_LARGE);
           assertThat(e.getMessage()).contains("maxKeySize");
+        });
+    assertThatThrownBy(() -> request(vertx, Addresses.KV_PUT, new Kv.Put(new byte[] {0, 1, 0, 'k'}, b("v"))))
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.INVALID_ARGUMENT);
+          assertThat(e.getMessage()).contains("reserved");
         });
     assertThatThrownBy(() -> request(vertx, Addresses.KV_GET, "not a request"))
         .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.INVALID_ARGUMENT));

@@ -21,7 +21,7 @@ class CodecsTest {
   @Test
   void everyMessageTypeHasACodec() {
     List<Class<?>> messages = new java.util.ArrayList<>();
-    for (Class<?> holder : List.of(Kv.class, Admin.class)) {
+    for (Class<?> holder : List.of(Kv.class, Admin.class, Redis.class)) {
       for (Class<?> nested : holder.getDeclaredClasses()) {
         if (nested.isRecord() && nested != Kv.Write.class && nested != Kv.Entry.class) { // those two are parts of messages
           messages.add(nested);
@@ -31,6 +31,20 @@ class CodecsTest {
     List<Class<?>> withCodecs = Codecs.all().stream().<Class<?>>map(WireCodec::type).toList();
     assertThat(withCodecs).containsExactlyInAnyOrderElementsOf(messages);
     assertThat(Codecs.all()).extracting(WireCodec::name).doesNotHaveDuplicates().contains("comdb.Kv.Get", "comdb.Admin.Stats");
+  }
+
+  @Test
+  void redisCommandsAndEveryKindOfReplySurvive() {
+    Redis.Exec exec = roundTrip(new Redis.Exec(3, List.of("SET".getBytes(), new byte[] {0, '\r', '\n'})));
+    assertThat(exec.db()).isEqualTo(3);
+    assertThat(exec.args()).containsExactly("SET".getBytes(), new byte[] {0, '\r', '\n'});
+    io.comdb.types.Reply reply = io.comdb.types.Reply.array(List.of(
+        io.comdb.types.Reply.OK, io.comdb.types.Reply.error("ERR x"), io.comdb.types.Reply.integer(-7),
+        io.comdb.types.Reply.bulk("v"), io.comdb.types.Reply.NULL_BULK, io.comdb.types.Reply.NULL_ARRAY,
+        new io.comdb.types.Reply.Dbl(2.5), new io.comdb.types.Reply.MapReply(List.of(io.comdb.types.Reply.bulk("k"), io.comdb.types.Reply.ONE)),
+        new io.comdb.types.Reply.SetReply(List.of()), new io.comdb.types.Reply.Bool(true), io.comdb.types.Reply.NULL));
+    io.comdb.types.Reply back = roundTrip(new Redis.Result(reply)).reply();
+    assertThat(back).usingRecursiveComparison().isEqualTo(reply);
   }
 
   @Test

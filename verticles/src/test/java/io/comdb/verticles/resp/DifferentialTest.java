@@ -91,7 +91,8 @@ class DifferentialTest {
   static final class Generator {
     private static final String[] KEYS = {"k0", "k1", "k2", "k3", "k4"};
     private static final String[] FIELDS = {"f0", "f1", "f2", "f3"};
-    private static final String[] VALUES = {"", "0", "1", "-5", "10", "abc", "3.5", "9223372036854775807", "x y", "007", "1e3", " 1"};
+    private static final String[] VALUES = {"", "0", "1", "-5", "10", "abc", "3.5", "9223372036854775807", "x y", "007", "1e3", " 1",
+        "ohmytext", "mynewtext"};
     private static final List<Function<Random, List<String>>> COMMANDS = List.of(
         r -> List.of("SET", key(r), value(r)),
         r -> withOption(r, List.of("SET", key(r), value(r)), "NX", "XX", "GET", "KEEPTTL", "EX 100", "PX 100000", "EX 0", "EX -1", "EX abc", "NX XX"),
@@ -163,6 +164,8 @@ class DifferentialTest {
         r -> List.of("PING"),
         r -> List.of("GET"),
         r -> List.of("NOSUCHCOMMAND", key(r)),
+        r -> List.of("LCS", key(r), key(r)),
+        r -> withOption(r, List.of("LCS", key(r), key(r)), "LEN", "IDX", "IDX WITHMATCHLEN", "IDX MINMATCHLEN 2", "LEN IDX"),
         // lists
         r -> List.of(pick(r, "LPUSH", "RPUSH", "LPUSHX", "RPUSHX"), key(r), value(r), value(r)),
         r -> List.of(pick(r, "LPOP", "RPOP"), key(r)),

@@ -47,6 +47,50 @@ class RespSessionTest {
   }
 
   @Test
+  void blockingPopsWaitForAPushOrTheirTimeout() throws Exception {
+    try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject());
+        RespClient waiter = new RespClient(comdb.port);
+        RespClient pusher = new RespClient(comdb.port)) {
+      waiter.send("BLPOP", "queue", "other", "0");
+      assertThat(pusher.call("PING")).isEqualTo("PONG"); // the waiter is blocked; others are served
+      assertThat(pusher.call("RPUSH", "other", "job-1", "job-2")).isEqualTo(2L);
+      assertThat(waiter.read()).isEqualTo(List.of("other", "job-1"));
+      assertThat(pusher.call("LRANGE", "other", "0", "-1")).isEqualTo(List.of("job-2"));
+
+      assertThat(waiter.call("BRPOP", "empty", "0.05")).isNull();
+      waiter.send("BZPOPMIN", "z", "5");
+      pusher.call("ZADD", "z", "2", "b", "1", "a");
+      assertThat(waiter.read()).isEqualTo(List.of("z", "a", "1"));
+      waiter.send("BLMOVE", "src", "dst", "LEFT", "RIGHT", "5");
+      pusher.call("LPUSH", "src", "moved");
+      assertThat(waiter.read()).isEqualTo("moved");
+      assertThat(pusher.call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("moved"));
+      assertThat(waiter.call("BLPOP", "k", "-1")).isEqualTo(new RespClient.Error("ERR timeout is negative"));
+    }
+  }
+
+  @Test
+  void patternSubscriptionsReceiveWhatIsPublished() throws Exception {
+    try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject());
+        RespClient subscriber = new RespClient(comdb.port);
+        RespClient publisher = new RespClient(comdb.port)) {
+      assertThat(subscriber.call("PSUBSCRIBE", "news.*")).isEqualTo(List.of("psubscribe", "news.*", 1L));
+      assertThat(subscriber.call("SUBSCRIBE", "news.tech")).isEqualTo(List.of("subscribe", "news.tech", 2L));
+      assertThat(subscriber.call("GET", "x")).isEqualTo(new RespClient.Error(
+          "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+      assertThat(publisher.call("PUBLISH", "news.tech", "hello")).isEqualTo(2L);
+      java.util.Set<Object> got = new java.util.HashSet<>(List.of(subscriber.read(), subscriber.read()));
+      assertThat(got).containsExactlyInAnyOrder(
+          List.of("message", "news.tech", "hello"), List.of("pmessage", "news.*", "news.tech", "hello"));
+      assertThat(publisher.call("PUBSUB", "NUMPAT")).isEqualTo(1L);
+      assertThat(publisher.call("PUBLISH", "sports", "nobody")).isEqualTo(0L);
+      assertThat(subscriber.call("UNSUBSCRIBE")).isEqualTo(List.of("unsubscribe", "news.tech", 1L));
+      assertThat(subscriber.call("PUNSUBSCRIBE")).isEqualTo(List.of("punsubscribe", "news.*", 0L));
+      assertThat(subscriber.call("SET", "x", "back to normal")).isEqualTo("OK");
+    }
+  }
+
+  @Test
   void aPasswordIsRequiredWhenConfigured() throws Exception {
     JsonObject security = new JsonObject().put("security", new JsonObject().put("password", "s3cret"));
     try (ComDbResp comdb = ComDbResp.start(dir, security); RespClient c = new RespClient(comdb.port)) {
