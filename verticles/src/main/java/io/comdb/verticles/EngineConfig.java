@@ -33,6 +33,7 @@ record EngineConfig(EngineOptions options, boolean fsyncPerDrain, int maxPending
         .mergeThreshold(s.mergeThreshold())
         .mergeBytesPerSecond(s.mergeBytesPerSecond())
         .backgroundHintFiles(false) // HintRebuildWorkerVerticle's job
+        .maxBatchSize(10_000_000) // a Redis DEL of a big collection deletes every member in one batch
         .build();
     return new EngineConfig(options, always, s.maxPending());
   }
