@@ -69,6 +69,21 @@ public final class Call {
     }
   }
 
+  /** The optional count after the key of SPOP, LPOP, ZPOPMIN and the like: null when absent. */
+  Long popCount() {
+    if (argc() > 3) {
+      throw syntax();
+    }
+    if (argc() < 3) {
+      return null;
+    }
+    long count = Numbers.parseLong(arg(2), Errors.NOT_POSITIVE);
+    if (count < 0) {
+      throw new RedisError(Errors.NOT_POSITIVE);
+    }
+    return count;
+  }
+
   static RedisError syntax() {
     return new RedisError(Errors.SYNTAX);
   }

@@ -109,16 +109,7 @@ final class ListCommands {
   }
 
   private static Reply pop(Call c, boolean left) throws IOException {
-    if (c.argc() > 3) {
-      throw Call.syntax();
-    }
-    Long count = null;
-    if (c.argc() == 3) {
-      count = Numbers.parseLong(c.arg(2), Errors.NOT_POSITIVE);
-      if (count < 0) {
-        throw new RedisError(Errors.NOT_POSITIVE);
-      }
-    }
+    Long count = c.popCount();
     Meta m = c.meta(c.arg(1), RedisType.LIST);
     if (m == null) {
       return count == null ? Reply.NULL_BULK : Reply.NULL_ARRAY;

@@ -118,16 +118,8 @@ final class SetCommands {
 
   private static Reply spop(Call c) throws IOException {
     byte[] key = c.arg(1);
-    if (c.argc() > 3) {
-      throw Call.syntax();
-    }
-    long count = 1;
-    if (c.argc() == 3) {
-      count = Numbers.parseLong(c.arg(2), Errors.NOT_POSITIVE);
-      if (count < 0) {
-        throw new RedisError(Errors.NOT_POSITIVE);
-      }
-    }
+    Long given = c.popCount();
+    long count = given == null ? 1 : given;
     Meta m = c.meta(key, RedisType.SET);
     if (m == null) {
       return c.argc() == 3 ? new Reply.SetReply(List.of()) : Reply.NULL_BULK;

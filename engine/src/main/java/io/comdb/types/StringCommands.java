@@ -384,34 +384,31 @@ final class StringCommands {
         emit = range != null;
       }
       if (emit && range != null) {
-        int matchLen = range[1] - range[0] + 1;
-        if (matchLen >= minMatchLen) {
-          List<Reply> match = new ArrayList<>(List.of(
-              Reply.array(List.of(Reply.integer(range[0]), Reply.integer(range[1]))),
-              Reply.array(List.of(Reply.integer(range[2]), Reply.integer(range[3])))));
-          if (withMatchLen) {
-            match.add(Reply.integer(matchLen));
-          }
-          matches.add(Reply.array(match));
-        }
+        addMatch(matches, range, minMatchLen, withMatchLen);
         range = null;
       }
     }
     if (range != null) {
-      int matchLen = range[1] - range[0] + 1;
-      if (matchLen >= minMatchLen) {
-        List<Reply> match = new ArrayList<>(List.of(
-            Reply.array(List.of(Reply.integer(range[0]), Reply.integer(range[1]))),
-            Reply.array(List.of(Reply.integer(range[2]), Reply.integer(range[3])))));
-        if (withMatchLen) {
-          match.add(Reply.integer(matchLen));
-        }
-        matches.add(Reply.array(match));
-      }
+      addMatch(matches, range, minMatchLen, withMatchLen);
     }
     if (!idx) {
       return Reply.bulk(common);
     }
     return new Reply.MapReply(List.of(Reply.bulk("matches"), Reply.array(matches), Reply.bulk("len"), Reply.integer(length)));
+  }
+
+  /** One LCS IDX match, {aStart, aEnd, bStart, bEnd}, if it is at least MINMATCHLEN long. */
+  private static void addMatch(List<Reply> matches, int[] range, long minMatchLen, boolean withMatchLen) {
+    int matchLen = range[1] - range[0] + 1;
+    if (matchLen < minMatchLen) {
+      return;
+    }
+    List<Reply> match = new ArrayList<>(List.of(
+        Reply.array(List.of(Reply.integer(range[0]), Reply.integer(range[1]))),
+        Reply.array(List.of(Reply.integer(range[2]), Reply.integer(range[3])))));
+    if (withMatchLen) {
+      match.add(Reply.integer(matchLen));
+    }
+    matches.add(Reply.array(match));
   }
 }

@@ -522,16 +522,8 @@ final class ZSetCommands {
   }
 
   private static Reply zpop(Call c, boolean max) throws IOException {
-    if (c.argc() > 3) {
-      throw Call.syntax();
-    }
-    long count = 1;
-    if (c.argc() == 3) {
-      count = Numbers.parseLong(c.arg(2), Errors.NOT_POSITIVE);
-      if (count < 0) {
-        throw new RedisError(Errors.NOT_POSITIVE);
-      }
-    }
+    Long given = c.popCount();
+    long count = given == null ? 1 : given;
     Meta m = c.meta(c.arg(1), RedisType.ZSET);
     if (m == null || count == 0) {
       return Reply.EMPTY_ARRAY;
