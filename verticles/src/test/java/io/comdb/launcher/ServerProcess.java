@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 
 /** {@code comdb server} in a child JVM, as a user runs it; its log is read for the port it took. */
 final class ServerProcess implements AutoCloseable {
-  private static final Pattern UP = Pattern.compile("ComDB is up: .* HTTP on [^ ]*:(\\d+),");
+  private static final Pattern UP = Pattern.compile("ComDB is up: .* HTTP on [^ ]*:(\\d+), RESP on [^ ]*:(-?\\d+),");
 
   private final Process process;
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Integer> respPort = new CompletableFuture<>();
   private final List<String> log = new ArrayList<>();
 
   private ServerProcess(Process process) {
@@ -38,6 +39,11 @@ final class ServerProcess implements AutoCloseable {
   /** The HTTP port, once the server says it is up. */
   int port() throws Exception {
     return port.get(60, TimeUnit.SECONDS);
+  }
+
+  /** The Redis-protocol port, once the server says it is up. */
+  int respPort() throws Exception {
+    return respPort.get(60, TimeUnit.SECONDS);
   }
 
   /** Waits for the process to exit; returns its exit code. */
@@ -70,12 +76,14 @@ final class ServerProcess implements AutoCloseable {
         Matcher m = UP.matcher(line);
         if (m.find()) {
           port.complete(Integer.parseInt(m.group(1)));
+          respPort.complete(Integer.parseInt(m.group(2)));
         }
       }
     } catch (IOException e) {
       // the process is gone
     }
     port.completeExceptionally(new AssertionError("the server exited before it was up; its log:\n" + log()));
+    respPort.completeExceptionally(new AssertionError("the server exited before it was up; its log:\n" + log()));
   }
 
   @Override

@@ -85,6 +85,84 @@ class ServerProcessTest {
   }
 
   @Test
+  void everyAcknowledgedRedisWriteUnderSyncAlwaysSurvivesKillMinus9() throws Exception {
+    Path data = dir.resolve("data");
+    Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+    try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
+      int port = server.respPort();
+      AtomicBoolean killed = new AtomicBoolean();
+      CountDownLatch enough = new CountDownLatch(3_000);
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        String list = "list" + w;
+        Thread t = new Thread(() -> {
+          try (RedisSocket redis = new RedisSocket(port)) {
+            for (long i = 1; !killed.get(); i++) {
+              if (redis.integer("RPUSH", list, "e" + i) == i) {
+                acknowledged.put(list, i); // the list holds e1 .. ei
+                enough.countDown();
+              }
+            }
+          } catch (Exception e) {
+            // the server is gone: the write in flight was never acknowledged
+          }
+        });
+        t.start();
+        writers.add(t);
+      }
+      enough.await();
+      server.kill();
+      killed.set(true);
+      for (Thread t : writers) {
+        t.join();
+      }
+    }
+    try (ServerProcess restarted = ServerProcess.start(data); RedisSocket redis = new RedisSocket(restarted.respPort())) {
+      for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
+        long length = redis.integer("LLEN", e.getKey());
+        assertThat(length).as(e.getKey()).isBetween(e.getValue(), e.getValue() + 1); // + the one in flight
+        assertThat(redis.integer("LPOS", e.getKey(), "e" + e.getValue())).isEqualTo(e.getValue() - 1);
+      }
+    }
+  }
+
+  /** Just enough of RESP for integer replies. */
+  private static final class RedisSocket implements AutoCloseable {
+    private final java.net.Socket socket;
+    private final java.io.DataInputStream in;
+
+    RedisSocket(int port) throws java.io.IOException {
+      socket = new java.net.Socket("127.0.0.1", port);
+      socket.setSoTimeout(30_000);
+      in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+    }
+
+    long integer(String... args) throws java.io.IOException {
+      StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+      for (String a : args) {
+        b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+      }
+      socket.getOutputStream().write(b.toString().getBytes(UTF_8));
+      StringBuilder line = new StringBuilder();
+      for (int c; (c = in.read()) != '\n'; ) {
+        if (c < 0) {
+          throw new java.io.EOFException();
+        }
+        line.append((char) c);
+      }
+      if (line.charAt(0) != ':') {
+        throw new java.io.IOException("not an integer reply: " + line);
+      }
+      return Long.parseLong(line.substring(1).trim());
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
+
+  @Test
   void aSecondServerOnTheSameDirectoryFailsNamingTheFirst() throws Exception {
     Path data = dir.resolve("data");
     try (ServerProcess first = ServerProcess.start(data)) {
