@@ -65,8 +65,39 @@ class DifferentialTest {
               .as("seed %d, command %d: %s%nsequence:%n  %s", seed, i, String.join(" ", command), String.join("\n  ", done))
               .isEqualTo(expected);
         }
+        assertThat(state(c)).as("state after seed %d:%n  %s", seed, String.join("\n  ", done)).isEqualTo(state(r));
       }
     }
+  }
+
+  /** Every key's type, contents and whether it expires; and what a full SCAN walk returns. */
+  static List<Object> state(RespClient client) throws java.io.IOException {
+    List<Object> state = new ArrayList<>();
+    for (String key : Generator.KEYS) {
+      Object type = client.call("TYPE", key);
+      state.add(key + ":" + type);
+      state.add(switch (String.valueOf(type)) {
+        case "string" -> client.call("GET", key);
+        case "hash" -> normalize(List.of("hgetall"), client.call("HGETALL", key));
+        case "set" -> normalize(List.of("smembers"), client.call("SMEMBERS", key));
+        case "list" -> client.call("LRANGE", key, "0", "-1");
+        case "zset" -> client.call("ZRANGE", key, "0", "-1", "WITHSCORES");
+        default -> "";
+      });
+      state.add(((Long) client.call("TTL", key)) > 0 ? "expires" : client.call("TTL", key));
+    }
+    List<String> scanned = new ArrayList<>();
+    String cursor = "0";
+    do {
+      @SuppressWarnings("unchecked")
+      List<Object> page = (List<Object>) client.call("SCAN", cursor, "MATCH", "k*", "COUNT", "2");
+      cursor = (String) page.get(0);
+      ((List<?>) page.get(1)).forEach(k -> scanned.add((String) k));
+    } while (!cursor.equals("0"));
+    scanned.sort(Comparator.naturalOrder());
+    state.add(scanned);
+    state.add(client.call("DBSIZE"));
+    return state;
   }
 
   static Object normalize(List<String> command, Object reply) {
@@ -89,7 +120,7 @@ class DifferentialTest {
 
   /** Commands over a handful of keys, fields and members, so that they collide, overwrite and mismatch types. */
   static final class Generator {
-    private static final String[] KEYS = {"k0", "k1", "k2", "k3", "k4"};
+    static final String[] KEYS = {"k0", "k1", "k2", "k3", "k4"};
     private static final String[] FIELDS = {"f0", "f1", "f2", "f3"};
     private static final String[] VALUES = {"", "0", "1", "-5", "10", "abc", "3.5", "9223372036854775807", "x y", "007", "1e3", " 1",
         "ohmytext", "mynewtext"};

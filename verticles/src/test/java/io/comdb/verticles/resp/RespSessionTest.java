@@ -91,6 +91,32 @@ class RespSessionTest {
   }
 
   @Test
+  void aMergeKeepsEveryLiveRedisValueAndDropsTheRest() throws Exception {
+    JsonObject small = new JsonObject().put("engine", new JsonObject().put("dataFileSize", 64 << 10));
+    try (ComDbResp comdb = ComDbResp.start(dir, small); RespClient c = new RespClient(comdb.port)) {
+      for (int round = 0; round < 20; round++) {
+        c.call("SET", "s", "v" + round);
+        c.call("HSET", "h", "f" + (round % 3), "v" + round);
+        c.call("DEL", "gone");
+        c.call("RPUSH", "gone", "a", "b", "c");
+        c.call("ZADD", "z", Integer.toString(round), "m" + (round % 4));
+      }
+      c.call("DEL", "gone");
+      Object merged = io.comdb.verticles.Bus.request(comdb.vertx, io.comdb.verticles.api.Addresses.ADMIN_MERGE,
+          new io.comdb.verticles.api.Admin.Merge());
+      assertThat(merged).isInstanceOf(io.comdb.verticles.api.Admin.Merged.class);
+      assertThat(c.call("GET", "s")).isEqualTo("v19");
+      assertThat(c.call("HGETALL", "h")).isEqualTo(List.of("f0", "v18", "f1", "v19", "f2", "v17"));
+      assertThat(c.call("EXISTS", "gone")).isEqualTo(0L);
+      assertThat(c.call("ZRANGE", "z", "0", "-1", "WITHSCORES")).isEqualTo(List.of("m0", "16", "m1", "17", "m2", "18", "m3", "19"));
+    }
+    try (ComDbResp comdb = ComDbResp.start(dir, small); RespClient c = new RespClient(comdb.port)) {
+      assertThat(c.call("DBSIZE")).isEqualTo(3L);
+      assertThat(c.call("HGET", "h", "f1")).isEqualTo("v19");
+    }
+  }
+
+  @Test
   void aPasswordIsRequiredWhenConfigured() throws Exception {
     JsonObject security = new JsonObject().put("security", new JsonObject().put("password", "s3cret"));
     try (ComDbResp comdb = ComDbResp.start(dir, security); RespClient c = new RespClient(comdb.port)) {
