@@ -209,6 +209,6 @@ final class HashCommands {
         out.add(Reply.bulk(e[1]));
       }
     }
-    return Reply.array(out);
+    return withValues ? new Reply.Pairs(out) : Reply.array(out);
   }
 }

@@ -42,6 +42,12 @@ public interface Reply {
   /** RESP3 set {@code ~n}; an array in RESP2. */
   record SetReply(List<Reply> elements) implements Reply {}
 
+  /**
+   * Member/score or field/value pairs, given flat: a flat array in RESP2, an array of two-element
+   * arrays in RESP3 (as Redis 7 answers ZRANGE ... WITHSCORES there).
+   */
+  record Pairs(List<Reply> flat) implements Reply {}
+
   /** RESP3 double {@code ,d}; a bulk string in RESP2. */
   record Dbl(double value) implements Reply {}
 

@@ -440,7 +440,7 @@ final class ZSetCommands {
         out.add(new Reply.Dbl(e.score));
       }
     }
-    return Reply.array(out);
+    return withScores ? new Reply.Pairs(out) : Reply.array(out);
   }
 
   private static Reply zrangestore(Call c) throws IOException {
@@ -528,7 +528,9 @@ final class ZSetCommands {
     if (m == null || count == 0) {
       return Reply.EMPTY_ARRAY;
     }
-    return reply(popSome(c, c.arg(1), m, max, count), true);
+    Reply popped = reply(popSome(c, c.arg(1), m, max, count), true);
+    // Without a count Redis answers one flat member/score pair, in RESP3 too.
+    return given == null ? Reply.array(((Reply.Pairs) popped).flat()) : popped;
   }
 
   private static Reply bzpop(Call c, boolean max) throws IOException {

@@ -109,6 +109,9 @@ public final class Redis {
       } else if (reply instanceof Reply.SetReply s) {
         tag = 9;
         elements = s.elements();
+      } else if (reply instanceof Reply.Pairs p) {
+        tag = 11;
+        elements = p.flat();
       } else {
         tag = 10;
         elements = ((Reply.Push) reply).elements();
@@ -140,6 +143,7 @@ public final class Redis {
           case 7: return new Reply.Arr(elements);
           case 8: return new Reply.MapReply(elements);
           case 9: return new Reply.SetReply(elements);
+          case 11: return new Reply.Pairs(elements);
           default: return new Reply.Push(elements);
         }
     }

@@ -35,6 +35,15 @@ final class RespEncoder {
       aggregate(out, resp3 ? '%' : '*', m.keysAndValues(), resp3 ? m.keysAndValues().size() / 2 : m.keysAndValues().size(), protocol);
     } else if (reply instanceof Reply.SetReply s) {
       aggregate(out, resp3 ? '~' : '*', s.elements(), s.elements().size(), protocol);
+    } else if (reply instanceof Reply.Pairs p) {
+      if (resp3) {
+        out.appendByte((byte) '*').appendString(Integer.toString(p.flat().size() / 2)).appendBytes(CRLF);
+        for (int i = 0; i + 1 < p.flat().size(); i += 2) {
+          aggregate(out, '*', p.flat().subList(i, i + 2), 2, protocol);
+        }
+      } else {
+        aggregate(out, '*', p.flat(), p.flat().size(), protocol);
+      }
     } else if (reply instanceof Reply.Push p) {
       aggregate(out, resp3 ? '>' : '*', p.elements(), p.elements().size(), protocol);
     } else if (reply instanceof Reply.Dbl d) {

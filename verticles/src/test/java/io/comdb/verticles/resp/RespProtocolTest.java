@@ -161,6 +161,10 @@ class RespProtocolTest {
       assertThat(c.call("HGETALL", "r3")).isEqualTo(new RespClient.Typed('%', List.of("a", "1")));
       assertThat(c.call("GET", "missing")).isNull();
       assertThat(c.call("SMEMBERS", "missing")).isEqualTo(new RespClient.Typed('~', List.of()));
+      c.call("ZADD", "r3z", "1.5", "a", "2", "b");
+      assertThat(c.call("ZRANGE", "r3z", "0", "-1", "WITHSCORES")).isEqualTo(List.of(
+          List.of("a", new RespClient.Typed(',', "1.5")), List.of("b", new RespClient.Typed(',', "2"))));
+      assertThat(c.call("ZSCORE", "r3z", "a")).isEqualTo(new RespClient.Typed(',', "1.5"));
     }
   }
 
