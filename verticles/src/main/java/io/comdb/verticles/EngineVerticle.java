@@ -51,7 +51,7 @@ public final class EngineVerticle extends VerticleBase {
     private volatile RedisStore redis;
   }
 
-  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Message<Object>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class EngineVerticle extends VerticleBase {
           unbindMetrics = ServerMetrics.bindEngine(vertx, opened);
           for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
               Addresses.KV_SCAN, Addresses.ADMIN_STATS, Addresses.REDIS_EXEC)) {
-            consumers.add(vertx.eventBus().consumer(address, m -> enqueue(new BusRequest(m))));
+            consumers.add(vertx.eventBus().consumer(address, this::enqueue));
           }
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
@@ -141,7 +141,7 @@ public final class EngineVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(expiryTimer);
-    for (Request r; (r = queue.poll()) != null; ) {
+    for (Message<Object> r; (r = queue.poll()) != null; ) {
       pending.decrementAndGet();
       r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
     }
@@ -157,33 +157,7 @@ public final class EngineVerticle extends VerticleBase {
         }));
   }
 
-  /** A request waiting for the writer. */
-  private interface Request {
-    Object body();
-
-    void reply(Object reply);
-
-    void fail(int code, String message);
-  }
-
-  private record BusRequest(Message<Object> message) implements Request {
-    @Override
-    public Object body() {
-      return message.body();
-    }
-
-    @Override
-    public void reply(Object reply) {
-      message.reply(reply);
-    }
-
-    @Override
-    public void fail(int code, String text) {
-      message.fail(code, text);
-    }
-  }
-
-  private void enqueue(Request request) {
+  private void enqueue(Message<Object> request) {
     if (stopping) {
       request.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
       return;
@@ -202,9 +176,9 @@ public final class EngineVerticle extends VerticleBase {
   /** Applies every queued request in order; acknowledges the writes after one fsync under sync always. */
   private void drain() {
     drainScheduled.set(false);
-    List<Request> written = new ArrayList<>();
+    List<Message<Object>> written = new ArrayList<>();
     List<Object> replies = new ArrayList<>();
-    for (Request r; (r = queue.poll()) != null; ) {
+    for (Message<Object> r; (r = queue.poll()) != null; ) {
       pending.decrementAndGet();
       if (stopping) {
         r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
@@ -229,7 +203,7 @@ public final class EngineVerticle extends VerticleBase {
       try {
         engine.sync();
       } catch (IOException | RuntimeException e) {
-        for (Request r : written) {
+        for (Message<Object> r : written) {
           r.fail(Failure.of(e).code(), "fsync failed: " + e.getMessage());
         }
         return;

@@ -10,7 +10,6 @@ import io.comdb.types.RedisStore;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.api.Failure;
-import io.comdb.verticles.api.Redis;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
