@@ -30,10 +30,36 @@ class BTreeKeydirTest {
   void agreesWithASortedMapThroughSplitsAndUnlinks(@ForAll @IntRange(min = 4, max = 9) int fanout,
       @ForAll @IntRange(min = 0, max = 3000) int operations, @ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
+    agreesWithASortedMap(fanout, operations, random, () -> randomKey(random, 8, 12));
+  }
+
+  /**
+   * Keys that share long starts of different lengths (as Redis sub-keys and {@code user:...} keys do),
+   * mixed with keys that are prefixes of those starts: nodes narrow and widen their shared start.
+   */
+  @Property(tries = 200)
+  void agreesWithASortedMapWhenKeysShareLongStarts(@ForAll @IntRange(min = 4, max = 9) int fanout,
+      @ForAll @IntRange(min = 0, max = 3000) int operations, @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[][] starts = {new byte[0], "\0\2\0\0\0\0\6myhash".getBytes(), "\0\2\0\0\0\0\6myhash\1\2\3\4\5\6\7".getBytes(),
+        "user:000000000".getBytes(), "user:0000".getBytes()};
+    agreesWithASortedMap(fanout, operations, random, () -> {
+      byte[] start = starts[random.nextInt(starts.length)];
+      if (random.nextInt(10) == 0) {
+        return Arrays.copyOf(start, random.nextInt(start.length + 1)); // a prefix of a shared start
+      }
+      byte[] suffix = randomKey(random, 4, 6);
+      byte[] key = Arrays.copyOf(start, start.length + suffix.length);
+      System.arraycopy(suffix, 0, key, start.length, suffix.length);
+      return key;
+    });
+  }
+
+  private static void agreesWithASortedMap(int fanout, int operations, SplittableRandom random, java.util.function.Supplier<byte[]> keys) {
     BTreeKeydir tree = new BTreeKeydir(fanout);
     TreeMap<byte[], Long> model = new TreeMap<>(Arrays::compareUnsigned);
     for (int op = 1; op <= operations; op++) {
-      byte[] key = randomKey(random, 8, 12);
+      byte[] key = keys.get();
       int kind = random.nextInt(10);
       if (kind < 5) {
         Long previous = model.put(key, (long) op);
@@ -57,8 +83,8 @@ class BTreeKeydirTest {
       assertThat(tree.get(e.getKey())).isEqualTo(e.getValue());
     }
     for (int r = 0; r < 20; r++) {
-      byte[] prefix = randomKey(random, 8, 2);
-      byte[] start = random.nextBoolean() ? null : randomKey(random, 8, 4);
+      byte[] prefix = random.nextBoolean() ? randomKey(random, 8, 2) : Arrays.copyOf(keys.get(), random.nextInt(12));
+      byte[] start = random.nextBoolean() ? null : random.nextBoolean() ? randomKey(random, 8, 4) : keys.get();
       boolean reverse = random.nextBoolean();
       assertThat(entries(tree, prefix, start, reverse)).containsExactlyElementsOf(expected(model, prefix, start, reverse));
     }
