@@ -52,7 +52,14 @@ public final class Commands {
    * runs under the store's write lock; its records are committed as one batch before this returns.
    */
   public static Reply execute(RedisStore store, int db, CommandSpec spec, List<byte[]> args) {
-    return spec.isWrite() ? store.locked(() -> run(store, db, spec, args)) : run(store, db, spec, args);
+    if (!spec.isWrite()) {
+      return run(store, db, spec, args);
+    }
+    Reply reply = store.locked(() -> run(store, db, spec, args));
+    if (!(reply instanceof Reply.Err) && reply != Blocking.WOULD_BLOCK) {
+      store.written(db, spec.keys(args)); // wakes clients blocked on these keys, whoever wrote
+    }
+    return reply;
   }
 
   private static Reply run(RedisStore store, int db, CommandSpec spec, List<byte[]> args) {

@@ -153,6 +153,28 @@ public final class RedisStore {
     return n;
   }
 
+  /** Told of the keys of every write command that ran (blocked clients wait on them). */
+  public interface WriteListener {
+    void written(int db, List<byte[]> keys);
+  }
+
+  private final List<WriteListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public void addWriteListener(WriteListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeWriteListener(WriteListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** After a write command, on the thread that ran it (listeners hand the news to their own threads). */
+  void written(int db, List<byte[]> keys) {
+    for (WriteListener l : listeners) {
+      l.written(db, keys);
+    }
+  }
+
   /** Runs {@code work} holding the write lock, as every write command must. */
   public <T> T locked(java.util.function.Supplier<T> work) {
     writeLock.lock();

@@ -34,10 +34,34 @@ public final class RedisExecutor {
       }
     }
     List<Reply> replies = new ArrayList<>(tx.commands().size());
+    int db = tx.db();
     for (List<byte[]> args : tx.commands()) {
-      replies.add(run(store, tx.db(), args));
+      String name = new String(args.get(0), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+      // The connection commands a transaction may hold run here, in their place in the sequence.
+      if (name.equals("select") && args.size() == 2) {
+        Integer selected = selectedDb(args.get(1));
+        replies.add(selected == null ? Reply.error(Errors.DB_OUT_OF_RANGE) : Reply.OK);
+        db = selected == null ? db : selected;
+      } else if (name.equals("ping") && args.size() <= 2) {
+        replies.add(args.size() == 2 ? Reply.bulk(args.get(1)) : Reply.PONG);
+      } else if (name.equals("echo") && args.size() == 2) {
+        replies.add(Reply.bulk(args.get(1)));
+      } else {
+        replies.add(run(store, db, args));
+      }
     }
     return Reply.array(replies);
+  }
+
+  /** The database a SELECT argument names, or null if it names none. */
+  public static Integer selectedDb(byte[] arg) {
+    String text = new String(arg, java.nio.charset.StandardCharsets.US_ASCII);
+    try {
+      int db = Integer.parseInt(text);
+      return db >= 0 && db < RedisStore.DATABASES && text.equals(Integer.toString(db)) ? db : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static Reply run(RedisStore store, int db, List<byte[]> args) {

@@ -191,7 +191,6 @@ final class RespConnection implements RespParser.Listener {
     reply(reply);
     if (spec.isWrite()) {
       unsynced = syncBatch != null;
-      server.blocked.signal(db, spec.keys(args));
     }
     return null;
   }
@@ -217,7 +216,6 @@ final class RespConnection implements RespParser.Listener {
           if (reply != Blocking.WOULD_BLOCK) {
             finish(reply);
             unsynced = syncBatch != null;
-            server.blocked.signal(blockedDb, spec.keys(args)); // BLMOVE pushed somewhere
           }
         });
       }

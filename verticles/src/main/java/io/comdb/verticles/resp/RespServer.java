@@ -25,6 +25,8 @@ final class RespServer implements Shareable {
   private final AtomicLong nextId = new AtomicLong(1);
   final AtomicLong commandsProcessed = new AtomicLong();
   final BlockedClients blocked = new BlockedClients();
+  private final io.comdb.types.RedisStore.WriteListener blockedSignal = blocked::signal;
+  private io.comdb.types.RedisStore listening;
   final AtomicLong connectionsReceived = new AtomicLong();
   final long startedAt = System.currentTimeMillis();
   volatile long lastSave = System.currentTimeMillis() / 1000;
@@ -46,6 +48,17 @@ final class RespServer implements Shareable {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** Wakes blocked clients on every write to the store, from RESP or the event bus (once per store). */
+  synchronized void listen(io.comdb.types.RedisStore store) {
+    if (listening != store) {
+      if (listening != null) {
+        listening.removeWriteListener(blockedSignal);
+      }
+      store.addWriteListener(blockedSignal);
+      listening = store;
+    }
   }
 
   RespSection config() {

@@ -1,6 +1,7 @@
 package io.comdb.verticles.resp;
 
 import io.comdb.config.ComDbConfig;
+import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.api.Codecs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,6 +29,7 @@ public final class RespVerticle extends VerticleBase {
     }
     Codecs.register(vertx);
     RespServer shared = RespServer.of(vertx, config);
+    shared.listen(EngineVerticle.redis(vertx));
     SyncBatch syncBatch = config.engine().sync().equals("always") ? new SyncBatch(context) : null;
     NetServerOptions options = new NetServerOptions()
         .setHost(config.resp().host())

@@ -279,13 +279,15 @@ final class SessionCommands {
     }
     Reply result = RedisExecutor.transaction(c.store(), new Redis.Transaction(c.db, commands, keys, dbs, stamps));
     c.unwatchAll();
-    c.unsynced = c.syncing();
-    for (List<byte[]> command : commands) {
-      CommandSpec spec = Commands.lookup(command.get(0));
-      if (spec != null && spec.isWrite()) {
-        c.server.blocked.signal(c.db, spec.keys(command));
+    if (result instanceof Reply.Arr ran && ran.elements() != null) {
+      for (List<byte[]> command : commands) { // a SELECT inside the transaction stays in force after it
+        if (command.size() == 2 && new String(command.get(0), UTF_8).equalsIgnoreCase("select")) {
+          Integer selected = RedisExecutor.selectedDb(command.get(1));
+          c.db = selected == null ? c.db : selected;
+        }
       }
     }
+    c.unsynced = c.syncing();
     return now(c, result);
   }
 

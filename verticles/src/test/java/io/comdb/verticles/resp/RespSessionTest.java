@@ -42,6 +42,15 @@ class RespSessionTest {
       assertThat(a.call("EXEC")).isEqualTo(new RespClient.Error("EXECABORT Transaction discarded because of previous errors."));
       assertThat(a.call("GET", "n")).isEqualTo("101");
       assertThat(a.call("EXEC")).isEqualTo(new RespClient.Error("ERR EXEC without MULTI"));
+
+      a.call("MULTI");
+      a.call("SELECT", "2");
+      a.call("SET", "in2", "x");
+      a.call("PING");
+      assertThat(a.call("EXEC")).isEqualTo(List.of("OK", "OK", "PONG"));
+      assertThat(a.call("GET", "in2")).isEqualTo("x"); // still in database 2, as in Redis
+      a.call("SELECT", "0");
+      assertThat(a.call("GET", "in2")).isNull();
       assertThat(a.call("DISCARD")).isEqualTo(new RespClient.Error("ERR DISCARD without MULTI"));
     }
   }
@@ -64,6 +73,12 @@ class RespSessionTest {
       waiter.send("BLMOVE", "src", "dst", "LEFT", "RIGHT", "5");
       pusher.call("LPUSH", "src", "moved");
       assertThat(waiter.read()).isEqualTo("moved");
+      // a write over the event bus wakes a blocked client too
+      waiter.send("BLPOP", "bus", "5");
+      Object pushed = io.comdb.verticles.Bus.request(comdb.vertx, io.comdb.verticles.api.Addresses.REDIS_EXEC,
+          new io.comdb.verticles.api.Redis.Exec(0, List.of("RPUSH".getBytes(), "bus".getBytes(), "from-bus".getBytes())));
+      assertThat(pushed).isInstanceOf(io.comdb.verticles.api.Redis.Result.class);
+      assertThat(waiter.read()).isEqualTo(List.of("bus", "from-bus"));
       assertThat(pusher.call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("moved"));
       assertThat(waiter.call("BLPOP", "k", "-1")).isEqualTo(new RespClient.Error("ERR timeout is negative"));
     }
