@@ -267,6 +267,20 @@ public final class RedisStore {
     return expiries.size();
   }
 
+  /** For INFO's keyspace line: {keys with an expiry, their average time to live in ms} in {@code db}. */
+  public long[] expiries(int db) {
+    long count = 0;
+    long totalTtl = 0;
+    long now = now();
+    for (Map.Entry<DbKey, Long> e : expiries.entrySet()) {
+      if (e.getKey().db == db && e.getValue() > now) { // the expired ones are gone, whether or not deleted yet
+        count++;
+        totalTtl += e.getValue() - now;
+      }
+    }
+    return new long[] {count, count == 0 ? 0 : totalTtl / count};
+  }
+
   private void track(DbKey key, long at) {
     Long old = at == 0 ? expiries.remove(key) : expiries.put(key, at);
     if (old != null) {

@@ -67,7 +67,9 @@ final class Info {
       for (int db = 0; db < RedisStore.DATABASES; db++) {
         long keys = SessionCommands.dbSize(c, db);
         if (keys > 0) {
-          b.append("db").append(db).append(":keys=").append(keys).append(",expires=0,avg_ttl=0\r\n");
+          long[] expiring = c.store().expiries(db);
+          b.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(expiring[0])
+              .append(",avg_ttl=").append(expiring[1]).append("\r\n");
         }
       }
     }

@@ -179,6 +179,7 @@ class RespSessionTest {
         c.call("PING"); // a round trip, not a sleep: the expiry is due within 1.5 s
       }
       assertThat(c.call("DBSIZE")).isEqualTo(4L);
+      assertThat((String) c.call("INFO", "keyspace")).contains("db0:keys=4,expires=1,avg_ttl=");
     }
   }
 }
