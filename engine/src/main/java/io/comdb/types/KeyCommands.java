@@ -346,9 +346,12 @@ final class KeyCommands {
         return m == null ? Reply.NULL_BULK : Reply.bulk(encoding(m));
       case "REFCOUNT":
         return m == null ? Reply.NULL_BULK : Reply.ONE;
-      case "IDLETIME":
       case "FREQ":
-        return m == null ? Reply.NULL_BULK : Reply.ZERO;
+        // Redis's answer without an LFU eviction policy; ComDB has no eviction policy at all.
+        return m == null ? Reply.NULL_BULK : Reply.error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
+            + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+      case "IDLETIME":
+        return m == null ? Reply.NULL_BULK : Reply.error("ERR ComDB does not track when keys were last accessed");
       default:
         throw new RedisError(Errors.unknownSubcommand("object", c.text(1)));
     }

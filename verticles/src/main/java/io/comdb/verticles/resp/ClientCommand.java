@@ -54,17 +54,19 @@ final class ClientCommand {
 
   private static String describe(RespConnection client, RespConnection asking) {
     long now = System.currentTimeMillis();
+    // Redis's fields that ComDB knows; the others (fd, idle, buffer sizes) are left out rather than made up.
     return "id=" + client.id
         + " addr=" + client.socket.remoteAddress()
         + " laddr=" + client.socket.localAddress()
-        + " fd=-1 name=" + (client.name == null ? "" : client.name)
+        + " name=" + (client.name == null ? "" : client.name)
         + " age=" + (now - client.createdAt) / 1000
-        + " idle=0 flags=" + (client.multi != null ? "x" : client.subscriptions.active() ? "P" : "N")
+        + " flags=" + (client.multi != null ? "x" : client.subscriptions.active() ? "P" : "N")
         + " db=" + client.db
-        + " sub=" + client.subscriptions.count() + " psub=0 ssub=0 multi=" + (client.multi == null ? -1 : client.multi.size())
-        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
-        + " cmd=" + (client == asking ? "client|" + "info" : client.lastCommand)
-        + " user=default redir=-1 resp=" + client.protocol;
+        + " sub=" + client.subscriptions.channelCount()
+        + " psub=" + client.subscriptions.patternCount()
+        + " multi=" + (client.multi == null ? -1 : client.multi.size())
+        + " cmd=" + (client == asking ? "client|info" : client.lastCommand)
+        + " user=default resp=" + client.protocol;
   }
 
   /** CLIENT KILL addr, or CLIENT KILL ID id / ADDR addr / SKIPME yes|no filters. */

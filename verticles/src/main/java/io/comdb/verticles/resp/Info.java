@@ -2,7 +2,6 @@ package io.comdb.verticles.resp;
 
 import io.comdb.engine.EngineStats;
 import io.comdb.types.RedisStore;
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Set;
 
@@ -56,11 +55,6 @@ final class Info {
           .append("total_connections_received:").append(c.server.connectionsReceived.get()).append("\r\n")
           .append("total_commands_processed:").append(c.server.commandsProcessed.get()).append("\r\n")
           .append("expired_keys_pending:").append(c.store().expiringKeys()).append("\r\n\r\n");
-    }
-    if (all || s.equals("cpu")) {
-      b.append("# CPU\r\n")
-          .append("used_cpu_user:").append(String.format(Locale.ROOT, "%.6f",
-              ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)).append("\r\n\r\n");
     }
     if (all || s.equals("keyspace")) {
       b.append("# Keyspace\r\n");

@@ -90,6 +90,14 @@ final class PubSub {
       return channels.size() + patterns.size();
     }
 
+    int channelCount() {
+      return channels.size();
+    }
+
+    int patternCount() {
+      return patterns.size();
+    }
+
     /** SUBSCRIBE / PSUBSCRIBE: one confirmation per name. */
     List<Reply> subscribe(List<byte[]> names, boolean pattern) {
       Map<ByteBuffer, MessageConsumer<Buffer>> mine = pattern ? patterns : channels;
