@@ -232,9 +232,35 @@ final class KeyCommands {
     return Reply.array(List.of(Reply.bulk(Long.toString(next)), Reply.array(found)));
   }
 
+  /**
+   * Up to 1,000 keys: one of them, uniformly. More: the next live key after a random point between the
+   * first and the last key, so keys after long gaps in the order come up more often: random, not uniform.
+   */
   private static Reply randomKey(Call c) throws IOException {
-    List<byte[]> keys = keys(c, null, null, 10_000, null);
-    return keys.isEmpty() ? Reply.NULL_BULK : Reply.bulk(keys.get(ThreadLocalRandom.current().nextInt(keys.size())));
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<byte[]> few = keys(c, null, null, 1001, null);
+    if (few.size() <= 1000) {
+      return few.isEmpty() ? Reply.NULL_BULK : Reply.bulk(few.get(random.nextInt(few.size())));
+    }
+    byte[] first = few.get(0);
+    byte[] last;
+    try (EngineIterator it = c.store.engine().iterator(IteratorOptions.prefix(KeySpace.metaPrefix(c.db)).reversed())) {
+      last = KeySpace.userKey(it.key());
+    }
+    // A random point between first and last: a random byte where they first differ, random bytes after.
+    int p = 0;
+    while (p < first.length && p < last.length && first[p] == last[p]) {
+      p++;
+    }
+    byte[] point = java.util.Arrays.copyOf(first, p + 8);
+    int lo = p < first.length ? first[p] & 0xff : 0;
+    int hi = p < last.length ? last[p] & 0xff : 255;
+    point[p] = (byte) (lo + random.nextInt(Math.max(hi - lo, 0) + 1));
+    for (int i = p + 1; i < point.length; i++) {
+      point[i] = (byte) random.nextInt(256);
+    }
+    List<byte[]> keys = keys(c, null, point, 1, null);
+    return Reply.bulk(keys.isEmpty() ? first : keys.get(0));
   }
 
   private static Reply rename(Call c, boolean onlyIfAbsent) throws IOException {
