@@ -26,9 +26,12 @@ public record HttpSection(boolean enabled, String host, int port, int instances,
     return section;
   }
 
-  /** The instances to deploy: {@link #instances()}, or one per core when that is 0. */
+  /**
+   * The instances to deploy: {@link #instances()}, or one per core when that is 0; one when the port is 0
+   * (each instance would get a port of its own: one instance, one port to tell clients).
+   */
   public int instanceCount() {
-    return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    return port == 0 ? 1 : instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
   }
 
   public JsonObject toJson() {

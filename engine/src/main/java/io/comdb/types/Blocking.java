@@ -1,7 +1,6 @@
 package io.comdb.types;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX). Their handlers run like
@@ -11,13 +10,8 @@ import java.util.Set;
 public final class Blocking {
   /** The answer of a blocking command that found nothing: never sent to a client. */
   public static final Reply WOULD_BLOCK = new Reply.Simple("would block");
-  private static final Set<String> COMMANDS = Set.of("blpop", "brpop", "blmove", "brpoplpush", "bzpopmin", "bzpopmax");
 
   private Blocking() {}
-
-  public static boolean isBlocking(String command) {
-    return COMMANDS.contains(command);
-  }
 
   /** The timeout argument of a blocking command, in milliseconds (0: forever). */
   public static long timeoutMillis(String command, List<byte[]> args) {

@@ -54,6 +54,12 @@ public final class Call {
     return store.meta(db, key, type);
   }
 
+  /** A collection at {@code key} for writing: its metadata, or new metadata for an empty one. */
+  Meta metaForWrite(byte[] key, RedisType type) throws IOException {
+    Meta m = store.meta(db, key, type);
+    return m != null ? m : Meta.collection(type, store.newVersion(), 0, 0);
+  }
+
   /** This command's writes; committed when the handler returns. */
   RedisStore.Batch batch() {
     if (batch == null) {

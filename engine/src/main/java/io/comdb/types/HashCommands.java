@@ -45,18 +45,12 @@ final class HashCommands {
     return m == null ? null : c.store.sub(c.db, c.arg(1), m, field);
   }
 
-  /** The hash at {@code key} for writing: its metadata, or new metadata for an empty one. */
-  static Meta forWrite(Call c, byte[] key, RedisType type) throws IOException {
-    Meta m = c.meta(key, type);
-    return m != null ? m : Meta.collection(type, c.store.newVersion(), 0, 0);
-  }
-
   private static Reply hset(Call c, boolean legacy) throws IOException {
     if (c.argc() % 2 != 0) {
       throw new RedisError(Errors.wrongArity(c.name));
     }
     byte[] key = c.arg(1);
-    Meta m = forWrite(c, key, RedisType.HASH);
+    Meta m = c.metaForWrite(key, RedisType.HASH);
     Map<java.nio.ByteBuffer, byte[]> fields = new LinkedHashMap<>();
     for (int i = 2; i < c.argc(); i += 2) {
       fields.put(java.nio.ByteBuffer.wrap(c.arg(i)), c.arg(i + 1));
@@ -75,7 +69,7 @@ final class HashCommands {
 
   private static Reply hsetnx(Call c) throws IOException {
     byte[] key = c.arg(1);
-    Meta m = forWrite(c, key, RedisType.HASH);
+    Meta m = c.metaForWrite(key, RedisType.HASH);
     if (m.size() > 0 && c.store.sub(c.db, key, m, c.arg(2)) != null) {
       return Reply.ZERO;
     }
@@ -150,7 +144,7 @@ final class HashCommands {
   private static Reply hincrby(Call c) throws IOException {
     byte[] key = c.arg(1);
     long by = c.longArg(3);
-    Meta m = forWrite(c, key, RedisType.HASH);
+    Meta m = c.metaForWrite(key, RedisType.HASH);
     byte[] old = m.size() == 0 ? null : c.store.sub(c.db, key, m, c.arg(2));
     long current = old == null ? 0 : Numbers.parseLong(old, Errors.HASH_NOT_INTEGER);
     long next;
@@ -171,7 +165,7 @@ final class HashCommands {
     if (Numbers.parseLongDouble(c.arg(3), Errors.NOT_FLOAT) == null) {
       throw new RedisError("ERR value is NaN or Infinity");
     }
-    Meta m = forWrite(c, key, RedisType.HASH);
+    Meta m = c.metaForWrite(key, RedisType.HASH);
     byte[] old = m.size() == 0 ? null : c.store.sub(c.db, key, m, c.arg(2));
     byte[] current = old == null ? new byte[] {'0'} : old;
     byte[] next = Numbers.incrByFloat(current, c.arg(3), Errors.HASH_NOT_FLOAT).getBytes(US_ASCII);

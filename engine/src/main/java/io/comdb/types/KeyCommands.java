@@ -1,7 +1,5 @@
 package io.comdb.types;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
 import java.io.IOException;
@@ -419,9 +417,5 @@ final class KeyCommands {
       }
     }
     return Reply.integer(bytes);
-  }
-
-  static String text(byte[] b) {
-    return new String(b, UTF_8);
   }
 }

@@ -69,7 +69,7 @@ final class SetCommands {
 
   private static Reply sadd(Call c) throws IOException {
     byte[] key = c.arg(1);
-    Meta m = HashCommands.forWrite(c, key, RedisType.SET);
+    Meta m = c.metaForWrite(key, RedisType.SET);
     Set<ByteBuffer> adding = new LinkedHashSet<>();
     for (int i = 2; i < c.argc(); i++) {
       adding.add(ByteBuffer.wrap(c.arg(i)));

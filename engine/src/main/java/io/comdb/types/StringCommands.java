@@ -17,7 +17,7 @@ final class StringCommands {
   static void register() {
     Commands.add("get", 2, "readonly fast", 1, 1, 1, StringCommands::get);
     Commands.add("set", -3, "write denyoom", 1, 1, 1, StringCommands::set);
-    Commands.add("setnx", 3, "write denyoom fast", 1, 1, 1, c -> setIf(c, c.arg(1), c.arg(2), 0, true));
+    Commands.add("setnx", 3, "write denyoom fast", 1, 1, 1, StringCommands::setnx);
     Commands.add("setex", 4, "write denyoom", 1, 1, 1, c -> setExpiring(c, 1000));
     Commands.add("psetex", 4, "write denyoom", 1, 1, 1, c -> setExpiring(c, 1));
     Commands.add("getset", 3, "write denyoom fast", 1, 1, 1, StringCommands::getSet);
@@ -121,12 +121,11 @@ final class StringCommands {
     return at;
   }
 
-  private static Reply setIf(Call c, byte[] key, byte[] value, long expireAt, boolean onlyIfAbsent) throws IOException {
-    Meta old = c.store.meta(c.db, key);
-    if (onlyIfAbsent && old != null) {
+  private static Reply setnx(Call c) throws IOException {
+    if (c.meta(c.arg(1)) != null) {
       return Reply.ZERO;
     }
-    store(c, key, old, value, expireAt);
+    store(c, c.arg(1), null, c.arg(2), 0);
     return Reply.ONE;
   }
 

@@ -1,7 +1,5 @@
 package io.comdb.types;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -672,9 +670,5 @@ final class ZSetCommands {
   private static Reply combineReply(Call c, char op) throws IOException {
     boolean withScores = c.keyword(c.argc() - 1).equals("WITHSCORES");
     return reply(combine(c, 1, op, true), withScores);
-  }
-
-  static String text(byte[] b) {
-    return new String(b, UTF_8);
   }
 }

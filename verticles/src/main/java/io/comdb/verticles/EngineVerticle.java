@@ -19,11 +19,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one writer: owns the {@link Engine} and performs every mutation that reaches it over the event bus.
@@ -51,9 +49,7 @@ public final class EngineVerticle extends VerticleBase {
     private volatile RedisStore redis;
   }
 
-  private final ConcurrentLinkedQueue<Message<Object>> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pending = new AtomicInteger();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final SharedEngine shared = new SharedEngine();
   private EngineConfig config;
@@ -61,7 +57,8 @@ public final class EngineVerticle extends VerticleBase {
   private RedisStore redis;
   private long expiryTimer = -1;
   private Runnable unbindMetrics = () -> {};
-  private volatile boolean stopping;
+  private boolean drainScheduled;
+  private boolean stopping;
 
   /**
    * The engine of the {@link EngineVerticle} deployed in {@code vertx}, for reads ({@code get}, iterators);
@@ -142,7 +139,6 @@ public final class EngineVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(expiryTimer);
     for (Message<Object> r; (r = queue.poll()) != null; ) {
-      pending.decrementAndGet();
       r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
     }
     List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
@@ -162,28 +158,23 @@ public final class EngineVerticle extends VerticleBase {
       request.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
       return;
     }
-    if (pending.incrementAndGet() > config.maxPending()) {
-      pending.decrementAndGet();
-      request.fail(Failure.UNAVAILABLE.code(), "the engine has " + config.maxPending() + " requests queued (maxPending)");
+    if (queue.size() >= config.maxPending()) {
+      request.fail(Failure.UNAVAILABLE.code(), "the engine has " + queue.size() + " requests queued (maxPending)");
       return;
     }
     queue.add(request);
-    if (drainScheduled.compareAndSet(false, true)) {
+    if (!drainScheduled) {
+      drainScheduled = true;
       context.runOnContext(v -> drain());
     }
   }
 
   /** Applies every queued request in order; acknowledges the writes after one fsync under sync always. */
   private void drain() {
-    drainScheduled.set(false);
+    drainScheduled = false;
     List<Message<Object>> written = new ArrayList<>();
     List<Object> replies = new ArrayList<>();
     for (Message<Object> r; (r = queue.poll()) != null; ) {
-      pending.decrementAndGet();
-      if (stopping) {
-        r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
-        continue;
-      }
       try {
         Object reply = apply(r.body());
         if (isWrite(r.body())) {

@@ -76,7 +76,7 @@ public final class ServerVerticle extends VerticleBase {
         .compose(v -> deploy(HintRebuildWorkerVerticle.class.getName(), worker("comdb-hints", engine)));
     if (config.http().enabled()) {
       started = started.compose(v -> deploy(HttpVerticle.class.getName(),
-          new DeploymentOptions().setConfig(config.toJson()).setInstances(httpInstances(config))));
+          new DeploymentOptions().setConfig(config.toJson()).setInstances(config.http().instanceCount())));
     }
     if (config.resp().enabled()) {
       started = started.compose(v -> deploy(RespVerticle.class.getName(),
@@ -93,11 +93,6 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
     return Future.succeededFuture(); // Vert.x has undeployed the children already
-  }
-
-  /** With port 0 each instance would get a port of its own: one instance, one port to tell clients. */
-  private static int httpInstances(ComDbConfig config) {
-    return config.http().port() == 0 ? 1 : config.http().instanceCount();
   }
 
   private Future<Void> deploy(String verticle, DeploymentOptions options) {

@@ -4,6 +4,7 @@ import io.comdb.config.ComDbConfig;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineStats;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.ServerPorts;
 import io.comdb.verticles.ServerMetrics;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
@@ -53,8 +54,6 @@ public final class HttpVerticle extends VerticleBase {
     void handle(RoutingContext ctx) throws Exception;
   }
 
-  private static final String LOCAL_MAP = "comdb.http";
-
   private ComDbConfig config;
   private HttpServer server;
   private PrometheusMeterRegistry metrics;
@@ -82,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
         .listen()
         .onSuccess(s -> {
           server = s;
-          vertx.sharedData().getLocalMap(LOCAL_MAP).put("port", s.actualPort());
+          ServerPorts.record(vertx, "http", s.actualPort());
         });
   }
 
@@ -93,8 +92,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** The port the HTTP verticles of {@code vertx} listen on (the one chosen, when configured with 0), or -1. */
   public static int port(Vertx vertx) {
-    Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get("port");
-    return port == null ? -1 : (Integer) port;
+    return ServerPorts.of(vertx, "http");
   }
 
   Engine engine() {

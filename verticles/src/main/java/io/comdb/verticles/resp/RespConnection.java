@@ -9,13 +9,11 @@ import io.comdb.types.Errors;
 import io.comdb.types.RedisStore;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
-import io.comdb.verticles.api.Failure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -139,7 +137,7 @@ final class RespConnection implements RespParser.Listener {
         List<byte[]> command = args;
         pending.onComplete(ar -> {
           server.slow((System.nanoTime() - start) / 1000, command, this);
-          reply(ar.succeeded() ? ar.result() : failure(ar.cause()));
+          reply(ar.succeeded() ? ar.result() : Reply.error("ERR " + ar.cause().getMessage()));
           runQueued();
         });
         return;
@@ -255,12 +253,6 @@ final class RespConnection implements RespParser.Listener {
   }
 
 
-  private static Reply failure(Throwable e) {
-    if (e instanceof ReplyException r && Failure.of(r.failureCode()) == Failure.UNAVAILABLE) {
-      return Reply.error("LOADING ComDB is starting or stopping: " + r.getMessage());
-    }
-    return Reply.error("ERR " + e.getMessage());
-  }
 
   void reply(Reply reply) {
     RespEncoder.write(out, reply, protocol);

@@ -1,7 +1,9 @@
 package io.comdb.verticles.resp;
 
 import io.comdb.config.ComDbConfig;
+import io.comdb.types.RedisStore;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.ServerPorts;
 import io.comdb.verticles.api.Codecs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,21 +17,21 @@ import io.vertx.core.net.NetServerOptions;
  * and {@code security} sections. Each accepted socket becomes a {@link RespConnection}.
  */
 public final class RespVerticle extends VerticleBase {
-  private static final String LOCAL_MAP = "comdb.resp.port";
-
   private NetServer server;
 
   @Override
   public Future<?> start() {
     ComDbConfig config;
+    RedisStore store;
     try {
       config = ComDbConfig.fromJson(config());
+      store = EngineVerticle.redis(vertx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     Codecs.register(vertx);
     RespServer shared = RespServer.of(vertx, config);
-    shared.listen(EngineVerticle.redis(vertx));
+    shared.listen(store);
     SyncBatch syncBatch = config.engine().sync().equals("always") ? new SyncBatch(context) : null;
     NetServerOptions options = new NetServerOptions()
         .setHost(config.resp().host())
@@ -43,7 +45,7 @@ public final class RespVerticle extends VerticleBase {
         .listen()
         .onSuccess(s -> {
           server = s;
-          vertx.sharedData().getLocalMap(LOCAL_MAP).put("port", s.actualPort());
+          ServerPorts.record(vertx, "resp", s.actualPort());
         });
   }
 
@@ -54,7 +56,6 @@ public final class RespVerticle extends VerticleBase {
 
   /** The port the RESP verticles of {@code vertx} listen on, or -1. */
   public static int port(Vertx vertx) {
-    Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get("port");
-    return port == null ? -1 : (Integer) port;
+    return ServerPorts.of(vertx, "resp");
   }
 }
