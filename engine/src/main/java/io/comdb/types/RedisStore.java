@@ -300,9 +300,22 @@ public final class RedisStore {
     private final WriteBatch writes = engine.newWriteBatch();
     private final List<Runnable> onCommit = new ArrayList<>();
 
-    void putMeta(int db, byte[] key, Meta meta) {
-      writes.put(KeySpace.metaKey(db, key), meta.encode());
+    /**
+     * Writes a key's metadata. Commands see an expired key as missing, so they may write over one the
+     * active cycle has not deleted yet: its members go in this batch too (a key in the expiry index with
+     * a passed deadline is the only kind that can have them).
+     */
+    void putMeta(int db, byte[] key, Meta meta) throws IOException {
       DbKey k = new DbKey(db, key);
+      Long deadline = expiries.get(k);
+      if (deadline != null && deadline <= now()) {
+        byte[] raw = engine.get(KeySpace.metaKey(db, key));
+        Meta old = raw == null ? null : Meta.decode(raw);
+        if (old != null && old.expired(now()) && old.version() != meta.version()) {
+          deleteMembers(db, key, old);
+        }
+      }
+      writes.put(KeySpace.metaKey(db, key), meta.encode());
       onCommit.add(() -> {
         track(k, meta.expireAt());
         touched(k);
@@ -318,11 +331,8 @@ public final class RedisStore {
         byte[] raw = engine.get(KeySpace.metaKey(db, key));
         meta = raw == null ? null : Meta.decode(raw);
       }
-      if (meta != null && meta.type() != RedisType.STRING) {
-        deleteAll(KeySpace.subPrefix(db, key, meta.version()));
-        if (meta.type() == RedisType.ZSET) {
-          deleteAll(KeySpace.scorePrefix(db, key, meta.version()));
-        }
+      if (meta != null) {
+        deleteMembers(db, key, meta);
       }
       writes.delete(KeySpace.metaKey(db, key));
       DbKey k = new DbKey(db, key);
@@ -330,6 +340,16 @@ public final class RedisStore {
         track(k, 0);
         touched(k);
       });
+    }
+
+    /** A collection's sub-keys (and a sorted set's by-score keys) of the version {@code meta} names. */
+    private void deleteMembers(int db, byte[] key, Meta meta) throws IOException {
+      if (meta.type() != RedisType.STRING) {
+        deleteAll(KeySpace.subPrefix(db, key, meta.version()));
+        if (meta.type() == RedisType.ZSET) {
+          deleteAll(KeySpace.scorePrefix(db, key, meta.version()));
+        }
+      }
     }
 
     private void deleteAll(byte[] prefix) throws IOException {
