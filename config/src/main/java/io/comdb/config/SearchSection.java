@@ -1,26 +1,58 @@
 package io.comdb.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
- * Agent memory spaces.
+ * Agent memory spaces and their search.
  *
  * <pre>
- * compressEndpoint  URL of the LLM endpoint that compresses rarely used memories, or null   default null
+ * enabled            true | false: the memory API and its index                       default true
+ * dense              off | bge-small-en-v15 | all-minilm-l6-v2: in-process embeddings   default off
+ * maxMemoryBytes     largest memory text, UTF-8 bytes, 1 .. 1 MiB                       default 65536
+ * defaultCapacity    capacity of a space ComDB's /memory/set creates, 0 = unlimited    default 10
+ * neighbourWeight    share of a match's relevance its neighbours in time get, 0 .. 1   default 0.4
+ * compressEndpoint   default LLM endpoint for compression (http:// or https://)       default null
+ * compressModel      model asked of an OpenAI-compatible endpoint                     default "default"
+ * compressTimeoutMs  limit of one LLM attempt, 100 .. 600000                           default 60000
+ * compressRetries    LLM attempts after the first, 0 .. 10                             default 2
  * </pre>
  */
-public record SearchSection(String compressEndpoint) {
+public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, long defaultCapacity, double neighbourWeight,
+    String compressEndpoint, String compressModel, long compressTimeoutMs, int compressRetries) {
+  public static final List<String> DENSE = List.of("off", "bge-small-en-v15", "all-minilm-l6-v2");
+
   public static SearchSection fromJson(JsonObject json) {
     JsonFields f = new JsonFields("search", json);
+    boolean enabled = f.bool("enabled", true);
+    String dense = f.oneOf("dense", "off", DENSE);
+    int maxMemoryBytes = (int) f.integer("maxMemoryBytes", 64 << 10, 1, 1 << 20);
+    long defaultCapacity = f.integer("defaultCapacity", 10, 0, Long.MAX_VALUE);
+    double neighbourWeight = f.decimal("neighbourWeight", 0.4, -1, 1);
+    if (neighbourWeight < 0) {
+      throw new ConfigException(f.path("neighbourWeight"), "must be from 0 to 1, got " + neighbourWeight);
+    }
     String endpoint = f.string("compressEndpoint", null);
     if (endpoint != null && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
       throw new ConfigException(f.path("compressEndpoint"), "must be an http:// or https:// URL, got '" + endpoint + "'");
     }
+    String model = f.string("compressModel", "default");
+    long timeout = f.integer("compressTimeoutMs", 60_000, 100, 600_000);
+    int retries = (int) f.integer("compressRetries", 2, 0, 10);
     f.rejectUnknown();
-    return new SearchSection(endpoint);
+    return new SearchSection(enabled, dense, maxMemoryBytes, defaultCapacity, neighbourWeight, endpoint, model, timeout, retries);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("compressEndpoint", compressEndpoint);
+    return new JsonObject()
+        .put("enabled", enabled)
+        .put("dense", dense)
+        .put("maxMemoryBytes", maxMemoryBytes)
+        .put("defaultCapacity", defaultCapacity)
+        .put("neighbourWeight", neighbourWeight)
+        .put("compressEndpoint", compressEndpoint)
+        .put("compressModel", compressModel)
+        .put("compressTimeoutMs", compressTimeoutMs)
+        .put("compressRetries", compressRetries);
   }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The whole server, as one verticle to deploy: the launcher's main verticle, and what another Vert.x
  * application deploys by class name ({@code io.comdb.verticles.ServerVerticle}) with a {@link ComDbConfig}
  * as JSON. It deploys, in order, the {@link EngineVerticle}, the {@link MergeWorkerVerticle} and
- * {@link HintRebuildWorkerVerticle} workers, the {@link HttpVerticle}s and the {@link RespVerticle}s.
+ * {@link HintRebuildWorkerVerticle} workers, the {@link MemorySearchVerticle}, the {@link HttpVerticle}s and the {@link RespVerticle}s.
  *
  * <p>Vert.x undeploys a verticle's children all at once, before the verticle's own stop. So that the HTTP
  * servers stop accepting and finish their requests before the engine syncs and closes, stop the server
@@ -74,6 +74,10 @@ public final class ServerVerticle extends VerticleBase {
     Future<?> started = deploy(EngineVerticle.class.getName(), worker("comdb-engine", engine))
         .compose(v -> deploy(MergeWorkerVerticle.class.getName(), worker("comdb-merge", engine)))
         .compose(v -> deploy(HintRebuildWorkerVerticle.class.getName(), worker("comdb-hints", engine)));
+    if (config.search().enabled()) {
+      started = started.compose(v -> deploy(MemorySearchVerticle.class.getName(),
+          worker("comdb-memory", config.toJson()).setWorkerPoolSize(2 * Runtime.getRuntime().availableProcessors())));
+    }
     if (config.http().enabled()) {
       started = started.compose(v -> deploy(HttpVerticle.class.getName(),
           new DeploymentOptions().setConfig(config.toJson()).setInstances(config.http().instanceCount())));

@@ -26,5 +26,32 @@ public final class Addresses {
   /** {@link Redis.Exec} or {@link Redis.Transaction} → {@link Redis.Result}: Redis writes, run by the engine's writer. */
   public static final String REDIS_EXEC = "comdb.redis.exec";
 
+  /** {@code {agentId, capacity?, compressor?}} → the space: creates it or changes its settings. */
+  public static final String MEMORY_SPACE_PUT = "comdb.memory.space.put";
+  /** {@code {agentId}} → the space. */
+  public static final String MEMORY_SPACE_GET = "comdb.memory.space.get";
+  /** {@code {agentId}} → {@code {deleted}}: the space with all its memories. */
+  public static final String MEMORY_SPACE_DELETE = "comdb.memory.space.delete";
+  /** {@code {agentId, text, metadata?, createdAt?}} or {@code {agentId, memories: [...]}}, plus
+   * {@code createSpace: true} to create a missing space of the default capacity → {@code {ids}}. */
+  public static final String MEMORY_ADD = "comdb.memory.add";
+  /** {@code {agentId, limit?, cursor?}} → {@code {memories, nextCursor}}, newest first. */
+  public static final String MEMORY_LIST = "comdb.memory.list";
+  /** {@code {agentId, id}} → the memory. */
+  public static final String MEMORY_GET = "comdb.memory.get";
+  /** {@code {agentId, id, text?, metadata?}} → the memory as changed. */
+  public static final String MEMORY_UPDATE = "comdb.memory.update";
+  /** {@code {agentId, id}} → {@code {deleted}}. */
+  public static final String MEMORY_DELETE = "comdb.memory.delete";
+  /** {@code {agentId, id}} → {@code {memories}}: those a compressed memory replaced. */
+  public static final String MEMORY_HISTORY = "comdb.memory.history";
+  /** {@code {agentId, query, k?, filter?, recency?, minScore?, mode?}} → {@code {results}}, best first. */
+  public static final String MEMORY_SEARCH = "comdb.memory.search";
+  /** {@code {agentId, endpoint?}} → {@code {replaced, id}}: rewrites the coldest memories through an LLM. */
+  public static final String MEMORY_COMPRESS = "comdb.memory.compress";
+
+  /** {@code {agentId, endpoint, createSpace?}} → the space: sets the LLM endpoint of its compressions. */
+  public static final String MEMORY_COMPRESSOR = "comdb.memory.compressor";
+
   private Addresses() {}
 }

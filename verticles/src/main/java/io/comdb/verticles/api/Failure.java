@@ -3,6 +3,8 @@ package io.comdb.verticles.api;
 import io.comdb.engine.CorruptRecordException;
 import io.comdb.engine.EngineClosedException;
 import io.comdb.engine.LimitExceededException;
+import io.comdb.search.CompressionException;
+import io.comdb.search.NotFoundException;
 import io.vertx.core.eventbus.ReplyException;
 
 /**
@@ -19,7 +21,11 @@ public enum Failure {
   /** Stored data failed its checksum: reported, never served. */
   CORRUPT_DATA(4),
   /** The engine is closed, closing, or has more requests queued than it accepts. */
-  UNAVAILABLE(5);
+  UNAVAILABLE(5),
+  /** The agent has no memory space, or no memory with that id. */
+  NOT_FOUND(6),
+  /** A service ComDB called (the LLM endpoint of a compression) failed. */
+  UPSTREAM_ERROR(7);
 
   private final int code;
 
@@ -43,6 +49,12 @@ public enum Failure {
 
   /** The failure a request that threw {@code error} gets. */
   public static Failure of(Throwable error) {
+    if (error instanceof NotFoundException) {
+      return NOT_FOUND;
+    }
+    if (error instanceof CompressionException) {
+      return UPSTREAM_ERROR;
+    }
     if (error instanceof LimitExceededException) {
       return TOO_LARGE;
     }

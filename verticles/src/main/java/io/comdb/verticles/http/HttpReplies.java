@@ -78,6 +78,10 @@ final class HttpReplies {
         return 413;
       case UNAVAILABLE:
         return 503;
+      case NOT_FOUND:
+        return 404;
+      case UPSTREAM_ERROR:
+        return 502;
       case STORAGE_ERROR:
       case CORRUPT_DATA:
       default:

@@ -17,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -46,8 +47,8 @@ import java.util.function.Consumer;
  * {@code security} sections.
  */
 public final class HttpVerticle extends VerticleBase {
-  /** Merges and backups take as long as the data is large; everything else answers in milliseconds. */
-  private static final DeliveryOptions ADMIN_DELIVERY = new DeliveryOptions().setSendTimeout(3_600_000);
+  /** Merges and backups take as long as the data is large, compressions as long as their LLM; the rest answers in milliseconds. */
+  private static final DeliveryOptions LONG_DELIVERY = new DeliveryOptions().setSendTimeout(3_600_000);
 
   /** A handler that may throw; what it throws is answered through {@link HttpReplies#fail}. */
   interface Action {
@@ -109,7 +110,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(ctx -> {
       // Not a method-restricted route: that would turn every unknown GET path into a 405.
       HttpMethod method = ctx.request().method();
-      if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+      if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
         bodies.handle(ctx);
       } else {
         ctx.next();
@@ -122,6 +123,10 @@ public final class HttpVerticle extends VerticleBase {
         ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(openApi)));
     new BitcaskApi(this).mount(router);
     new KvApi(this).mount(router);
+    if (config.search().enabled()) {
+      new MemoryCompatApi(this).mount(router);
+      new AgentsApi(this).mount(router);
+    }
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();
       if (failure == null) {
@@ -208,14 +213,22 @@ public final class HttpVerticle extends VerticleBase {
    * it is done (a write: applied and, under sync always, fsynced), or with the mapped failure.
    */
   void request(RoutingContext ctx, String address, Object request, Consumer<Object> onDone) {
-    DeliveryOptions delivery = address.startsWith("comdb.admin.") ? ADMIN_DELIVERY : new DeliveryOptions();
-    vertx.eventBus().request(address, request, delivery).onComplete(ar -> {
+    vertx.eventBus().request(address, request, delivery(address)).onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result().body());
       } else {
         HttpReplies.fail(ctx, ar.cause());
       }
     });
+  }
+
+  /** A {@code comdb.memory.*} request's reply; compressions wait for their LLM as long as its timeouts allow. */
+  Future<JsonObject> ask(String address, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(address, request, delivery(address)).map(Message::body);
+  }
+
+  private static DeliveryOptions delivery(String address) {
+    return address.startsWith("comdb.admin.") || address.equals(Addresses.MEMORY_COMPRESS) ? LONG_DELIVERY : new DeliveryOptions();
   }
 
   void merge(RoutingContext ctx) {

@@ -1,0 +1,81 @@
+package io.comdb.search;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * How a {@link MemoryService} behaves; {@link #builder()} starts from the defaults.
+ *
+ * @param embedder the embedding model for dense search, or null for lexical search only
+ * @param maxTextBytes the largest memory text, in UTF-8 bytes (default 64 KiB)
+ * @param maxMetadataBytes the largest metadata, as JSON text (default 16 KiB)
+ * @param maxBatch the most memories one add may carry (default 10,000)
+ * @param neighbourWeight the share of a match's relevance credited to the memories just before and after it
+ *     in time, 0 for none (default 0.3; see {@link Ranking#spread})
+ * @param recencyHalfLife the age at which a memory's recency score is half its new value (30 days)
+ * @param heatHalfLife how fast a memory's search heat cools (7 days; see {@link MemoryService#compress})
+ * @param compressFraction the coldest fraction of a space one compression rewrites (0.5)
+ * @param maxCompressed the most memories one compression rewrites (50)
+ * @param llm the LLM endpoint client's settings
+ * @param clock epoch milliseconds
+ */
+public record MemoryOptions(
+    Embedder embedder,
+    int maxTextBytes,
+    int maxMetadataBytes,
+    int maxBatch,
+    double neighbourWeight,
+    Duration recencyHalfLife,
+    Duration heatHalfLife,
+    double compressFraction,
+    int maxCompressed,
+    Compressor.Settings llm,
+    LongSupplier clock) {
+
+  public static MemoryOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options with defaults for what is not set. */
+  public static final class Builder {
+    private Embedder embedder;
+    private int maxTextBytes = 64 << 10;
+    private double neighbourWeight = 0.3;
+    private Compressor.Settings llm = Compressor.Settings.defaults();
+    private LongSupplier clock = System::currentTimeMillis;
+
+    public Builder embedder(Embedder e) {
+      embedder = e;
+      return this;
+    }
+
+    public Builder maxTextBytes(int bytes) {
+      maxTextBytes = bytes;
+      return this;
+    }
+
+    public Builder neighbourWeight(double weight) {
+      neighbourWeight = weight;
+      return this;
+    }
+
+    public Builder llm(Compressor.Settings settings) {
+      llm = settings;
+      return this;
+    }
+
+    public Builder clock(LongSupplier c) {
+      clock = c;
+      return this;
+    }
+
+    public MemoryOptions build() {
+      return new MemoryOptions(embedder, maxTextBytes, 16 << 10, 10_000, neighbourWeight,
+          Duration.ofDays(30), Duration.ofDays(7), 0.5, 50, llm, clock);
+    }
+  }
+}
