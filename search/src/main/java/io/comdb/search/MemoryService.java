@@ -411,17 +411,11 @@ public final class MemoryService implements Closeable {
     int candidates = Math.min(SearchQuery.MAX_K, Math.max(query.k() * 5, 100));
     List<List<Ranking.Candidate>> rankings = new ArrayList<>(2);
     if (mode != SearchMode.DENSE) {
-      rankings.add(space.index.lexical(query.query(), query.filter(), candidates));
+      rankings.add(spread(space, space.index.lexical(query.query(), query.filter(), candidates), query, true));
     }
     if (mode != SearchMode.BM25) {
-      rankings.add(space.index.dense(options.embedder().embedQuery(query.query()), query.filter(), candidates));
-    }
-    if (options.neighbourWeight() > 0 && query.filter().isEmpty()) {
-      List<List<Ranking.Candidate>> spread = new ArrayList<>(rankings.size());
-      for (List<Ranking.Candidate> ranking : rankings) {
-        spread.add(Ranking.spread(ranking, seq -> neighbours(space, seq), options.neighbourWeight()));
-      }
-      rankings = spread;
+      float[] vector = options.embedder().embedQuery(query.query());
+      rankings.add(spread(space, space.index.dense(vector, query.filter(), candidates), query, false));
     }
     Map<Long, Double> relevance = Ranking.relevance(rankings);
     Map<Long, Long> created = new HashMap<>();
@@ -511,6 +505,14 @@ public final class MemoryService implements Closeable {
       space.indexed(seq, rewritten, vector);
       return new Compression(originals.size(), rewritten.id());
     }
+  }
+
+  /** The ranking {@link Ranking#spread} to neighbours in time; as it is when the search is filtered. */
+  private List<Ranking.Candidate> spread(Space space, List<Ranking.Candidate> ranking, SearchQuery query, boolean candidatesOnly) {
+    if (options.neighbourWeight() == 0 || !query.filter().isEmpty()) {
+      return ranking; // a neighbour need not pass the filter
+    }
+    return Ranking.spread(ranking, seq -> neighbours(space, seq), options.neighbourWeight(), candidatesOnly);
   }
 
   /** The memories just before and after {@code seq} in time. */

@@ -49,13 +49,15 @@ final class Ranking {
   }
 
   /**
-   * One ranking with each candidate credited {@code weight} times the score of its neighbours in time that
-   * are candidates too, scores first normalized to [0, 1] over the ranking (min to max); re-sorted, best
-   * first. Memories written together share context (the turns of a conversation): a turn that matches a
-   * little next to one that matches well is likely part of the answer. Only candidates are credited, so a
-   * result always matched the query itself.
+   * One ranking with each memory credited {@code weight} times the score of its neighbours in time, scores
+   * first normalized to [0, 1] over the ranking (min to max); re-sorted, best first. Memories written
+   * together share context (the turns of a conversation): a turn next to one that matches well is likely
+   * part of the answer. With {@code candidatesOnly} only the ranking's own candidates are credited, so that
+   * a lexical result always holds a term of the query; a dense ranking has no such notion of a match, and
+   * credits any neighbour.
    */
-  static List<Candidate> spread(List<Candidate> ranking, Function<Long, List<Long>> neighbours, double weight) {
+  static List<Candidate> spread(List<Candidate> ranking, Function<Long, List<Long>> neighbours, double weight,
+      boolean candidatesOnly) {
     if (ranking.isEmpty()) {
       return ranking;
     }
@@ -69,7 +71,7 @@ final class Ranking {
     Map<Long, Double> spread = new HashMap<>(own);
     for (Map.Entry<Long, Double> e : own.entrySet()) {
       for (long n : neighbours.apply(e.getKey())) {
-        if (own.containsKey(n)) {
+        if (!candidatesOnly || own.containsKey(n)) {
           spread.merge(n, weight * e.getValue(), Double::sum);
         }
       }

@@ -47,9 +47,12 @@ class RankingTest {
     // 5 matched best; its neighbour 6 matched weakly and rises above 2, which matched better but stands alone.
     List<Ranking.Candidate> ranking = List.of(c(5, 10), c(2, 6), c(6, 5), c(9, 0));
     Map<Long, List<Long>> neighbours = Map.of(5L, List.of(4L, 6L), 2L, List.of(1L, 3L), 6L, List.of(5L, 7L), 9L, List.of(8L));
-    List<Ranking.Candidate> spread = Ranking.spread(ranking, neighbours::get, 0.5);
+    List<Ranking.Candidate> spread = Ranking.spread(ranking, neighbours::get, 0.5, true);
     assertThat(spread).extracting(Ranking.Candidate::seq).containsExactly(5L, 6L, 2L, 9L);
     assertThat(spread.get(1).score()).isCloseTo(0.5 + 0.5 * 1.0, within(1e-12));
     assertThat(spread.get(0).score()).isCloseTo(1.0 + 0.5 * 0.5, within(1e-12));
+    // a dense ranking credits every neighbour: 4 (next to the best) joins between 2 and 9
+    assertThat(Ranking.spread(ranking, neighbours::get, 0.5, false)).extracting(Ranking.Candidate::seq)
+        .startsWith(5L, 6L, 2L, 4L);
   }
 }

@@ -7,14 +7,15 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code comdb}: the command line. With no command it runs the server ({@code comdb server}), so that
- * {@code java -jar comdb.jar} starts ComDB; {@code comdb shell} opens the interactive engine shell.
+ * {@code java -jar comdb.jar} starts ComDB; {@code comdb shell} opens the interactive engine shell;
+ * {@code comdb eval locomo DIR} evaluates memory search.
  */
 @Command(
     name = "comdb",
     mixinStandardHelpOptions = true,
     version = "ComDB 0.1.0",
     description = "A Bitcask-model key-value database for agents' memory. With no command: runs the server.",
-    subcommands = {ServerCommand.class, ShellCommand.class})
+    subcommands = {ServerCommand.class, ShellCommand.class, EvalCommand.class})
 public final class Main implements Callable<Integer> {
   @Mixin
   ServerCommand server;

@@ -139,7 +139,10 @@ public final class LocomoEval {
     return previous + 3_600_000;
   }
 
-  /** Runs the evaluation in {@code mode} in a scratch data directory under {@code work}. */
+  /**
+   * Runs the evaluation in {@code mode} (with {@code embedder} unless bm25) in a scratch data directory under
+   * {@code work}, with the search option {@code neighbourWeight}.
+   */
   public static Result run(List<Conversation> conversations, SearchMode mode, Embedder embedder, Path work, double neighbourWeight) throws IOException {
     Path dir = Files.createTempDirectory(work, "locomo-" + mode.name().toLowerCase(Locale.ROOT));
     MemoryOptions options = MemoryOptions.builder().embedder(mode == SearchMode.BM25 ? null : embedder).neighbourWeight(neighbourWeight).build();
@@ -167,7 +170,7 @@ public final class LocomoEval {
           questions++;
         }
       }
-      double p95 = Boolean.getBoolean("nolatency") ? 0 : latencyP95(memories, conversations, mode);
+      double p95 = latencyP95(memories, conversations, mode);
       return new Result(mode, sum5 / questions, sum10 / questions, p95, count / (ingestNanos / 1e9), questions, count);
     } finally {
       deleteTree(dir);
@@ -215,7 +218,7 @@ public final class LocomoEval {
   }
 
   /** Prints one {@code memory-eval} line per mode: bm25, then hybrid with {@code model}. */
-  public static void main(Path dir, String model, PrintStream out) throws IOException {
+  public static void evaluate(Path dir, String model, PrintStream out) throws IOException {
     List<Conversation> conversations = read(dir);
     Path work = Files.createTempDirectory("comdb-eval");
     try {
