@@ -11,7 +11,7 @@ import java.util.List;
  * dense              off | bge-small-en-v15 | all-minilm-l6-v2: in-process embeddings   default off
  * maxMemoryBytes     largest memory text, UTF-8 bytes, 1 .. 1 MiB                       default 65536
  * defaultCapacity    capacity of a space ComDB's /memory/set creates, 0 = unlimited    default 10
- * neighbourWeight    share of a match's relevance its neighbours in time get, 0 .. 1   default 0.4
+ * neighbourWeight    share of a match's relevance its neighbours in time get, 0 .. 1   default 0.3
  * compressEndpoint   default LLM endpoint for compression (http:// or https://)       default null
  * compressModel      model asked of an OpenAI-compatible endpoint                     default "default"
  * compressTimeoutMs  limit of one LLM attempt, 100 .. 600000                           default 60000
@@ -28,7 +28,7 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
     String dense = f.oneOf("dense", "off", DENSE);
     int maxMemoryBytes = (int) f.integer("maxMemoryBytes", 64 << 10, 1, 1 << 20);
     long defaultCapacity = f.integer("defaultCapacity", 10, 0, Long.MAX_VALUE);
-    double neighbourWeight = f.decimal("neighbourWeight", 0.4, -1, 1);
+    double neighbourWeight = f.decimal("neighbourWeight", 0.3, -1, 1);
     if (neighbourWeight < 0) {
       throw new ConfigException(f.path("neighbourWeight"), "must be from 0 to 1, got " + neighbourWeight);
     }

@@ -64,6 +64,12 @@ class ConfigLoaderTest {
         .hasMessage("htp: unknown section; known: engine, http, resp, search, cluster, security");
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("http", new JsonObject().put("prot", 1))))
         .hasMessageStartingWith("http.prot: unknown field; http has enabled, host,");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_SEARCH_DENSE", "gpt"), Map.of()))
+        .hasMessage("search.dense: must be one of off, bge-small-en-v15, all-minilm-l6-v2; got 'gpt'");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("search", new JsonObject().put("neighbourWeight", -0.5))))
+        .hasMessage("search.neighbourWeight: must be from 0 to 1, got -0.5");
+    assertThat(ConfigLoader.load(null, Map.of("COMDB_SEARCH_DENSE", "bge-small-en-v15"), Map.of()).search().dense())
+        .isEqualTo("bge-small-en-v15");
   }
 
   @Test

@@ -411,7 +411,8 @@ public final class MemoryService implements Closeable {
     int candidates = Math.min(SearchQuery.MAX_K, Math.max(query.k() * 5, 100));
     List<List<Ranking.Candidate>> rankings = new ArrayList<>(2);
     if (mode != SearchMode.DENSE) {
-      rankings.add(spread(space, space.index.lexical(query.query(), query.filter(), candidates), query, true));
+      // Alone, BM25 promises that each result holds a query term; fused with dense results it cannot.
+      rankings.add(spread(space, space.index.lexical(query.query(), query.filter(), candidates), query, mode == SearchMode.BM25));
     }
     if (mode != SearchMode.BM25) {
       float[] vector = options.embedder().embedQuery(query.query());

@@ -53,8 +53,8 @@ final class Ranking {
    * first normalized to [0, 1] over the ranking (min to max); re-sorted, best first. Memories written
    * together share context (the turns of a conversation): a turn next to one that matches well is likely
    * part of the answer. With {@code candidatesOnly} only the ranking's own candidates are credited, so that
-   * a lexical result always holds a term of the query; a dense ranking has no such notion of a match, and
-   * credits any neighbour.
+   * a BM25 search's results always hold a term of the query; dense and hybrid searches make no such
+   * promise, and credit any neighbour.
    */
   static List<Candidate> spread(List<Candidate> ranking, Function<Long, List<Long>> neighbours, double weight,
       boolean candidatesOnly) {

@@ -32,6 +32,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
@@ -138,6 +139,8 @@ final class SpaceIndex implements Closeable {
       } finally {
         searchers.release(searcher);
       }
+    } catch (AlreadyClosedException e) {
+      throw new NotFoundException("the memory space was deleted");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -48,7 +48,7 @@ public final class MemorySearchVerticle extends VerticleBase {
     Object apply(JsonObject body) throws IOException;
   }
 
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private SearchSection config;
   private MemoryService memories;
 
@@ -78,7 +78,7 @@ public final class MemorySearchVerticle extends VerticleBase {
           Map.entry(Addresses.MEMORY_COMPRESSOR, body -> memories.setCompressor(Memories.agentId(body),
               Memories.string(body, "endpoint", false), createCapacity(body)).toJson()));
       operations.forEach((address, operation) ->
-          consumers.add(vertx.eventBus().<JsonObject>consumer(address, message -> run(operation, message))));
+          consumers.add(vertx.eventBus().consumer(address, message -> run(operation, message))));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
@@ -108,8 +108,11 @@ public final class MemorySearchVerticle extends VerticleBase {
   }
 
   /** Runs {@code operation} on the worker pool, unordered, and answers its result or its mapped failure. */
-  private void run(Operation operation, Message<JsonObject> message) {
-    JsonObject body = message.body() == null ? new JsonObject() : message.body();
+  private void run(Operation operation, Message<Object> message) {
+    if (!(message.body() instanceof JsonObject body)) {
+      message.fail(Failure.INVALID_ARGUMENT.code(), "a comdb.memory request is a JSON object");
+      return;
+    }
     vertx.executeBlocking(() -> operation.apply(body), false).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
@@ -128,6 +131,9 @@ public final class MemorySearchVerticle extends VerticleBase {
     String agentId = Memories.agentId(body);
     Long capacity = Memories.integer(body, "capacity");
     String compressor = Memories.string(body, "compressor", false);
+    if (compressor != null) {
+      Compressor.checkEndpoint(compressor);
+    }
     SpaceInfo space = memories.putSpace(agentId, capacity == null ? 0 : capacity);
     if (body.containsKey("compressor")) {
       space = memories.setCompressor(agentId, compressor, null);
