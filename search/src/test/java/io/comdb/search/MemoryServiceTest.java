@@ -187,6 +187,27 @@ class MemoryServiceTest {
     assertThat(memories.space("a")).isEmpty();
   }
 
+  @Test
+  void denseSearchFindsMeaningWithoutSharedWordsAndKeepsItsVectors() throws IOException {
+    Embedder embedder = Embedder.load("all-minilm-l6-v2");
+    memories.close();
+    memories = MemoryService.open(engine, MemoryOptions.builder().clock(clock::get).embedder(embedder).build());
+    memories.putSpace("a", 0);
+    add("a", "My kitten sleeps on the sofa all afternoon", "The quarterly tax report is due in April", "We hiked up the mountain trail");
+    SearchQuery query = SearchQuery.of("feline pet napping", 1);
+    assertThat(memories.search("a", query.withMode(SearchMode.BM25))).isEmpty(); // no word in common
+    assertThat(texts(memories.search("a", query.withMode(SearchMode.DENSE)))).containsExactly("My kitten sleeps on the sofa all afternoon");
+    assertThat(texts(memories.search("a", query))).containsExactly("My kitten sleeps on the sofa all afternoon"); // hybrid
+    long records = engine.stats().liveKeys();
+    assertThat(records).isEqualTo(1 + 3 + 3); // the space, three memories, three vectors
+    long written = engine.stats().lastSequence();
+    memories.close();
+    memories = MemoryService.open(engine, MemoryOptions.builder().clock(clock::get).embedder(embedder).build());
+    assertThat(texts(memories.search("a", query))).containsExactly("My kitten sleeps on the sofa all afternoon");
+    assertThat(engine.stats().lastSequence()).as("nothing embedded again at start-up").isEqualTo(written);
+    assertThat(engine.stats().liveKeys()).isEqualTo(records);
+  }
+
   /** A stub LLM on a real socket: records each request body and answers from {@code answers} in turn. */
   private String startLlm(String path, ConcurrentLinkedQueue<String> requests, List<Integer> statuses, String answer) throws IOException {
     llm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
