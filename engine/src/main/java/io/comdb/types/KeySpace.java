@@ -13,6 +13,7 @@ import java.util.Arrays;
  * by score   00 03 db len(key):4 key version:8 score:8 member → ""      (sorted sets)
  * </pre>
  *
+ * Bytes 0x10 to 0x13 after the first belong to agent memory (module {@code search}, {@code MemoryKeys}).
  * {@code db} is the SELECT index (0..15). Fixed-width big-endian lengths and versions keep one key's
  * sub-keys contiguous and in member order; scores are stored order-preserving ({@link #sortableScore}).
  */
