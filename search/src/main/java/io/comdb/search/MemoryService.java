@@ -249,21 +249,21 @@ public final class MemoryService implements Closeable {
     List<Integer> evictedNew = new ArrayList<>();
     long excess = r.capacity() == 0 ? 0 : space.ages.size() + added.size() - r.capacity();
     if (excess > 0) {
-      List<Integer> newest = new ArrayList<>();
+      List<Integer> newByAge = new ArrayList<>();
       for (int i = 0; i < added.size(); i++) {
-        newest.add(i);
+        newByAge.add(i);
       }
-      newest.sort(Comparator.comparing(i -> age(added.get(i))));
+      newByAge.sort(Comparator.comparing(i -> age(added.get(i))));
       Iterator<Age> old = space.byAge.keySet().iterator();
       Age nextOld = old.hasNext() ? old.next() : null;
       int nextNew = 0;
       for (long n = 0; n < excess; n++) {
-        Age candidateNew = nextNew < newest.size() ? age(added.get(newest.get(nextNew))) : null;
+        Age candidateNew = nextNew < newByAge.size() ? age(added.get(newByAge.get(nextNew))) : null;
         if (nextOld != null && (candidateNew == null || nextOld.compareTo(candidateNew) < 0)) {
           evictedOld.add(nextOld.seq());
           nextOld = old.hasNext() ? old.next() : null;
         } else {
-          evictedNew.add(newest.get(nextNew++));
+          evictedNew.add(newByAge.get(nextNew++));
         }
       }
     }
@@ -292,7 +292,7 @@ public final class MemoryService implements Closeable {
     return ids;
   }
 
-  /** The agent's memories, newest first, {@code limit} at most, after {@code cursor} (null: from the newest). */
+  /** The agent's memories, newByAge first, {@code limit} at most, after {@code cursor} (null: from the newByAge). */
   public MemoryPage list(String agentId, int limit, String cursor) throws IOException {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", got " + limit);

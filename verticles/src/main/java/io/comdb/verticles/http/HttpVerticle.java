@@ -38,7 +38,8 @@ import java.util.function.Consumer;
 
 /**
  * The HTTP API on an event loop: ComDB's {@code /bitcask/*} routes ({@link BitcaskApi}), the versioned
- * {@code /v1} API ({@link KvApi}), {@code /health}, {@code /metrics} (Prometheus) and {@code /openapi.json}.
+ * {@code /v1} API ({@link KvApi}), agent memory ({@link MemoryCompatApi}, {@link AgentsApi}; requests to the
+ * {@link io.comdb.verticles.MemorySearchVerticle}), {@code /health}, {@code /metrics} (Prometheus) and {@code /openapi.json}.
  * Deploy one instance per core after {@link EngineVerticle}; they share the port. Reads go straight to the
  * engine's read view; writes are event-bus requests to the engine verticle, answered once they are applied
  * (and, under sync always, fsynced).
