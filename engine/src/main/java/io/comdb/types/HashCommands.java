@@ -3,10 +3,13 @@ package io.comdb.types;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Hashes: metadata holds the field count; each field is a sub-key holding its value. */
@@ -51,12 +54,12 @@ final class HashCommands {
     }
     byte[] key = c.arg(1);
     Meta m = c.metaForWrite(key, RedisType.HASH);
-    Map<java.nio.ByteBuffer, byte[]> fields = new LinkedHashMap<>();
+    Map<ByteBuffer, byte[]> fields = new LinkedHashMap<>();
     for (int i = 2; i < c.argc(); i += 2) {
-      fields.put(java.nio.ByteBuffer.wrap(c.arg(i)), c.arg(i + 1));
+      fields.put(ByteBuffer.wrap(c.arg(i)), c.arg(i + 1));
     }
     long added = 0;
-    for (Map.Entry<java.nio.ByteBuffer, byte[]> e : fields.entrySet()) {
+    for (Map.Entry<ByteBuffer, byte[]> e : fields.entrySet()) {
       byte[] field = e.getKey().array();
       if (m.size() == 0 || c.store.sub(c.db, key, m, field) == null) {
         added++;
@@ -93,18 +96,34 @@ final class HashCommands {
   }
 
   private static Reply hdel(Call c) throws IOException {
+    return removeMembers(c, RedisType.HASH, (key, m, field, value) -> c.batch().deleteSub(c.db, key, m, field));
+  }
+
+  /** Deletes one member of a collection, given what its sub-key holds. */
+  @FunctionalInterface
+  interface MemberRemover {
+    void remove(byte[] key, Meta m, byte[] member, byte[] stored) throws IOException;
+  }
+
+  /**
+   * HDEL, SREM, ZREM: removes each distinct member named from argument 2 on that the collection at
+   * argument 1 holds, in the order named; answers how many, and deletes the key when it is left empty.
+   */
+  static Reply removeMembers(Call c, RedisType type, MemberRemover remover) throws IOException {
     byte[] key = c.arg(1);
-    Meta m = c.meta(key, RedisType.HASH);
+    Meta m = c.meta(key, type);
     if (m == null) {
       return Reply.ZERO;
     }
-    long removed = 0;
-    List<java.nio.ByteBuffer> seen = new ArrayList<>();
+    Set<ByteBuffer> distinct = new LinkedHashSet<>();
     for (int i = 2; i < c.argc(); i++) {
-      java.nio.ByteBuffer f = java.nio.ByteBuffer.wrap(c.arg(i));
-      if (!seen.contains(f) && c.store.sub(c.db, key, m, c.arg(i)) != null) {
-        seen.add(f);
-        c.batch().deleteSub(c.db, key, m, c.arg(i));
+      distinct.add(ByteBuffer.wrap(c.arg(i)));
+    }
+    long removed = 0;
+    for (ByteBuffer member : distinct) {
+      byte[] stored = c.store.sub(c.db, key, m, member.array());
+      if (stored != null) {
+        remover.remove(key, m, member.array(), stored);
         removed++;
       }
     }

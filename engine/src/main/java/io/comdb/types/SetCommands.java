@@ -88,24 +88,7 @@ final class SetCommands {
   }
 
   private static Reply srem(Call c) throws IOException {
-    byte[] key = c.arg(1);
-    Meta m = c.meta(key, RedisType.SET);
-    if (m == null) {
-      return Reply.ZERO;
-    }
-    Set<ByteBuffer> removing = new LinkedHashSet<>();
-    for (int i = 2; i < c.argc(); i++) {
-      removing.add(ByteBuffer.wrap(c.arg(i)));
-    }
-    long removed = 0;
-    for (ByteBuffer member : removing) {
-      if (c.store.sub(c.db, key, m, member.array()) != null) {
-        c.batch().deleteSub(c.db, key, m, member.array());
-        removed++;
-      }
-    }
-    HashCommands.writeSize(c, key, m, m.size() - removed);
-    return Reply.integer(removed);
+    return HashCommands.removeMembers(c, RedisType.SET, (key, m, member, stored) -> c.batch().deleteSub(c.db, key, m, member));
   }
 
   private static Reply smismember(Call c) throws IOException {

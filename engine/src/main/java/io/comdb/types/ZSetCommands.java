@@ -233,24 +233,7 @@ final class ZSetCommands {
   }
 
   private static Reply zrem(Call c) throws IOException {
-    byte[] key = c.arg(1);
-    Meta m = c.meta(key, RedisType.ZSET);
-    if (m == null) {
-      return Reply.ZERO;
-    }
-    long removed = 0;
-    List<ByteBuffer> seen = new ArrayList<>();
-    for (int i = 2; i < c.argc(); i++) {
-      ByteBuffer mk = ByteBuffer.wrap(c.arg(i));
-      Double old = seen.contains(mk) ? null : decode(c.store.sub(c.db, key, m, c.arg(i)));
-      if (old != null) {
-        seen.add(mk);
-        removeMember(c, key, m, c.arg(i), old);
-        removed++;
-      }
-    }
-    HashCommands.writeSize(c, key, m, m.size() - removed);
-    return Reply.integer(removed);
+    return HashCommands.removeMembers(c, RedisType.ZSET, (key, m, member, stored) -> removeMember(c, key, m, member, decode(stored)));
   }
 
   /** A score interval: {@code (1.5} is exclusive, {@code -inf} / {@code +inf} unbounded. */
