@@ -31,6 +31,11 @@ public record HttpSection(boolean enabled, String host, int port, int instances,
    * (each instance would get a port of its own: one instance, one port to tell clients).
    */
   public int instanceCount() {
+    return instanceCount(port, instances);
+  }
+
+  /** The rule of {@link #instanceCount()}, for every listening section. */
+  static int instanceCount(int port, int instances) {
     return port == 0 ? 1 : instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
   }
 

@@ -28,9 +28,9 @@ public record RespSection(boolean enabled, String host, int port, int instances,
     return section;
   }
 
-  /** The instances to deploy: {@link #instances()}, or one per core when that is 0 (one when port is 0). */
+  /** The instances to deploy, by the rule of {@link HttpSection#instanceCount()}. */
   public int instanceCount() {
-    return port == 0 ? 1 : instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    return HttpSection.instanceCount(port, instances);
   }
 
   public JsonObject toJson() {
