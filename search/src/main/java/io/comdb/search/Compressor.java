@@ -35,10 +35,11 @@ public final class Compressor {
    * @param retries attempts after the first
    * @param backoff the pause before the first retry, doubled before each next one
    * @param model the model an OpenAI-compatible endpoint is asked for
+   * @param endpoint the endpoint of compressions that name none in a space that has none, or null
    */
-  public record Settings(Duration timeout, int retries, Duration backoff, String model) {
+  public record Settings(Duration timeout, int retries, Duration backoff, String model, String endpoint) {
     public static Settings defaults() {
-      return new Settings(Duration.ofSeconds(60), 2, Duration.ofMillis(500), "default");
+      return new Settings(Duration.ofSeconds(60), 2, Duration.ofMillis(500), "default", null);
     }
   }
 

@@ -45,10 +45,6 @@ public final class Embedder {
     return name;
   }
 
-  public int dimensions() {
-    return model.dimension();
-  }
-
   /** The vectors of memory texts, in order. */
   public List<float[]> embedPassages(List<String> texts) {
     if (texts.isEmpty()) {

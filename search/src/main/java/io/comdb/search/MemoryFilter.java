@@ -1,7 +1,6 @@
 package io.comdb.search;
 
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -64,17 +63,5 @@ public record MemoryFilter(Map<String, Object> metadata, Long createdFrom, Long 
       throw new IllegalArgumentException(path + " must be an object");
     }
     return o;
-  }
-
-  public JsonObject toJson() {
-    JsonObject range = new JsonObject();
-    if (createdFrom != null) {
-      range.put("gte", createdFrom);
-    }
-    if (createdTo != null) {
-      range.put("lte", createdTo);
-    }
-    JsonObject json = new JsonObject().put("metadata", new JsonObject(new LinkedHashMap<>(metadata)));
-    return range.isEmpty() ? json : json.put("createdAt", range);
   }
 }

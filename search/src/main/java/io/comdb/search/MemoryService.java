@@ -152,11 +152,6 @@ public final class MemoryService implements Closeable {
     return space == null ? Optional.empty() : Optional.of(space.info());
   }
 
-  /** Every space, in no particular order. */
-  public List<SpaceInfo> spaces() {
-    return spaces.values().stream().map(Space::info).toList();
-  }
-
   /** Deletes the agent's space with its memories, their history and vectors; false if it had none. */
   public boolean deleteSpace(String agentId) throws IOException {
     byte[] agent = MemoryKeys.agentBytes(agentId);
@@ -360,13 +355,11 @@ public final class MemoryService implements Closeable {
       }
       Memory changed = new Memory(old.id(), text == null ? old.text() : text, metadata == null ? old.metadata() : metadata.copy(),
           old.createdAt());
-      if (text == null && denseEnabled()) {
-        vector = storedVector(space, seq, old);
-      }
+      float[] indexed = text == null && denseEnabled() ? storedVector(space, seq, old) : vector;
       WriteBatch batch = engine.newWriteBatch();
-      putMemoryRecords(batch, space, changed, vector);
+      putMemoryRecords(batch, space, changed, vector); // a vector only for a new text: the stored one stays
       batch.commit();
-      space.indexed(seq, changed, vector);
+      space.indexed(seq, changed, indexed);
       return changed;
     }
   }
@@ -450,7 +443,8 @@ public final class MemoryService implements Closeable {
 
   /**
    * Rewrites the coldest memories of the agent's space (those searches matched least, by {@link Heat}) into
-   * one shorter memory through the LLM at {@code endpoint} (null: the space's compressor). The replacement
+   * one shorter memory through the LLM at {@code endpoint} (null: the space's compressor, else
+   * {@link Compressor.Settings#endpoint}). The replacement
    * is one atomic batch; the originals stay readable through {@link #history}. Replaces nothing when the
    * space holds fewer than two memories.
    *
@@ -458,7 +452,10 @@ public final class MemoryService implements Closeable {
    */
   public Compression compress(String agentId, String endpoint) throws IOException {
     Space space = existing(agentId);
-    String url = endpoint != null ? endpoint : space.record.compressor();
+    String url = endpoint;
+    if (url == null) {
+      url = space.record.compressor() != null ? space.record.compressor() : options.llm().endpoint();
+    }
     if (url == null) {
       throw new IllegalArgumentException("no endpoint: give one, or set the agent's compressor first");
     }

@@ -128,7 +128,6 @@ final class SpaceIndex implements Closeable {
       }
       IndexSearcher searcher = searchers.acquire();
       try {
-        searcher.setSimilarity(new BM25Similarity());
         TopDocs top = searcher.search(query, n);
         List<Ranking.Candidate> candidates = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc hit : top.scoreDocs) {

@@ -54,7 +54,7 @@ class MemoryServiceTest {
     memories = MemoryService.open(engine, MemoryOptions.builder()
         .clock(clock::get)
         .maxTextBytes(1000)
-        .llm(new Compressor.Settings(Duration.ofSeconds(2), 2, Duration.ofMillis(1), "tiny"))
+        .llm(new Compressor.Settings(Duration.ofSeconds(2), 2, Duration.ofMillis(1), "tiny", null))
         .build());
   }
 
@@ -198,6 +198,8 @@ class MemoryServiceTest {
     assertThat(memories.search("a", query.withMode(SearchMode.BM25))).isEmpty(); // no word in common
     assertThat(texts(memories.search("a", query.withMode(SearchMode.DENSE)))).containsExactly("My kitten sleeps on the sofa all afternoon");
     assertThat(texts(memories.search("a", query))).containsExactly("My kitten sleeps on the sofa all afternoon"); // hybrid
+    memories.update("a", "1", null, new JsonObject().put("room", "living")); // keeps the stored vector
+    assertThat(texts(memories.search("a", query.withMode(SearchMode.DENSE)))).containsExactly("My kitten sleeps on the sofa all afternoon");
     long records = engine.stats().liveKeys();
     assertThat(records).isEqualTo(1 + 3 + 3); // the space, three memories, three vectors
     long written = engine.stats().lastSequence();

@@ -90,7 +90,7 @@ public final class MemorySearchVerticle extends VerticleBase {
         .maxTextBytes(config.maxMemoryBytes())
         .neighbourWeight(config.neighbourWeight())
         .llm(new Compressor.Settings(Duration.ofMillis(config.compressTimeoutMs()), config.compressRetries(),
-            Duration.ofMillis(500), config.compressModel()))
+            Duration.ofMillis(500), config.compressModel(), config.compressEndpoint()))
         .build();
     LOG.log(System.Logger.Level.INFO, "memory search: dense {0}; rebuilding the index", config.dense());
     return MemoryService.open(EngineVerticle.engine(vertx), options);
@@ -175,12 +175,7 @@ public final class MemorySearchVerticle extends VerticleBase {
   }
 
   private JsonObject compress(JsonObject body) throws IOException {
-    String endpoint = Memories.string(body, "endpoint", false);
-    String agentId = Memories.agentId(body);
-    if (endpoint == null) {
-      endpoint = memories.space(agentId).map(SpaceInfo::compressor).orElse(null);
-    }
-    MemoryService.Compression done = memories.compress(agentId, endpoint != null ? endpoint : config.compressEndpoint());
+    MemoryService.Compression done = memories.compress(Memories.agentId(body), Memories.string(body, "endpoint", false));
     return new JsonObject().put("replaced", done.replaced()).put("id", done.id());
   }
 

@@ -53,8 +53,7 @@ public final class LocomoEval {
   public record Question(String text, Set<String> evidence) {}
 
   /** What one mode measured. */
-  public record Result(SearchMode mode, double recallAt5, double recallAt10, double p95SearchMs, double ingestPerSecond,
-      int questions, int memories) {
+  public record Result(SearchMode mode, double recallAt5, double recallAt10, double p95SearchMs, double ingestPerSecond) {
     public String line() {
       return String.format(Locale.ROOT, "memory-eval mode=%s recall@5=%.3f recall@10=%.3f p95_search_ms=%.1f ingest_per_s=%.0f",
           mode.name().toLowerCase(Locale.ROOT), recallAt5, recallAt10, p95SearchMs, ingestPerSecond);
@@ -171,7 +170,7 @@ public final class LocomoEval {
         }
       }
       double p95 = latencyP95(memories, conversations, mode);
-      return new Result(mode, sum5 / questions, sum10 / questions, p95, count / (ingestNanos / 1e9), questions, count);
+      return new Result(mode, sum5 / questions, sum10 / questions, p95, count / (ingestNanos / 1e9));
     } finally {
       deleteTree(dir);
     }
