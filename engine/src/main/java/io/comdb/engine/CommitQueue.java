@@ -9,11 +9,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit for {@link SyncMode#ALWAYS} by combining: a writer queues its operation and parks; one
- * writer at a time takes the combiner role, applies every queued operation under the write lock, fsyncs
- * once for all of them, and unparks their writers with the results. Each write then costs one park and
- * one unpark, not a convoy of lock handoffs, and the fsync covers everyone who queued while the previous
- * one ran (with 50 writers, most of them).
+ * How the engine's own write methods, called from many threads under {@link SyncMode#ALWAYS}, form
+ * {@link WriteGroup}s: a writer queues its operation and parks; one writer at a time takes the combiner
+ * role, applies every queued operation in one group, closes it (one fsync for all of them), and unparks
+ * their writers with the results. Each write then costs one park and one unpark, not a convoy of lock
+ * handoffs, and the fsync covers everyone who queued while the previous one ran (with 50 writers, most of
+ * them). A server's single writer needs none of this: it opens its groups itself.
  *
  * <p>An operation that fails (bad batch, I/O error) fails alone; a failed fsync fails every operation of
  * the round, and every later one (see {@link GroupCommit}).
@@ -41,10 +42,10 @@ final class CommitQueue {
 
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock combiner = new ReentrantLock();
-  private final GroupCommit groupCommit;
+  private final Engine engine;
 
-  CommitQueue(GroupCommit groupCommit) {
-    this.groupCommit = groupCommit;
+  CommitQueue(Engine engine) {
+    this.engine = engine;
   }
 
   /** Applies {@code operation} and returns once it is durable; returns what the operation returned. */
@@ -83,23 +84,20 @@ final class CommitQueue {
     for (Pending p; (p = queue.poll()) != null; ) {
       round.add(p);
     }
-    long durable = -1;
+    WriteGroup group = engine.beginGroup();
     for (Pending p : round) {
       try {
-        p.result = p.operation.apply();
-        durable = Math.max(durable, p.result);
+        p.result = group.apply(p.operation);
       } catch (IOException | RuntimeException e) {
         p.failure = e;
       }
     }
-    if (durable >= 0) {
-      try {
-        groupCommit.awaitDurable(durable);
-      } catch (IOException e) {
-        for (Pending p : round) {
-          if (p.failure == null) {
-            p.failure = e;
-          }
+    try {
+      group.close();
+    } catch (IOException e) {
+      for (Pending p : round) {
+        if (p.failure == null) {
+          p.failure = e;
         }
       }
     }

@@ -15,8 +15,11 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * A Bitcask-model key-value store: every write is appended to a log of data files, and an in-memory
@@ -38,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements ReadView, EngineMaintenance, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
   private final EngineOptions options;
@@ -50,7 +53,9 @@ public final class Engine implements AutoCloseable {
   private final ReadGuard guard = new ReadGuard();
   private final Merger merger;
   /** Held by whatever adds or deletes sealed files or their hints: merge, backup, hint building. */
-  private final ReentrantLock maintenance = new ReentrantLock();
+  private final ReentrantLock maintenanceLock = new ReentrantLock();
+  private final ReadView readView = new View(this);
+  private final EngineMaintenance maintenance = new Upkeep(this);
   private final ScheduledExecutorService background;
   /** Batches writes and their fsyncs under {@link SyncMode#ALWAYS}; null otherwise. */
   private final CommitQueue commitQueue;
@@ -77,7 +82,7 @@ public final class Engine implements AutoCloseable {
           }
         });
     this.merger = new Merger(dir, options, keydir, writer, guard, nextFileId::getAndIncrement);
-    this.commitQueue = options.syncMode().kind() == SyncMode.Kind.ALWAYS ? new CommitQueue(writer.groupCommit()) : null;
+    this.commitQueue = options.syncMode().kind() == SyncMode.Kind.ALWAYS ? new CommitQueue(this) : null;
     if (options.syncMode().kind() == SyncMode.Kind.INTERVAL) {
       long ms = options.syncMode().interval().toMillis();
       background.scheduleWithFixedDelay(this::syncInBackground, ms, ms, TimeUnit.MILLISECONDS);
@@ -126,8 +131,30 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  @Override
   public EngineOptions options() {
     return options;
+  }
+
+  /**
+   * This engine as a {@link ReadView}, for code that must not write: the object has no write methods and is
+   * not an {@code Engine}, so a cast does not get them back either.
+   */
+  public ReadView readView() {
+    return readView;
+  }
+
+  /** This engine's upkeep (merge, backup, hint files), for a server's workers; see {@link EngineMaintenance}. */
+  public EngineMaintenance maintenance() {
+    return maintenance;
+  }
+
+  LogWriter log() {
+    return writer;
+  }
+
+  ConflictTracker conflicts() {
+    return writer.conflicts();
   }
 
   /** Stores {@code value} under {@code key}, replacing any value. Durable on return under {@link SyncMode#ALWAYS}. */
@@ -139,6 +166,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** The value stored under {@code key}, or {@code null} if there is none. */
+  @Override
   public byte[] get(byte[] key) throws IOException {
     checkOpen();
     Objects.requireNonNull(key, "key");
@@ -151,9 +179,65 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Whether {@code key} has a value; answered from memory. */
+  @Override
   public boolean contains(byte[] key) {
     checkOpen();
     return keydir.get(key) != Location.NONE;
+  }
+
+  @Override
+  public long version(byte[] key) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    ReadGuard.Slot slot = guard.enter();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        long location = keydir.get(key);
+        if (location == Location.NONE) {
+          return 0;
+        }
+        DataFile file = writer.files().find(Location.fileId(location));
+        if (file != null) {
+          return file.readRecord(Location.offset(location)).seq();
+        }
+        if (attempt == 100) {
+          throw new IllegalStateException("keydir points at retired file " + Location.toString(location));
+        }
+      }
+    } finally {
+      guard.exit(slot);
+    }
+  }
+
+  @Override
+  public <T> T atomically(ReadAction<T> read) throws IOException {
+    checkOpen();
+    StampedLock visibility = writer.visibility();
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long stamp = visibility.tryOptimisticRead();
+      if (stamp == 0) {
+        Thread.onSpinWait(); // a write is being shown right now: it takes microseconds
+        continue;
+      }
+      T result;
+      try {
+        result = read.read();
+      } catch (IOException | RuntimeException e) {
+        if (visibility.validate(stamp)) {
+          throw e;
+        }
+        continue; // the reads crossed a write: what they found may not hold together
+      }
+      if (visibility.validate(stamp)) {
+        return result;
+      }
+    }
+    long stamp = visibility.readLock();
+    try {
+      return read.read();
+    } finally {
+      visibility.unlockRead(stamp);
+    }
   }
 
   /** Deletes {@code key}; returns whether it had a value. Deleting a missing key writes nothing. */
@@ -169,9 +253,92 @@ public final class Engine implements AutoCloseable {
     return new WriteBatch(this, options.maxBatchSize());
   }
 
-  void commit(List<LogWriter.Op> ops) throws IOException {
+  /**
+   * Writes a batch atomically (one made by {@link #newWriteBatch()} or by {@code new WriteBatch()}); under
+   * {@link SyncMode#ALWAYS} returns once it is durable. Returns its sequence number, or -1 if it changed
+   * nothing.
+   *
+   * @throws LimitExceededException if a key or value is over a limit, or the batch does not fit in one file
+   */
+  public long write(WriteBatch batch) throws IOException {
     checkOpen();
-    write(() -> writer.commit(ops));
+    check(batch);
+    List<LogWriter.Op> ops = batch.take();
+    return write(() -> writer.commit(ops, null));
+  }
+
+  /** Checks a batch made for no engine against this one's limits (one from {@link #newWriteBatch()} is checked already). */
+  void check(WriteBatch batch) {
+    if (batch.belongsTo(this)) {
+      return;
+    }
+    if (batch.size() > options.maxBatchSize()) {
+      throw new LimitExceededException("write batch of " + batch.size() + " operations is over the limit of "
+          + options.maxBatchSize() + " (maxBatchSize)");
+    }
+    batch.forEach((key, value) -> {
+      checkKey(key);
+      if (value != null) {
+        checkValue(key, value);
+      }
+    });
+  }
+
+  /**
+   * A group of writes made durable together: see {@link WriteGroup}. For a single thread that performs a
+   * run of writes and acknowledges them only after {@link WriteGroup#close()}, as a server's writer does.
+   */
+  public WriteGroup beginGroup() {
+    checkOpen();
+    return new WriteGroup(this);
+  }
+
+  /** Opens an optimistic transaction on a snapshot of now: see {@link Transaction}. Close it when done. */
+  public Transaction beginTransaction() {
+    checkOpen();
+    return new Transaction(this, writer.beginTransaction());
+  }
+
+  /** The work of {@link #update}: reads and writes through the transaction, returns a result. */
+  @FunctionalInterface
+  public interface TransactionFunction<T> {
+    T apply(Transaction transaction) throws IOException;
+  }
+
+  /** How often {@link #update} runs a function whose transaction keeps conflicting, at most. */
+  public static final int UPDATE_ATTEMPTS = 100;
+
+  /**
+   * Runs {@code work} in a new transaction and commits it; on a conflict runs it again in a new one, up to
+   * {@link #UPDATE_ATTEMPTS} times, with a short random pause growing with each attempt. {@code work} may
+   * therefore run more than once and should have no effect outside the transaction. Returns what the
+   * committed run returned. An exception thrown by {@code work} discards the transaction and is rethrown.
+   *
+   * @throws TransactionConflictException if every attempt conflicted
+   */
+  public <T> T update(TransactionFunction<T> work) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (Transaction t = beginTransaction()) {
+        T result = work.apply(t);
+        t.commit();
+        return result;
+      } catch (TransactionConflictException | Transaction.ConflictDuringIteration e) {
+        if (attempt == UPDATE_ATTEMPTS) {
+          throw e instanceof TransactionConflictException c ? c : ((Transaction.ConflictDuringIteration) e).getCause();
+        }
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 20_000L * Math.min(attempt, 50)));
+      }
+    }
+  }
+
+  long commit(Transaction transaction) throws IOException {
+    checkOpen();
+    List<LogWriter.Op> ops = transaction.ops();
+    return write(() -> writer.commit(ops, transaction));
+  }
+
+  void endTransaction(long readSeq) {
+    writer.endTransaction(readSeq);
   }
 
   /** Runs a write; under ALWAYS through the commit queue, so that it returns durable. */
@@ -180,6 +347,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Forces every write so far to stable storage, whatever the sync mode. */
+  @Override
   public void sync() throws IOException {
     checkOpen();
     writer.groupCommit().syncAll();
@@ -214,6 +382,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** An iterator over the keys {@code options} selects, positioned on the first. */
+  @Override
   public EngineIterator iterator(IteratorOptions options) {
     checkOpen();
     return new KeydirIterator(options);
@@ -225,12 +394,15 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Sizes for monitoring and for deciding when to merge. */
+  @Override
   public EngineStats stats() {
     FileSet files = writer.files();
-    return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), writer.writtenSeq());
+    return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), writer.writtenSeq(),
+        writer.groupCommit().durableSeq());
   }
 
   /** Whether the reclaimable ratio has reached {@link EngineOptions#mergeThreshold()}. */
+  @Override
   public boolean needsMerge() {
     return stats().reclaimableRatio() >= options.mergeThreshold();
   }
@@ -241,13 +413,24 @@ public final class Engine implements AutoCloseable {
    * thread; a second concurrent call waits for the first. Crash-safe: see {@link Merger}.
    */
   public MergeResult merge() throws IOException {
+    return merge(WriterHandoff.DIRECT);
+  }
+
+  /**
+   * {@link #merge()}, running its two steps that change what readers see (sealing the active file first,
+   * swapping the merged files in at the end) through {@code writer}; the rest runs on the calling thread.
+   * If the swap cannot be handed over after the merge's commit point, the engine refuses writes from then
+   * on: reopening completes the merge.
+   */
+  @Override
+  public MergeResult merge(WriterHandoff writer) throws IOException {
     checkOpen();
-    maintenance.lock();
+    maintenanceLock.lock();
     try {
       checkOpen();
-      return merger.merge();
+      return merger.merge(writer);
     } finally {
-      maintenance.unlock();
+      maintenanceLock.unlock();
     }
   }
 
@@ -256,6 +439,7 @@ public final class Engine implements AutoCloseable {
    * keys instead of whole files. Returns how many it wrote. Runs by itself after open and after each file
    * is sealed unless {@link EngineOptions#backgroundHintFiles()} is off.
    */
+  @Override
   public int buildHintFiles() throws IOException {
     checkOpen();
     return writeMissingHintFiles(true);
@@ -263,7 +447,7 @@ public final class Engine implements AutoCloseable {
 
   /** Returns how many it wrote; stops early on close when {@code stopOnClose} (close writes the rest itself). */
   private int writeMissingHintFiles(boolean stopOnClose) throws IOException {
-    maintenance.lock();
+    maintenanceLock.lock();
     try {
       int written = 0;
       for (DataFile f : writer.files().all()) {
@@ -278,7 +462,7 @@ public final class Engine implements AutoCloseable {
       }
       return written;
     } finally {
-      maintenance.unlock();
+      maintenanceLock.unlock();
     }
   }
 
@@ -286,6 +470,7 @@ public final class Engine implements AutoCloseable {
    * Copies the database, as it is at the call, to {@code target} (which must not exist or be empty) while
    * reads and writes go on. The copy opens as a valid database.
    */
+  @Override
   public void backup(Path target) throws IOException {
     checkOpen();
     if (Files.exists(target)) {
@@ -296,7 +481,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     Files.createDirectories(target);
-    maintenance.lock();
+    maintenanceLock.lock();
     try {
       // The active file is copied up to where it was when no write was in progress: whole records only.
       FileSet files = writer.quiesced(writer::files);
@@ -319,7 +504,7 @@ public final class Engine implements AutoCloseable {
       new MetaFile(FileHeader.FORMAT_VERSION, true).write(target);
       LOG.log(Level.INFO, "backed up {0} data files to {1}", files.count(), target);
     } finally {
-      maintenance.unlock();
+      maintenanceLock.unlock();
     }
   }
 
@@ -338,7 +523,7 @@ public final class Engine implements AutoCloseable {
     merger.stop();
     background.shutdown();
     awaitTermination();
-    maintenance.lock();
+    maintenanceLock.lock();
     try {
       boolean clean = writer.close(); // seals the active file, unless a write failed
       DataFile active = writer.files().active();
@@ -353,7 +538,7 @@ public final class Engine implements AutoCloseable {
       }
       new MetaFile(FileHeader.FORMAT_VERSION, clean).write(dir);
     } finally {
-      maintenance.unlock();
+      maintenanceLock.unlock();
       lock.close();
     }
     LOG.log(Level.INFO, "closed {0}", dir);
@@ -431,6 +616,94 @@ public final class Engine implements AutoCloseable {
       location = keydir.get(key);
     }
     return null;
+  }
+
+  /** {@link #readView()}: the reads, and nothing else (not a record: its accessor would hand the engine out). */
+  private static final class View implements ReadView {
+    private final Engine engine;
+
+    View(Engine engine) {
+      this.engine = engine;
+    }
+
+    @Override
+    public byte[] get(byte[] key) throws IOException {
+      return engine.get(key);
+    }
+
+    @Override
+    public boolean contains(byte[] key) {
+      return engine.contains(key);
+    }
+
+    @Override
+    public EngineIterator iterator(IteratorOptions options) {
+      return engine.iterator(options);
+    }
+
+    @Override
+    public long version(byte[] key) throws IOException {
+      return engine.version(key);
+    }
+
+    @Override
+    public <T> T atomically(ReadAction<T> read) throws IOException {
+      return engine.atomically(read);
+    }
+
+    @Override
+    public EngineStats stats() {
+      return engine.stats();
+    }
+
+    @Override
+    public EngineOptions options() {
+      return engine.options();
+    }
+  }
+
+  /** {@link #maintenance()}: the upkeep, and nothing else. */
+  private static final class Upkeep implements EngineMaintenance {
+    private final Engine engine;
+
+    Upkeep(Engine engine) {
+      this.engine = engine;
+    }
+
+    @Override
+    public EngineStats stats() {
+      return engine.stats();
+    }
+
+    @Override
+    public EngineOptions options() {
+      return engine.options();
+    }
+
+    @Override
+    public boolean needsMerge() {
+      return engine.needsMerge();
+    }
+
+    @Override
+    public MergeResult merge(WriterHandoff writer) throws IOException {
+      return engine.merge(writer);
+    }
+
+    @Override
+    public void backup(Path target) throws IOException {
+      engine.backup(target);
+    }
+
+    @Override
+    public int buildHintFiles() throws IOException {
+      return engine.buildHintFiles();
+    }
+
+    @Override
+    public void sync() throws IOException {
+      engine.sync();
+    }
   }
 
   /** {@link EngineIterator} over the keydir. */

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * records durable waits here; if no fsync is running it becomes the leader: it notes how far the log is
  * written, fsyncs the active file outside the lock, and wakes everyone whose records that covered. Callers
  * arriving during an fsync are covered by the next one. (Writers under {@link SyncMode#ALWAYS} come here
- * through {@link CommitQueue}, which batches them first.)
+ * when their {@link WriteGroup} closes.)
  *
  * <p>Records in files older than the active one are already durable: rotation fsyncs a file before the
  * next one becomes active. A failed fsync is final (the kernel may have dropped the dirty pages, so
@@ -71,6 +71,16 @@ final class GroupCommit {
         }
         synced.signalAll();
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The sequence number up to which every record is on stable storage. */
+  long durableSeq() {
+    lock.lock();
+    try {
+      return durableSeq;
     } finally {
       lock.unlock();
     }

@@ -6,12 +6,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 
 /**
  * The one place that appends to the log. Every mutation (put, delete, batch, the swap at the end of a
  * merge, rotation) runs under one lock, which makes it the single writer the keydir implementations rely
- * on, and orders records by sequence number in the file.
+ * on, and orders records by sequence number in the file. (In the server only the engine verticle's thread
+ * comes here, so the lock is never contended; embedded users may write from any thread.)
+ *
+ * <p>Readers that need several keys to agree (a Redis MGET, HGETALL) read under {@link #visibility}: each
+ * write changes the keydir under its write lock, so a reader that validates its stamp saw no write half
+ * done, and a batch becomes visible all at once.
  *
  * <p>A failed append leaves the tail of the active file unknown, so the writer then refuses all further
  * writes (reads go on); reopening recovers the tail.
@@ -27,12 +33,16 @@ final class LogWriter implements GroupCommit.Log {
   private final Consumer<DataFile> onSealed;
   private final ReentrantLock lock = new ReentrantLock();
   private final GroupCommit groupCommit;
+  private final StampedLock visibility = new StampedLock();
+  private final ConflictTracker conflicts = new ConflictTracker();
 
   private volatile FileSet files;
   /** Guarded by lock. */
   private long lastSeq;
   /** The sequence number of the newest appended record; read by group commit. */
   private volatile long writtenSeq;
+  /** The sequence number of the newest record the keydir shows: a transaction's snapshot. */
+  private volatile long visibleSeq;
   /** Reused encode buffer; direct, so the channel writes it without another copy. Guarded by lock. */
   private ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10);
   private volatile IOException failure;
@@ -45,6 +55,7 @@ final class LogWriter implements GroupCommit.Log {
     this.files = files;
     this.lastSeq = lastSeq;
     this.writtenSeq = lastSeq;
+    this.visibleSeq = lastSeq;
     this.nextFileId = nextFileId;
     this.onSealed = onSealed;
     this.groupCommit = new GroupCommit(this, lastSeq);
@@ -68,6 +79,36 @@ final class LogWriter implements GroupCommit.Log {
     return groupCommit;
   }
 
+  StampedLock visibility() {
+    return visibility;
+  }
+
+  ConflictTracker conflicts() {
+    return conflicts;
+  }
+
+  /** Opens a transaction: its snapshot is what the keydir shows now. */
+  long beginTransaction() {
+    lock.lock();
+    try {
+      long readSeq = visibleSeq;
+      conflicts.begin(readSeq);
+      return readSeq;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A transaction that will not commit closes. */
+  void endTransaction(long readSeq) {
+    lock.lock();
+    try {
+      conflicts.end(readSeq);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Appends a value and points the keydir at it; returns the record's sequence number. */
   long put(byte[] key, byte[] value) throws IOException {
     lock.lock();
@@ -77,7 +118,14 @@ final class LogWriter implements GroupCommit.Log {
       ByteBuffer b = encodeBuffer(Record.encodedSize(seq, key.length, value.length));
       Record.encode(b, RecordType.VALUE, seq, key, value);
       long location = append(b.flip(), seq);
-      markDead(keydir.put(key.clone(), location));
+      conflicts.written(seq, key);
+      long stamp = visibility.writeLock();
+      try {
+        markDead(keydir.put(key.clone(), location));
+        visibleSeq = seq;
+      } finally {
+        visibility.unlockWrite(stamp);
+      }
       return seq;
     } finally {
       lock.unlock();
@@ -100,7 +148,14 @@ final class LogWriter implements GroupCommit.Log {
       long location = append(b.flip(), seq);
       // A tombstone is garbage from birth: merge drops it together with what it deletes.
       files.find(Location.fileId(location)).addDeadBytes(b.limit());
-      markDead(keydir.remove(key));
+      conflicts.written(seq, key);
+      long stamp = visibility.writeLock();
+      try {
+        markDead(keydir.remove(key));
+        visibleSeq = seq;
+      } finally {
+        visibility.unlockWrite(stamp);
+      }
       return seq;
     } finally {
       lock.unlock();
@@ -109,12 +164,22 @@ final class LogWriter implements GroupCommit.Log {
 
   /**
    * Appends a batch as one write: its records, then a commit record. Recovery applies the records only if
-   * the commit record made it to disk, so a crash shows all of the batch or none. Returns the commit
-   * record's sequence number, or -1 if the batch changed nothing.
+   * the commit record made it to disk, so a crash shows all of the batch or none; readers see all of it or
+   * none. Returns the commit record's sequence number, or -1 if the batch changed nothing.
+   *
+   * @param transaction the transaction the batch commits, whose reads must still hold; null for a batch
+   * @throws TransactionConflictException if a key the transaction read was written after its snapshot
    */
-  long commit(List<Op> ops) throws IOException {
+  long commit(List<Op> ops, Transaction transaction) throws IOException {
     lock.lock();
     try {
+      if (transaction != null) {
+        try {
+          transaction.verifyReads(conflicts);
+        } finally {
+          conflicts.end(transaction.readSequence()); // before the append: its own writes need no tracking
+        }
+      }
       checkWritable();
       long seq = lastSeq;
       int count = 0;
@@ -160,18 +225,31 @@ final class LogWriter implements GroupCommit.Log {
       DataFile file = files.find(Location.fileId(first));
       long start = Location.offset(first);
       file.addDeadBytes(b.limit() - commitAt);
-      for (int i = 0; i < ops.size(); i++) {
-        if (offsets[i] < 0) {
-          continue;
+      if (conflicts.active()) {
+        for (int i = 0; i < ops.size(); i++) {
+          if (offsets[i] >= 0) {
+            conflicts.written(lastSeq, ops.get(i).key());
+          }
         }
-        Op op = ops.get(i);
-        long location = Location.of(file.id(), start + offsets[i]);
-        if (op.value() != null) {
-          markDead(keydir.put(op.key().clone(), location));
-        } else {
-          file.addDeadBytes(file.recordSize(Location.offset(location)));
-          markDead(keydir.remove(op.key()));
+      }
+      long stamp = visibility.writeLock();
+      try {
+        for (int i = 0; i < ops.size(); i++) {
+          if (offsets[i] < 0) {
+            continue;
+          }
+          Op op = ops.get(i);
+          long location = Location.of(file.id(), start + offsets[i]);
+          if (op.value() != null) {
+            markDead(keydir.put(op.key().clone(), location));
+          } else {
+            file.addDeadBytes(file.recordSize(Location.offset(location)));
+            markDead(keydir.remove(op.key()));
+          }
         }
+        visibleSeq = lastSeq;
+      } finally {
+        visibility.unlockWrite(stamp);
       }
       return lastSeq;
     } finally {
@@ -248,6 +326,18 @@ final class LogWriter implements GroupCommit.Log {
       failure = new IOException("the engine is closed");
       files.active().seal();
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** From now on every write fails with {@code cause}: the log is in a state only a reopen resolves. */
+  void fail(IOException cause) {
+    lock.lock();
+    try {
+      if (failure == null) {
+        failure = cause;
+      }
     } finally {
       lock.unlock();
     }

@@ -57,9 +57,12 @@ final class Merger {
     this.nextFileId = nextFileId;
   }
 
-  /** Runs one merge. The caller holds the engine's maintenance lock, so no other merge or file deletion runs. */
-  MergeResult merge() throws IOException {
-    writer.rotate();
+  /**
+   * Runs one merge. The caller holds the engine's maintenance lock, so no other merge or file deletion runs.
+   * The active file is sealed, and the merged files swapped in, on the writer, through {@code onWriter}.
+   */
+  MergeResult merge(WriterHandoff onWriter) throws IOException {
+    onWriter.run(() -> writer.rotate());
     List<DataFile> inputs = writer.files().sealed();
     if (inputs.isEmpty()) {
       return new MergeResult(0, 0, 0, 0, 0);
@@ -121,7 +124,17 @@ final class Merger {
       o.unmap(); // no reader ever saw the mapping of the file under merge/
     }
     Fsync.directory(dir);
-    writer.swapMerged(moves, inputs, moved);
+    try {
+      onWriter.run(() -> writer.swapMerged(moves, inputs, moved));
+    } catch (IOException | RuntimeException e) {
+      // Past the commit point the merged files are in the directory, and the next open uses them. Had this
+      // engine gone on writing, a later merge could drop a tombstone that shadows one of their records:
+      // refuse writes until a reopen completes the merge. (The swap may even have run, its answer lost, so
+      // the new files stay mapped.)
+      writer.fail(new IOException("a merge reached its commit point but its swap did not run; writes are refused until "
+          + "the engine is reopened, which completes the merge", e));
+      throw e;
+    }
     guard.awaitReaders();
     for (DataFile in : inputs) {
       in.close();

@@ -6,13 +6,20 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Puts and deletes that become visible together, and after a crash are either all there or none.
- * Collected in memory until {@link #commit()}; the last operation on a key wins. Not thread-safe; a
- * batch is committed once. Get one from {@link Engine#newWriteBatch()}.
+ * Collected in memory until written; the last operation on a key wins. Not thread-safe; a batch is
+ * written once.
+ *
+ * <p>One from {@link Engine#newWriteBatch()} checks each key and value against the engine's limits as it
+ * is added and is written by {@link #commit()}. One made with {@code new WriteBatch()} belongs to no
+ * engine: it is checked when written, by {@link Engine#write} or {@link WriteGroup#write} (this is how a
+ * batch is prepared on one thread and written by a server's writer on another).
  */
 public final class WriteBatch {
+  /** Null for a batch that belongs to no engine. */
   private final Engine engine;
   private final int maxOperations;
   /** The operations in order; a null value deletes. */
@@ -38,19 +45,33 @@ public final class WriteBatch {
     }
   }
 
+  /** A batch of no engine, checked when written. */
+  public WriteBatch() {
+    this(null, Integer.MAX_VALUE);
+  }
+
   WriteBatch(Engine engine, int maxOperations) {
     this.engine = engine;
     this.maxOperations = maxOperations;
   }
 
   public WriteBatch put(byte[] key, byte[] value) {
-    engine.checkKey(key);
-    engine.checkValue(key, value);
+    if (engine != null) {
+      engine.checkKey(key);
+      engine.checkValue(key, value);
+    } else {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+    }
     return add(key, value.clone());
   }
 
   public WriteBatch delete(byte[] key) {
-    engine.checkKey(key);
+    if (engine != null) {
+      engine.checkKey(key);
+    } else {
+      Objects.requireNonNull(key, "key");
+    }
     return add(key, null);
   }
 
@@ -86,16 +107,46 @@ public final class WriteBatch {
     return ops.size();
   }
 
+  /** Receives the operations of a batch: {@code value} is null for a delete. */
+  @FunctionalInterface
+  public interface Visitor {
+    void visit(byte[] key, byte[] value);
+  }
+
+  /** Visits every operation in order (the arrays are the batch's own: do not change them). */
+  public void forEach(Visitor visitor) {
+    for (LogWriter.Op op : ops) {
+      visitor.visit(op.key(), op.value());
+    }
+  }
+
   /**
    * Writes every operation atomically. Under {@link SyncMode#ALWAYS} returns once they are durable.
    *
    * @throws LimitExceededException if the batch does not fit in one data file
+   * @throws IllegalStateException if the batch belongs to no engine (write it with {@link Engine#write})
    */
   public void commit() throws IOException {
+    if (engine == null) {
+      throw new IllegalStateException("this batch belongs to no engine: write it with Engine.write or WriteGroup.write");
+    }
+    engine.write(this);
+  }
+
+  /** Marks the batch written; a batch is written once. */
+  List<LogWriter.Op> take() {
     if (committed) {
       throw new IllegalStateException("this write batch is already committed");
     }
     committed = true;
-    engine.commit(ops);
+    return ops;
+  }
+
+  List<LogWriter.Op> ops() {
+    return ops;
+  }
+
+  boolean belongsTo(Engine e) {
+    return engine == e;
   }
 }

@@ -2,20 +2,34 @@ package io.comdb.types;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.Reads;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** One command being run: its arguments, the database it runs in, and the store. */
+/**
+ * One command being run: its arguments, the database it runs in, what it reads through (the engine, or
+ * the transaction of an EXEC), and, for a write command run by the writer, where its batch goes.
+ */
 public final class Call {
-  final RedisStore store;
+  private final RedisState state;
+  private final Reads reads;
+  /** The writer's store; null when a reader runs a read-only command. */
+  private final RedisStore writer;
+  private final RedisStore.Sink sink;
   final int db;
   final List<byte[]> args;
   final String name;
   private RedisStore.Batch batch;
 
-  Call(RedisStore store, int db, List<byte[]> args, String name) {
-    this.store = store;
+  Call(RedisState state, Reads reads, RedisStore writer, RedisStore.Sink sink, int db, List<byte[]> args, String name) {
+    this.state = state;
+    this.reads = reads;
+    this.writer = writer;
+    this.sink = sink;
     this.db = db;
     this.args = args;
     this.name = name;
@@ -47,32 +61,114 @@ public final class Call {
   }
 
   Meta meta(byte[] key) throws IOException {
-    return store.meta(db, key);
+    return meta(db, key);
   }
 
+  /** The key's metadata in {@code db}, or null if it does not exist or has expired. */
+  Meta meta(int db, byte[] key) throws IOException {
+    byte[] raw = reads.get(KeySpace.metaKey(db, key));
+    if (raw == null) {
+      return null;
+    }
+    Meta meta = Meta.decode(raw);
+    return meta.expired(now()) ? null : meta;
+  }
+
+  /**
+   * The key's metadata if it holds {@code type}; null if it does not exist.
+   *
+   * @throws RedisError WRONGTYPE if it holds another type
+   */
   Meta meta(byte[] key, RedisType type) throws IOException {
-    return store.meta(db, key, type);
+    Meta meta = meta(db, key);
+    if (meta != null && meta.type() != type) {
+      throw RedisError.wrongType();
+    }
+    return meta;
   }
 
   /** A collection at {@code key} for writing: its metadata, or new metadata for an empty one. */
   Meta metaForWrite(byte[] key, RedisType type) throws IOException {
-    Meta m = store.meta(db, key, type);
-    return m != null ? m : Meta.collection(type, store.newVersion(), 0, 0);
+    Meta m = meta(key, type);
+    return m != null ? m : Meta.collection(type, newVersion(), 0, 0);
+  }
+
+  byte[] sub(int db, byte[] key, Meta meta, byte[] member) throws IOException {
+    return reads.get(KeySpace.subKey(db, key, meta.version(), member));
+  }
+
+  /** Every member of a collection and its sub-key value, in member order. */
+  List<byte[][]> subs(int db, byte[] key, Meta meta) throws IOException {
+    byte[] prefix = KeySpace.subPrefix(db, key, meta.version());
+    List<byte[][]> all = new ArrayList<>();
+    try (EngineIterator it = reads.iterator(IteratorOptions.prefix(prefix))) {
+      for (; it.isValid(); it.next()) {
+        byte[] value = it.value();
+        if (value != null) {
+          all.add(new byte[][] {KeySpace.member(it.key(), prefix.length), value});
+        }
+      }
+    }
+    return all;
+  }
+
+  /** What the command reads through: the engine, or an EXEC's transaction. */
+  Reads reads() {
+    return reads;
+  }
+
+  long now() {
+    return state.now();
+  }
+
+  /** A version no key has had; only write commands ask. */
+  long newVersion() {
+    return writer().newVersion();
+  }
+
+  /** The number of keys in {@code db}, expired ones not counted. */
+  long dbSize(int db) throws IOException {
+    long n = 0;
+    long now = now();
+    try (EngineIterator it = reads.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
+      for (; it.isValid(); it.next()) {
+        byte[] value = it.value();
+        if (value != null && !Meta.decode(value).expired(now)) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  long rememberCursor(int db, byte[] lastKey) {
+    return state.rememberCursor(db, lastKey);
+  }
+
+  byte[] cursorKey(int db, long cursor) {
+    return state.cursorKey(db, cursor);
   }
 
   /** This command's writes; committed when the handler returns. */
   RedisStore.Batch batch() {
     if (batch == null) {
-      batch = store.batch();
+      batch = writer().new Batch(reads);
     }
     return batch;
   }
 
   void commit() throws IOException {
     if (batch != null) {
-      batch.commit();
+      sink.commit(batch);
       batch = null;
     }
+  }
+
+  private RedisStore writer() {
+    if (writer == null) {
+      throw new IllegalStateException(name + " is read-only here: only the writer runs write commands");
+    }
+    return writer;
   }
 
   /** The optional count after the key of SPOP, LPOP, ZPOPMIN and the like: null when absent. */

@@ -26,6 +26,11 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
     return flags.contains("write");
   }
 
+  /** BLPOP and the like: when there is nothing to take they wait (see {@link Blocking}). */
+  public boolean isBlocking() {
+    return flags.contains("blocking");
+  }
+
   public boolean arityMatches(int argc) {
     return arity >= 0 ? argc == arity : argc >= -arity;
   }

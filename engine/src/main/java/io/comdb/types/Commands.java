@@ -48,22 +48,16 @@ public final class Commands {
   }
 
   /**
-   * Runs a command that has a handler, with the arity already checked, from any thread. A write command
-   * runs under the store's write lock; its records are committed as one batch before this returns.
+   * The keys a command may have written: those its row names. Blocked clients waiting on one of them look
+   * again after it ran.
    */
-  public static Reply execute(RedisStore store, int db, CommandSpec spec, List<byte[]> args) {
-    if (!spec.isWrite()) {
-      return run(store, db, spec, args);
-    }
-    Reply reply = store.locked(() -> run(store, db, spec, args));
-    if (!(reply instanceof Reply.Err) && reply != Blocking.WOULD_BLOCK) {
-      store.written(db, spec.keys(args)); // wakes clients blocked on these keys, whoever wrote
-    }
-    return reply;
+  public static List<byte[]> writtenKeys(List<byte[]> args) {
+    CommandSpec spec = args.isEmpty() ? null : lookup(args.get(0));
+    return spec == null || !spec.isWrite() || !spec.arityMatches(args.size()) ? List.of() : spec.keys(args);
   }
 
-  private static Reply run(RedisStore store, int db, CommandSpec spec, List<byte[]> args) {
-    Call call = new Call(store, db, args, spec.name());
+  /** Runs a call's handler; its batch goes to the call's sink when it completes, and an error writes nothing. */
+  static Reply run(Call call, CommandSpec spec) {
     try {
       Reply reply = spec.handler().run(call);
       call.commit();

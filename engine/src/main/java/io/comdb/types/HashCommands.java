@@ -45,7 +45,7 @@ final class HashCommands {
 
   private static byte[] field(Call c, byte[] field) throws IOException {
     Meta m = c.meta(c.arg(1), RedisType.HASH);
-    return m == null ? null : c.store.sub(c.db, c.arg(1), m, field);
+    return m == null ? null : c.sub(c.db, c.arg(1), m, field);
   }
 
   private static Reply hset(Call c, boolean legacy) throws IOException {
@@ -61,7 +61,7 @@ final class HashCommands {
     long added = 0;
     for (Map.Entry<ByteBuffer, byte[]> e : fields.entrySet()) {
       byte[] field = e.getKey().array();
-      if (m.size() == 0 || c.store.sub(c.db, key, m, field) == null) {
+      if (m.size() == 0 || c.sub(c.db, key, m, field) == null) {
         added++;
       }
       c.batch().putSub(c.db, key, m, field, e.getValue());
@@ -73,7 +73,7 @@ final class HashCommands {
   private static Reply hsetnx(Call c) throws IOException {
     byte[] key = c.arg(1);
     Meta m = c.metaForWrite(key, RedisType.HASH);
-    if (m.size() > 0 && c.store.sub(c.db, key, m, c.arg(2)) != null) {
+    if (m.size() > 0 && c.sub(c.db, key, m, c.arg(2)) != null) {
       return Reply.ZERO;
     }
     c.batch().putSub(c.db, key, m, c.arg(2), c.arg(3));
@@ -90,7 +90,7 @@ final class HashCommands {
     Meta m = c.meta(c.arg(1), RedisType.HASH);
     List<Reply> values = new ArrayList<>();
     for (int i = 2; i < c.argc(); i++) {
-      values.add(Reply.bulk(m == null ? null : c.store.sub(c.db, c.arg(1), m, c.arg(i))));
+      values.add(Reply.bulk(m == null ? null : c.sub(c.db, c.arg(1), m, c.arg(i))));
     }
     return Reply.array(values);
   }
@@ -121,7 +121,7 @@ final class HashCommands {
     }
     long removed = 0;
     for (ByteBuffer member : distinct) {
-      byte[] stored = c.store.sub(c.db, key, m, member.array());
+      byte[] stored = c.sub(c.db, key, m, member.array());
       if (stored != null) {
         remover.remove(key, m, member.array(), stored);
         removed++;
@@ -149,7 +149,7 @@ final class HashCommands {
       return fields && values ? new Reply.MapReply(List.of()) : Reply.EMPTY_ARRAY;
     }
     List<Reply> out = new ArrayList<>();
-    for (byte[][] e : c.store.subs(c.db, c.arg(1), m)) {
+    for (byte[][] e : c.subs(c.db, c.arg(1), m)) {
       if (fields) {
         out.add(Reply.bulk(e[0]));
       }
@@ -164,7 +164,7 @@ final class HashCommands {
     byte[] key = c.arg(1);
     long by = c.longArg(3);
     Meta m = c.metaForWrite(key, RedisType.HASH);
-    byte[] old = m.size() == 0 ? null : c.store.sub(c.db, key, m, c.arg(2));
+    byte[] old = m.size() == 0 ? null : c.sub(c.db, key, m, c.arg(2));
     long current = old == null ? 0 : Numbers.parseLong(old, Errors.HASH_NOT_INTEGER);
     long next;
     try {
@@ -185,7 +185,7 @@ final class HashCommands {
       throw new RedisError("ERR value is NaN or Infinity");
     }
     Meta m = c.metaForWrite(key, RedisType.HASH);
-    byte[] old = m.size() == 0 ? null : c.store.sub(c.db, key, m, c.arg(2));
+    byte[] old = m.size() == 0 ? null : c.sub(c.db, key, m, c.arg(2));
     byte[] current = old == null ? new byte[] {'0'} : old;
     byte[] next = Numbers.incrByFloat(current, c.arg(3), Errors.HASH_NOT_FLOAT).getBytes(US_ASCII);
     c.batch().putSub(c.db, key, m, c.arg(2), next);
@@ -201,7 +201,7 @@ final class HashCommands {
       if (m == null) {
         return Reply.NULL_BULK;
       }
-      List<byte[][]> all = c.store.subs(c.db, c.arg(1), m);
+      List<byte[][]> all = c.subs(c.db, c.arg(1), m);
       return Reply.bulk(all.get(ThreadLocalRandom.current().nextInt(all.size()))[0]);
     }
     long count = c.longArg(2);
@@ -214,7 +214,7 @@ final class HashCommands {
     if (m == null || count == 0) {
       return Reply.EMPTY_ARRAY;
     }
-    List<byte[][]> picked = Scans.random(c.store.subs(c.db, c.arg(1), m), count);
+    List<byte[][]> picked = Scans.random(c.subs(c.db, c.arg(1), m), count);
     List<Reply> out = new ArrayList<>();
     for (byte[][] e : picked) {
       out.add(Reply.bulk(e[0]));

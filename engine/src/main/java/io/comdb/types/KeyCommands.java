@@ -17,8 +17,8 @@ final class KeyCommands {
     Commands.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists);
     Commands.add("touch", -2, "readonly fast", 1, -1, 1, KeyCommands::exists);
     Commands.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type);
-    Commands.add("expire", -3, "write fast", 1, 1, 1, c -> expire(c, c.store.now(), 1000));
-    Commands.add("pexpire", -3, "write fast", 1, 1, 1, c -> expire(c, c.store.now(), 1));
+    Commands.add("expire", -3, "write fast", 1, 1, 1, c -> expire(c, c.now(), 1000));
+    Commands.add("pexpire", -3, "write fast", 1, 1, 1, c -> expire(c, c.now(), 1));
     Commands.add("expireat", -3, "write fast", 1, 1, 1, c -> expire(c, 0, 1000));
     Commands.add("pexpireat", -3, "write fast", 1, 1, 1, c -> expire(c, 0, 1));
     Commands.add("expiretime", 2, "readonly fast", 1, 1, 1, c -> ttl(c, true, 1000));
@@ -32,7 +32,7 @@ final class KeyCommands {
     Commands.add("rename", 3, "write", 1, 2, 1, c -> rename(c, false));
     Commands.add("renamenx", 3, "write fast", 1, 2, 1, c -> rename(c, true));
     Commands.add("copy", -3, "write denyoom", 1, 2, 1, KeyCommands::copy);
-    Commands.add("dbsize", 1, "readonly fast", 0, 0, 0, c -> Reply.integer(c.store.dbSize(c.db)));
+    Commands.add("dbsize", 1, "readonly fast", 0, 0, 0, c -> Reply.integer(c.dbSize(c.db)));
     Commands.add("flushdb", -1, "write", 0, 0, 0, c -> flush(c, c.db, c.db));
     Commands.add("flushall", -1, "write", 0, 0, 0, c -> flush(c, 0, RedisStore.DATABASES - 1));
     Commands.add("object", -2, "readonly", 2, 2, 1, KeyCommands::object);
@@ -106,7 +106,7 @@ final class KeyCommands {
         || gt && (current == 0 || at <= current) || lt && current != 0 && at >= current) {
       return Reply.ZERO;
     }
-    if (at <= c.store.now()) {
+    if (at <= c.now()) {
       c.batch().deleteKey(c.db, key, m);
     } else {
       c.batch().putMeta(c.db, key, m.withExpireAt(at));
@@ -125,7 +125,7 @@ final class KeyCommands {
     if (absolute) {
       return Reply.integer(m.expireAt() / unitMillis);
     }
-    long left = Math.max(m.expireAt() - c.store.now(), 0);
+    long left = Math.max(m.expireAt() - c.now(), 0);
     return Reply.integer(unitMillis == 1 ? left : (left + 500) / 1000);
   }
 
@@ -142,8 +142,8 @@ final class KeyCommands {
   static List<byte[]> keys(Call c, byte[] pattern, byte[] after, int max, RedisType type) throws IOException {
     List<byte[]> keys = new ArrayList<>();
     byte[] prefix = KeySpace.metaPrefix(c.db);
-    long now = c.store.now();
-    try (EngineIterator it = c.store.engine().iterator(IteratorOptions.prefix(prefix))) {
+    long now = c.now();
+    try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(prefix))) {
       if (after != null) {
         it.seek(KeySpace.metaKey(c.db, after));
         if (it.isValid() && java.util.Arrays.equals(KeySpace.userKey(it.key()), after)) {
@@ -211,10 +211,10 @@ final class KeyCommands {
         default -> throw Call.syntax();
       }
     }
-    byte[] after = cursor == 0 ? null : c.store.cursorKey(c.db, cursor);
+    byte[] after = cursor == 0 ? null : c.cursorKey(c.db, cursor);
     int page = (int) Math.min(count, 100_000);
     List<byte[]> walked = keys(c, null, after, page, null);
-    long next = walked.size() < page ? 0 : c.store.rememberCursor(c.db, walked.get(walked.size() - 1));
+    long next = walked.size() < page ? 0 : c.rememberCursor(c.db, walked.get(walked.size() - 1));
     List<Reply> found = new ArrayList<>();
     if (!unknownType) {
       for (byte[] key : walked) {
@@ -242,7 +242,7 @@ final class KeyCommands {
     }
     byte[] first = few.get(0);
     byte[] last;
-    try (EngineIterator it = c.store.engine().iterator(IteratorOptions.prefix(KeySpace.metaPrefix(c.db)).reversed())) {
+    try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(KeySpace.metaPrefix(c.db)).reversed())) {
       last = KeySpace.userKey(it.key());
     }
     // A random point between first and last: a random byte where they first differ, random bytes after.
@@ -306,7 +306,7 @@ final class KeyCommands {
     if (m == null) {
       return Reply.ZERO;
     }
-    Meta target = c.store.meta(db, to);
+    Meta target = c.meta(db, to);
     if (target != null && !replace) {
       return Reply.ZERO;
     }
@@ -319,15 +319,15 @@ final class KeyCommands {
     if (target != null) {
       c.batch().deleteKey(db, to, target);
     }
-    long version = c.store.newVersion();
+    long version = c.newVersion();
     Meta copy = new Meta(m.type(), version, expireAt, m.size(), m.head(), m.value());
     c.batch().putMeta(db, to, copy);
     if (m.type() != RedisType.STRING) {
-      for (byte[][] sub : c.store.subs(c.db, from, m)) {
+      for (byte[][] sub : c.subs(c.db, from, m)) {
         c.batch().putSub(db, to, copy, sub[0], sub[1]);
       }
       if (m.type() == RedisType.ZSET) {
-        for (byte[][] sub : c.store.subs(c.db, from, m)) {
+        for (byte[][] sub : c.subs(c.db, from, m)) {
           c.batch().put(KeySpace.scoreKey(db, to, version, java.nio.ByteBuffer.wrap(sub[1]).getDouble(), sub[0]), new byte[0]);
         }
       }
@@ -340,7 +340,7 @@ final class KeyCommands {
     }
     for (int db = firstDb; db <= lastDb; db++) {
       for (byte kind : new byte[] {KeySpace.META, KeySpace.SUB, KeySpace.SCORE}) {
-        try (EngineIterator it = c.store.engine().iterator(IteratorOptions.prefix(new byte[] {KeySpace.RESERVED, kind, (byte) db}))) {
+        try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(new byte[] {KeySpace.RESERVED, kind, (byte) db}))) {
           for (; it.isValid(); it.next()) {
             if (kind == KeySpace.META) {
               c.batch().deleteKey(db, KeySpace.userKey(it.key()), Meta.string(0, 0, null));
@@ -412,7 +412,7 @@ final class KeyCommands {
     }
     long bytes = 32 + c.arg(2).length + m.encode().length;
     if (m.type() != RedisType.STRING) {
-      for (byte[][] e : c.store.subs(c.db, c.arg(2), m)) {
+      for (byte[][] e : c.subs(c.db, c.arg(2), m)) {
         bytes += 32 + c.arg(2).length + e[0].length + e[1].length;
       }
     }

@@ -49,13 +49,13 @@ final class ListCommands {
   }
 
   private static byte[] element(Call c, byte[] key, Meta m, long i) throws IOException {
-    return c.store.sub(c.db, key, m, index(m.head() + i));
+    return c.sub(c.db, key, m, index(m.head() + i));
   }
 
   /** All elements, in order. */
   static List<byte[]> all(Call c, byte[] key, Meta m) throws IOException {
     List<byte[]> out = new ArrayList<>((int) Math.min(m.size(), 1 << 16));
-    for (byte[][] e : c.store.subs(c.db, key, m)) {
+    for (byte[][] e : c.subs(c.db, key, m)) {
       out.add(e[1]);
     }
     return out;
@@ -68,7 +68,7 @@ final class ListCommands {
       return Reply.ZERO;
     }
     if (m == null) {
-      m = Meta.collection(RedisType.LIST, c.store.newVersion(), 0, 0);
+      m = Meta.collection(RedisType.LIST, c.newVersion(), 0, 0);
     }
     long head = m.head();
     long size = m.size();
@@ -93,7 +93,7 @@ final class ListCommands {
     while (popped.size() < count && size > 0) {
       long at = left ? head : head + size - 1;
       byte[] idx = index(at);
-      popped.add(c.store.sub(c.db, key, m, idx));
+      popped.add(c.sub(c.db, key, m, idx));
       c.batch().deleteSub(c.db, key, m, idx);
       if (left) {
         head++;
@@ -187,7 +187,7 @@ final class ListCommands {
     if (elements.isEmpty()) {
       return;
     }
-    Meta next = Meta.collection(RedisType.LIST, c.store.newVersion(), m.expireAt(), elements.size());
+    Meta next = Meta.collection(RedisType.LIST, c.newVersion(), m.expireAt(), elements.size());
     for (int i = 0; i < elements.size(); i++) {
       c.batch().putSub(c.db, key, next, index(i), elements.get(i));
     }
@@ -368,7 +368,7 @@ final class ListCommands {
       return Reply.bulk(moved);
     }
     byte[] moved = popSome(c, from, source, fromLeft, 1).get(0);
-    Meta t = target != null ? target : Meta.collection(RedisType.LIST, c.store.newVersion(), 0, 0);
+    Meta t = target != null ? target : Meta.collection(RedisType.LIST, c.newVersion(), 0, 0);
     long head = toLeft ? t.head() - 1 : t.head();
     c.batch().putSub(c.db, to, t, index(toLeft ? head : t.head() + t.size()), moved);
     c.batch().putMeta(c.db, to, t.withHead(head, t.size() + 1));

@@ -3,302 +3,208 @@ package io.comdb.types;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.Reads;
+import io.comdb.engine.Transaction;
 import io.comdb.engine.WriteBatch;
+import io.comdb.engine.WriteGroup;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Redis's keyspace on an {@link Engine}: 16 databases of typed keys ({@link KeySpace} says how they are
- * laid out). Reads are safe from any thread. Write commands run under one lock ({@link #locked}), each
- * through one {@link Batch}: all of a command's records or none, also across a crash.
+ * Redis's keyspace on an {@link Engine}, as its one writer sees it: 16 databases of typed keys
+ * ({@link KeySpace} says how they are laid out). Every write command, every MULTI/EXEC and the active
+ * expiry cycle run here, on the writer's thread, into a {@link WriteGroup} the writer closes (and so
+ * fsyncs) before it answers any of them. Each command's records are one atomic batch; an EXEC's records,
+ * all of its commands together, are one transaction: after a crash all of an EXEC or none of it.
+ *
+ * <p>Readers get {@link #view()}, which runs read-only commands and cannot write. Not thread-safe: one
+ * writer thread uses it.
  *
  * <p>Expiry is lazy (a read of an expired key finds nothing) and active: {@link #expireCycle} deletes keys
- * whose time has come, found through an in-memory index of the keys that have an expiry, built at open.
+ * whose time has come, found through an in-memory index of the keys that have an expiry, built here.
  */
 public final class RedisStore {
   public static final int DATABASES = 16;
 
-  /** A key in a database, for the expiry index. */
-  private record DbKey(int db, byte[] key) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof DbKey other && other.db == db && Arrays.equals(other.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * db + Arrays.hashCode(key);
-    }
-  }
-
-  private record Deadline(long at, DbKey key) {}
-
   private final Engine engine;
-  private final LongSupplier clock;
-  /**
-   * Held while a write command (or a whole MULTI) runs: read-modify-write commands see no other write
-   * between their read and their write, whichever thread runs them.
-   */
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final Map<DbKey, Long> expiries = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListSet<Deadline> deadlines = new ConcurrentSkipListSet<>(
-      (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : compareKeys(a.key, b.key));
+  private final RedisState state;
+  private final RedisView view;
   private long lastVersion;
-  /** SCAN cursors: number → (db, last key of the page); the oldest are forgotten beyond 10,000. */
-  private final java.util.LinkedHashMap<Long, DbKey> cursors = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, DbKey> eldest) {
-      return size() > 10_000;
-    }
-  };
-  private long nextCursor = 1;
+
+  /** A key under WATCH as a connection saw it: its stamp then ({@link RedisView#watch}). */
+  public record Watched(int db, byte[] key, long stamp) {}
 
   /** Opens the keyspace of {@code engine}, indexing the keys that carry an expiry. */
   public RedisStore(Engine engine, LongSupplier clockMillis) throws IOException {
     this.engine = engine;
-    this.clock = clockMillis;
+    this.state = new RedisState(clockMillis);
     for (int db = 0; db < DATABASES; db++) {
       try (EngineIterator it = engine.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
         for (; it.isValid(); it.next()) {
           byte[] value = it.value();
           long at = value == null ? 0 : Meta.expireAtOf(value);
           if (at != 0) {
-            track(new DbKey(db, KeySpace.userKey(it.key())), at);
+            state.track(new RedisState.DbKey(db, KeySpace.userKey(it.key())), at);
           }
         }
       }
     }
+    this.view = new RedisView(engine.readView(), state);
   }
 
-  public Engine engine() {
-    return engine;
-  }
-
-  public long now() {
-    return clock.getAsLong();
-  }
-
-  /** The key's metadata, or null if it does not exist or has expired. */
-  Meta meta(int db, byte[] key) throws IOException {
-    byte[] raw = engine.get(KeySpace.metaKey(db, key));
-    if (raw == null) {
-      return null;
-    }
-    Meta meta = Meta.decode(raw);
-    return meta.expired(now()) ? null : meta;
+  /** The read-only face of this keyspace, for the protocol servers' own threads. */
+  public RedisView view() {
+    return view;
   }
 
   /**
-   * The key's metadata if it holds {@code type}; null if it does not exist.
-   *
-   * @throws RedisError WRONGTYPE if it holds another type
+   * Runs one command (the arity checked already), its writes applied through {@code group} as one batch.
+   * A blocking command that finds nothing answers {@link Blocking#WOULD_BLOCK} and writes nothing.
    */
-  Meta meta(int db, byte[] key, RedisType type) throws IOException {
-    Meta meta = meta(db, key);
-    if (meta != null && meta.type() != type) {
-      throw RedisError.wrongType();
-    }
-    return meta;
+  public Reply execute(WriteGroup group, int db, CommandSpec spec, List<byte[]> args) {
+    return Commands.run(new Call(state, engine, this, batch -> commitNow(group, batch), db, args, spec.name()), spec);
   }
 
-  byte[] sub(int db, byte[] key, Meta meta, byte[] member) throws IOException {
-    return engine.get(KeySpace.subKey(db, key, meta.version(), member));
-  }
-
-  /** Every member of a collection and its sub-key value, in member order. */
-  List<byte[][]> subs(int db, byte[] key, Meta meta) throws IOException {
-    byte[] prefix = KeySpace.subPrefix(db, key, meta.version());
-    List<byte[][]> all = new ArrayList<>();
-    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(prefix))) {
-      for (; it.isValid(); it.next()) {
-        byte[] value = it.value();
-        if (value != null) {
-          all.add(new byte[][] {KeySpace.member(it.key(), prefix.length), value});
-        }
+  /**
+   * EXEC: if a watched key changed since WATCH, nothing runs and the answer is the null array. Otherwise
+   * every command runs in order, each seeing the writes of those before it, and all their writes commit as
+   * one transaction through {@code group}. A command that fails answers its error in its place and writes
+   * nothing, as in Redis; a blocking command does not wait. SELECT, PING and ECHO run in their place too.
+   */
+  public Reply transaction(WriteGroup group, int db, List<List<byte[]>> commands, List<Watched> watched) {
+    for (Watched w : watched) {
+      if (state.watchStamp(w.db(), w.key()) != w.stamp()) {
+        return Reply.NULL_ARRAY;
       }
     }
-    return all;
-  }
-
-  /** A version no key has had: sub-keys written under it cannot be confused with older ones. */
-  long newVersion() {
-    long v = Math.max(lastVersion + 1, now() * 1000);
-    lastVersion = v;
-    return v;
-  }
-
-  Batch batch() {
-    return new Batch();
-  }
-
-  /** The number of keys in {@code db}, expired ones not counted. */
-  public long dbSize(int db) throws IOException {
-    long n = 0;
-    long now = now();
-    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
-      for (; it.isValid(); it.next()) {
-        byte[] value = it.value();
-        if (value != null && !Meta.decode(value).expired(now)) {
-          n++;
+    List<Runnable> committed = new ArrayList<>();
+    try (Transaction txn = engine.beginTransaction()) {
+      Sink sink = batch -> {
+        batch.writes().forEach((key, value) -> {
+          if (value == null) {
+            txn.delete(key);
+          } else {
+            txn.put(key, value);
+          }
+        });
+        committed.addAll(batch.onCommit());
+      };
+      List<Reply> replies = new ArrayList<>(commands.size());
+      for (List<byte[]> args : commands) {
+        String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        if (name.equals("select") && args.size() == 2) {
+          Integer selected = selectedDb(args.get(1));
+          replies.add(selected == null ? Reply.error(Errors.DB_OUT_OF_RANGE) : Reply.OK);
+          db = selected == null ? db : selected;
+        } else if (name.equals("ping") && args.size() <= 2) {
+          replies.add(args.size() == 2 ? Reply.bulk(args.get(1)) : Reply.PONG);
+        } else if (name.equals("echo") && args.size() == 2) {
+          replies.add(Reply.bulk(args.get(1)));
+        } else {
+          replies.add(runChecked(txn, sink, db, args));
         }
       }
-    }
-    return n;
-  }
-
-  /** Told of the keys of every write command that ran (blocked clients wait on them). */
-  public interface WriteListener {
-    void written(int db, List<byte[]> keys);
-  }
-
-  private final List<WriteListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  public void addWriteListener(WriteListener listener) {
-    listeners.add(listener);
-  }
-
-  public void removeWriteListener(WriteListener listener) {
-    listeners.remove(listener);
-  }
-
-  /** After a write command, on the thread that ran it (listeners hand the news to their own threads). */
-  void written(int db, List<byte[]> keys) {
-    for (WriteListener l : listeners) {
-      l.written(db, keys);
+      group.commit(txn);
+      committed.forEach(Runnable::run);
+      return Reply.array(replies);
+    } catch (IOException | RuntimeException e) {
+      return Reply.error("ERR the transaction was not applied: " + e.getMessage());
     }
   }
 
-  /** Runs {@code work} holding the write lock, as every write command must. */
-  public <T> T locked(java.util.function.Supplier<T> work) {
-    writeLock.lock();
+  /**
+   * Runs a command named by its arguments, checking the name, arity and database first: what a request
+   * over the event bus gets. A blocking command does not wait: it times out at once.
+   */
+  public Reply execute(WriteGroup group, int db, List<byte[]> args) {
+    return runChecked(engine, batch -> commitNow(group, batch), db, args);
+  }
+
+  private Reply runChecked(Reads reads, Sink sink, int db, List<byte[]> args) {
+    CommandSpec spec = args.isEmpty() ? null : Commands.lookup(args.get(0));
+    if (spec == null || spec.handler() == null) {
+      return Reply.error(Errors.unknownCommand(args.isEmpty() ? "" : new String(args.get(0), StandardCharsets.UTF_8), args));
+    }
+    if (!spec.arityMatches(args.size())) {
+      return Reply.error(Errors.wrongArity(spec.name()));
+    }
+    if (db < 0 || db >= DATABASES) {
+      return Reply.error(Errors.DB_OUT_OF_RANGE);
+    }
+    Reply reply = Commands.run(new Call(state, reads, this, sink, db, args, spec.name()), spec);
+    return reply == Blocking.WOULD_BLOCK ? Blocking.timedOut(spec.name()) : reply;
+  }
+
+  /** The database a SELECT argument names, or null if it names none. */
+  public static Integer selectedDb(byte[] arg) {
+    String text = new String(arg, StandardCharsets.US_ASCII);
     try {
-      return work.get();
-    } finally {
-      writeLock.unlock();
+      int db = Integer.parseInt(text);
+      return db >= 0 && db < DATABASES && text.equals(Integer.toString(db)) ? db : null;
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
-  /** Deletes up to {@code max} keys whose expiry has passed; returns how many. */
-  public int expireCycle(int max) throws IOException {
-    writeLock.lock();
-    try {
-      return expireLocked(max);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private int expireLocked(int max) throws IOException {
-    long now = now();
+  /** Deletes up to {@code max} keys whose expiry has passed, through {@code group}; returns how many. */
+  public int expireCycle(WriteGroup group, int max) throws IOException {
+    long now = state.now();
     int deleted = 0;
     while (deleted < max) {
-      Deadline first = deadlines.isEmpty() ? null : deadlines.first();
-      if (first == null || first.at > now) {
+      RedisState.Deadline first = state.deadlines.isEmpty() ? null : state.deadlines.first();
+      if (first == null || first.at() > now) {
         break;
       }
-      Batch batch = batch();
-      byte[] raw = engine.get(KeySpace.metaKey(first.key.db, first.key.key));
+      Batch batch = new Batch(engine);
+      byte[] raw = engine.get(KeySpace.metaKey(first.key().db(), first.key().key()));
       Meta meta = raw == null ? null : Meta.decode(raw);
       if (meta != null && meta.expired(now)) {
-        batch.deleteKey(first.key.db, first.key.key, meta);
+        batch.deleteKey(first.key().db(), first.key().key(), meta);
         deleted++;
       } else {
-        deadlines.remove(first); // stale: the key changed since
+        state.deadlines.remove(first); // stale: the key changed since
       }
-      batch.commit();
+      commitNow(group, batch);
     }
     return deleted;
   }
 
-  /** Keys under WATCH: [connections watching, modifications seen]. */
-  private final Map<DbKey, long[]> watched = new ConcurrentHashMap<>();
-
-  /** Starts watching a key for a connection; returns its modification stamp now. */
-  public synchronized long watch(int db, byte[] key) {
-    long[] w = watched.computeIfAbsent(new DbKey(db, key), k -> new long[2]);
-    w[0]++;
-    return w[1];
+  /** A version no key has had: sub-keys written under it cannot be confused with older ones. */
+  long newVersion() {
+    long v = Math.max(lastVersion + 1, state.now() * 1000);
+    lastVersion = v;
+    return v;
   }
 
-  /** A connection stops watching a key (UNWATCH, EXEC, DISCARD, disconnect). */
-  public synchronized void unwatch(int db, byte[] key) {
-    DbKey k = new DbKey(db, key);
-    long[] w = watched.get(k);
-    if (w != null && --w[0] <= 0) {
-      watched.remove(k);
+  private static void commitNow(WriteGroup group, Batch batch) throws IOException {
+    if (!batch.isEmpty()) {
+      group.write(batch.writes());
     }
+    batch.onCommit().forEach(Runnable::run);
   }
 
-  /** The modification stamp of a watched key: it changes with every write to the key. */
-  public synchronized long watchStamp(int db, byte[] key) {
-    long[] w = watched.get(new DbKey(db, key));
-    return w == null ? -1 : w[1];
+  /** Where a command's batch goes when it completes: the writer's group, or an EXEC's transaction. */
+  interface Sink {
+    void commit(Batch batch) throws IOException;
   }
 
-  private synchronized void touched(DbKey key) {
-    long[] w = watched.get(key);
-    if (w != null) {
-      w[1]++;
-    }
-  }
-
-  /** A new SCAN cursor naming the last key of a page. */
-  synchronized long rememberCursor(int db, byte[] lastKey) {
-    long id = nextCursor++;
-    cursors.put(id, new DbKey(db, lastKey));
-    return id;
-  }
-
-  /** The last key of the page a cursor names, or null for a cursor this store does not know. */
-  synchronized byte[] cursorKey(int db, long cursor) {
-    DbKey k = cursors.get(cursor);
-    return k == null || k.db != db ? null : k.key;
-  }
-
-  /** Keys with an expiry, for INFO. */
-  public int expiringKeys() {
-    return expiries.size();
-  }
-
-  /** For INFO's keyspace line: {keys with an expiry, their average time to live in ms} in {@code db}. */
-  public long[] expiries(int db) {
-    long count = 0;
-    long totalTtl = 0;
-    long now = now();
-    for (Map.Entry<DbKey, Long> e : expiries.entrySet()) {
-      if (e.getKey().db == db && e.getValue() > now) { // the expired ones are gone, whether or not deleted yet
-        count++;
-        totalTtl += e.getValue() - now;
-      }
-    }
-    return new long[] {count, count == 0 ? 0 : totalTtl / count};
-  }
-
-  private void track(DbKey key, long at) {
-    Long old = at == 0 ? expiries.remove(key) : expiries.put(key, at);
-    if (old != null) {
-      deadlines.remove(new Deadline(old, key));
-    }
-    if (at != 0) {
-      deadlines.add(new Deadline(at, key));
-    }
-  }
-
-  private static int compareKeys(DbKey a, DbKey b) {
-    return a.db != b.db ? Integer.compare(a.db, b.db) : Arrays.compareUnsigned(a.key, b.key);
-  }
-
-  /** The records of one command, committed together; keeps the expiry index in step. */
+  /**
+   * The records of one command, committed together; keeps the expiry index and WATCH stamps in step once
+   * committed. Reads what it must delete through the command's {@link Reads}, so inside an EXEC it sees
+   * the transaction's earlier writes.
+   */
   final class Batch {
-    private final WriteBatch writes = engine.newWriteBatch();
+    private final Reads reads;
+    private final WriteBatch writes = new WriteBatch();
     private final List<Runnable> onCommit = new ArrayList<>();
+
+    Batch(Reads reads) {
+      this.reads = reads;
+    }
 
     /**
      * Writes a key's metadata. Commands see an expired key as missing, so they may write over one the
@@ -306,19 +212,19 @@ public final class RedisStore {
      * a passed deadline is the only kind that can have them).
      */
     void putMeta(int db, byte[] key, Meta meta) throws IOException {
-      DbKey k = new DbKey(db, key);
-      Long deadline = expiries.get(k);
-      if (deadline != null && deadline <= now()) {
-        byte[] raw = engine.get(KeySpace.metaKey(db, key));
+      RedisState.DbKey k = new RedisState.DbKey(db, key);
+      Long deadline = state.expiries.get(k);
+      if (deadline != null && deadline <= state.now()) {
+        byte[] raw = reads.get(KeySpace.metaKey(db, key));
         Meta old = raw == null ? null : Meta.decode(raw);
-        if (old != null && old.expired(now()) && old.version() != meta.version()) {
+        if (old != null && old.expired(state.now()) && old.version() != meta.version()) {
           deleteMembers(db, key, old);
         }
       }
       writes.put(KeySpace.metaKey(db, key), meta.encode());
       onCommit.add(() -> {
-        track(k, meta.expireAt());
-        touched(k);
+        state.track(k, meta.expireAt());
+        state.touched(k);
       });
     }
 
@@ -328,17 +234,17 @@ public final class RedisStore {
      */
     void deleteKey(int db, byte[] key, Meta meta) throws IOException {
       if (meta == null) {
-        byte[] raw = engine.get(KeySpace.metaKey(db, key));
+        byte[] raw = reads.get(KeySpace.metaKey(db, key));
         meta = raw == null ? null : Meta.decode(raw);
       }
       if (meta != null) {
         deleteMembers(db, key, meta);
       }
       writes.delete(KeySpace.metaKey(db, key));
-      DbKey k = new DbKey(db, key);
+      RedisState.DbKey k = new RedisState.DbKey(db, key);
       onCommit.add(() -> {
-        track(k, 0);
-        touched(k);
+        state.track(k, 0);
+        state.touched(k);
       });
     }
 
@@ -353,7 +259,7 @@ public final class RedisStore {
     }
 
     private void deleteAll(byte[] prefix) throws IOException {
-      try (EngineIterator it = engine.iterator(IteratorOptions.prefix(prefix))) {
+      try (EngineIterator it = reads.iterator(IteratorOptions.prefix(prefix))) {
         for (; it.isValid(); it.next()) {
           writes.delete(it.key());
         }
@@ -362,12 +268,12 @@ public final class RedisStore {
 
     void putSub(int db, byte[] key, Meta meta, byte[] member, byte[] value) {
       writes.put(KeySpace.subKey(db, key, meta.version(), member), value);
-      onCommit.add(() -> touched(new DbKey(db, key)));
+      onCommit.add(() -> state.touched(new RedisState.DbKey(db, key)));
     }
 
     void deleteSub(int db, byte[] key, Meta meta, byte[] member) {
       writes.delete(KeySpace.subKey(db, key, meta.version(), member));
-      onCommit.add(() -> touched(new DbKey(db, key)));
+      onCommit.add(() -> state.touched(new RedisState.DbKey(db, key)));
     }
 
     void put(byte[] rawKey, byte[] value) {
@@ -382,11 +288,12 @@ public final class RedisStore {
       return writes.size() == 0;
     }
 
-    void commit() throws IOException {
-      if (writes.size() > 0) {
-        writes.commit();
-      }
-      onCommit.forEach(Runnable::run);
+    WriteBatch writes() {
+      return writes;
+    }
+
+    List<Runnable> onCommit() {
+      return onCommit;
     }
   }
 }

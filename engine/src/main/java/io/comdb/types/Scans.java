@@ -39,7 +39,7 @@ final class Scans {
     if (m == null) {
       return Reply.array(List.of(Reply.bulk("0"), Reply.EMPTY_ARRAY));
     }
-    List<byte[][]> all = c.store.subs(c.db, c.arg(1), m);
+    List<byte[][]> all = c.subs(c.db, c.arg(1), m);
     int from = (int) Math.min(Math.max(cursor, 0), all.size());
     int to = (int) Math.min(all.size(), from + count);
     List<Reply> out = new ArrayList<>();

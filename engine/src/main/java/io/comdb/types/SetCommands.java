@@ -40,7 +40,7 @@ final class SetCommands {
 
   private static boolean contains(Call c, byte[] key, byte[] member) throws IOException {
     Meta m = c.meta(key, RedisType.SET);
-    return m != null && c.store.sub(c.db, key, m, member) != null;
+    return m != null && c.sub(c.db, key, m, member) != null;
   }
 
   /** The members of the set at {@code key}, in byte order; empty if missing. */
@@ -48,7 +48,7 @@ final class SetCommands {
     TreeSet<ByteBuffer> members = new TreeSet<>(SetCommands::compare);
     Meta m = c.meta(key, RedisType.SET);
     if (m != null) {
-      for (byte[][] e : c.store.subs(c.db, key, m)) {
+      for (byte[][] e : c.subs(c.db, key, m)) {
         members.add(ByteBuffer.wrap(e[0]));
       }
     }
@@ -76,7 +76,7 @@ final class SetCommands {
     }
     long added = 0;
     for (ByteBuffer member : adding) {
-      if (m.size() == 0 || c.store.sub(c.db, key, m, member.array()) == null) {
+      if (m.size() == 0 || c.sub(c.db, key, m, member.array()) == null) {
         c.batch().putSub(c.db, key, m, member.array(), EMPTY);
         added++;
       }
@@ -153,7 +153,7 @@ final class SetCommands {
     if (source.type() != RedisType.SET || target != null && target.type() != RedisType.SET) {
       throw RedisError.wrongType();
     }
-    if (c.store.sub(c.db, from, source, member) == null) {
+    if (c.sub(c.db, from, source, member) == null) {
       return Reply.ZERO;
     }
     if (java.util.Arrays.equals(from, to)) {
@@ -161,8 +161,8 @@ final class SetCommands {
     }
     c.batch().deleteSub(c.db, from, source, member);
     HashCommands.writeSize(c, from, source, source.size() - 1);
-    Meta t = target != null ? target : Meta.collection(RedisType.SET, c.store.newVersion(), 0, 0);
-    if (target == null || c.store.sub(c.db, to, target, member) == null) {
+    Meta t = target != null ? target : Meta.collection(RedisType.SET, c.newVersion(), 0, 0);
+    if (target == null || c.sub(c.db, to, target, member) == null) {
       c.batch().putSub(c.db, to, t, member, EMPTY);
       c.batch().putMeta(c.db, to, t.withSize(t.size() + 1));
     }
@@ -194,7 +194,7 @@ final class SetCommands {
       c.batch().deleteKey(c.db, dest, old);
     }
     if (!result.isEmpty()) {
-      Meta m = Meta.collection(RedisType.SET, c.store.newVersion(), 0, result.size());
+      Meta m = Meta.collection(RedisType.SET, c.newVersion(), 0, result.size());
       for (ByteBuffer member : result) {
         c.batch().putSub(c.db, dest, m, member.array(), EMPTY);
       }

@@ -55,7 +55,7 @@ final class StringCommands {
     if (old != null && old.type() != RedisType.STRING) {
       c.batch().deleteKey(c.db, key, old);
     }
-    c.batch().putMeta(c.db, key, Meta.string(old != null && old.type() == RedisType.STRING ? old.version() : c.store.newVersion(), expireAt, value));
+    c.batch().putMeta(c.db, key, Meta.string(old != null && old.type() == RedisType.STRING ? old.version() : c.newVersion(), expireAt, value));
   }
 
   private static Reply set(Call c) throws IOException {
@@ -86,7 +86,7 @@ final class StringCommands {
     if (nx && xx || keepTtl && expireOption != null) {
       throw Call.syntax();
     }
-    Meta old = c.store.meta(c.db, key);
+    Meta old = c.meta(c.db, key);
     if (get && old != null && old.type() != RedisType.STRING) {
       throw RedisError.wrongType();
     }
@@ -110,8 +110,8 @@ final class StringCommands {
     long at;
     try {
       at = switch (option) {
-        case "EX" -> Math.addExact(c.store.now(), Math.multiplyExact(v, 1000));
-        case "PX" -> Math.addExact(c.store.now(), v);
+        case "EX" -> Math.addExact(c.now(), Math.multiplyExact(v, 1000));
+        case "PX" -> Math.addExact(c.now(), v);
         case "EXAT" -> Math.multiplyExact(v, 1000);
         default -> v;
       };
@@ -131,10 +131,10 @@ final class StringCommands {
 
   private static Reply setExpiring(Call c, long unitMillis) throws IOException {
     long v = c.longArg(2);
-    if (v <= 0 || v > Long.MAX_VALUE / unitMillis - c.store.now()) {
+    if (v <= 0 || v > Long.MAX_VALUE / unitMillis - c.now()) {
       throw new RedisError(Errors.invalidExpire(c.name));
     }
-    store(c, c.arg(1), c.store.meta(c.db, c.arg(1)), c.arg(3), c.store.now() + v * unitMillis);
+    store(c, c.arg(1), c.meta(c.db, c.arg(1)), c.arg(3), c.now() + v * unitMillis);
     return Reply.OK;
   }
 
@@ -179,7 +179,7 @@ final class StringCommands {
     if (m == null) {
       return Reply.NULL_BULK;
     }
-    if (expireAt != null && expireAt <= c.store.now()) {
+    if (expireAt != null && expireAt <= c.now()) {
       c.batch().deleteKey(c.db, key, m);
     } else if (expireAt != null || persist && m.expireAt() != 0) {
       c.batch().putMeta(c.db, key, m.withExpireAt(persist ? 0 : expireAt));
@@ -237,7 +237,7 @@ final class StringCommands {
     } catch (ArithmeticException e) {
       throw new RedisError(Errors.OVERFLOW);
     }
-    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.store.newVersion() : m.version(), m == null ? 0 : m.expireAt(),
+    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.newVersion() : m.version(), m == null ? 0 : m.expireAt(),
         Long.toString(next).getBytes(US_ASCII)));
     return Reply.integer(next);
   }
@@ -247,7 +247,7 @@ final class StringCommands {
     Meta m = c.meta(key, RedisType.STRING); // as Redis: the type, then the value, then the increment
     byte[] current = m == null ? new byte[] {'0'} : m.value();
     byte[] next = Numbers.incrByFloat(current, c.arg(2), Errors.NOT_FLOAT).getBytes(US_ASCII);
-    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.store.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
+    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
     return Reply.bulk(next);
   }
 
@@ -260,7 +260,7 @@ final class StringCommands {
     }
     byte[] next = Arrays.copyOf(old, old.length + c.arg(2).length);
     System.arraycopy(c.arg(2), 0, next, old.length, c.arg(2).length);
-    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.store.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
+    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
     return Reply.integer(next.length);
   }
 
@@ -302,7 +302,7 @@ final class StringCommands {
     }
     byte[] next = Arrays.copyOf(old, Math.max(old.length, (int) offset + patch.length));
     System.arraycopy(patch, 0, next, (int) offset, patch.length);
-    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.store.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
+    c.batch().putMeta(c.db, key, Meta.string(m == null ? c.newVersion() : m.version(), m == null ? 0 : m.expireAt(), next));
     return Reply.integer(next.length);
   }
 

@@ -82,7 +82,7 @@ final class ZSetCommands {
 
   private static Double score(Call c, byte[] key, byte[] member) throws IOException {
     Meta m = c.meta(key, RedisType.ZSET);
-    byte[] v = m == null ? null : c.store.sub(c.db, key, m, member);
+    byte[] v = m == null ? null : c.sub(c.db, key, m, member);
     return v == null ? null : ByteBuffer.wrap(v).getDouble();
   }
 
@@ -95,7 +95,7 @@ final class ZSetCommands {
   private static List<Entry> entries(Call c, byte[] key, Meta m) throws IOException {
     byte[] prefix = KeySpace.scorePrefix(c.db, key, m.version());
     List<Entry> out = new ArrayList<>();
-    try (io.comdb.engine.EngineIterator it = c.store.engine().iterator(io.comdb.engine.IteratorOptions.prefix(prefix))) {
+    try (io.comdb.engine.EngineIterator it = c.reads().iterator(io.comdb.engine.IteratorOptions.prefix(prefix))) {
       for (; it.isValid(); it.next()) {
         byte[] k = it.key();
         double score = KeySpace.scoreOf(ByteBuffer.wrap(k, prefix.length, 8).getLong());
@@ -166,7 +166,7 @@ final class ZSetCommands {
     if (m == null && xx) {
       return incr ? Reply.NULL_BULK : Reply.ZERO;
     }
-    Meta meta = m != null ? m : Meta.collection(RedisType.ZSET, c.store.newVersion(), 0, 0);
+    Meta meta = m != null ? m : Meta.collection(RedisType.ZSET, c.newVersion(), 0, 0);
     Map<ByteBuffer, Double> current = new LinkedHashMap<>(); // this command's own updates, for repeated members
     long added = 0;
     long changed = 0;
@@ -174,7 +174,7 @@ final class ZSetCommands {
     for (int p = 0; p < scores.length; p++) {
       byte[] member = c.arg(i + 2 * p + 1);
       ByteBuffer mk = ByteBuffer.wrap(member);
-      Double old = current.containsKey(mk) ? current.get(mk) : (m == null ? null : decode(c.store.sub(c.db, key, m, member)));
+      Double old = current.containsKey(mk) ? current.get(mk) : (m == null ? null : decode(c.sub(c.db, key, m, member)));
       double score = scores[p];
       if (incr && old != null) {
         score = old + score;
@@ -219,8 +219,8 @@ final class ZSetCommands {
     double by = c.doubleArg(2);
     byte[] key = c.arg(1);
     Meta m = c.meta(key, RedisType.ZSET);
-    Meta meta = m != null ? m : Meta.collection(RedisType.ZSET, c.store.newVersion(), 0, 0);
-    Double old = m == null ? null : decode(c.store.sub(c.db, key, m, c.arg(3)));
+    Meta meta = m != null ? m : Meta.collection(RedisType.ZSET, c.newVersion(), 0, 0);
+    Double old = m == null ? null : decode(c.sub(c.db, key, m, c.arg(3)));
     double score = old == null ? by : old + by;
     if (Double.isNaN(score)) {
       throw new RedisError("ERR resulting score is not a number (NaN)");
@@ -445,7 +445,7 @@ final class ZSetCommands {
     if (entries.isEmpty()) {
       return;
     }
-    Meta m = Meta.collection(RedisType.ZSET, c.store.newVersion(), 0, entries.size());
+    Meta m = Meta.collection(RedisType.ZSET, c.newVersion(), 0, entries.size());
     for (Entry e : entries) {
       putMember(c, dest, m, e.member, null, e.score);
     }
@@ -586,7 +586,7 @@ final class ZSetCommands {
           members.put(ByteBuffer.wrap(e.member), e.score);
         }
       } else if (m != null && m.type() == RedisType.SET) {
-        for (byte[][] e : c.store.subs(c.db, key, m)) {
+        for (byte[][] e : c.subs(c.db, key, m)) {
           members.put(ByteBuffer.wrap(e[0]), 1.0);
         }
       } else if (m != null) {

@@ -21,12 +21,16 @@ class RedisStoreTest {
 
   private final AtomicLong clock = new AtomicLong(1_000_000);
 
-  private static Reply run(RedisStore store, String... args) {
+  private Engine engine;
+
+  private Reply run(RedisStore store, String... args) throws Exception {
     List<byte[]> argv = new ArrayList<>();
     for (String a : args) {
       argv.add(a.getBytes(UTF_8));
     }
-    return Commands.execute(store, 0, Commands.lookup(args[0]), argv);
+    try (var group = engine.beginGroup()) {
+      return store.execute(group, 0, argv);
+    }
   }
 
   private static int subKeys(Engine engine) {
@@ -41,7 +45,8 @@ class RedisStoreTest {
 
   @Test
   void aKeyWrittenOverAnExpiredCollectionLeavesNoneOfItsMembersBehind() throws Exception {
-    try (Engine engine = Engine.open(EngineOptions.builder(dir).build())) {
+    try (Engine opened = Engine.open(EngineOptions.builder(dir).build())) {
+      engine = opened;
       RedisStore store = new RedisStore(engine, clock::get);
       run(store, "SADD", "s", "a", "b", "c");
       run(store, "PEXPIRE", "s", "10");

@@ -4,6 +4,7 @@ import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.LimitExceededException;
+import io.comdb.engine.ReadView;
 import io.comdb.engine.WriteBatch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,19 +22,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Agent memory spaces on an {@link Engine}: the engine holds every memory and space as records (see
- * {@link MemoryKeys}), each change one atomic write batch; the search index of each space is derived from
- * them, rebuilt by {@link #open} and updated after each commit. A crash between the two loses only the
- * index, which the next start rebuilds from the records.
+ * Agent memory spaces on an engine: the engine holds every memory and space as records (see
+ * {@link MemoryKeys}), each change one atomic write batch handed to a {@link RecordWriter} (in a server, the
+ * engine's one writer, which answers once the batch is as durable as the sync mode promises); the search
+ * index of each space is derived from them, rebuilt by {@link #open} and updated after each commit. A crash
+ * between the two loses only the index, which the next start rebuilds from the records.
  *
- * <p>Thread-safe. Changes to one space are serialized by the space; searches and reads run concurrently.
+ * <p>Thread-safe. Changes to one space are serialized by the space (its batch is prepared, written and
+ * indexed under its lock); searches and reads run concurrently, on the engine's {@link ReadView}.
  */
 public final class MemoryService implements Closeable {
+  /** Writes the records of one change as one atomic batch; returns once they are stored. */
+  @FunctionalInterface
+  public interface RecordWriter {
+    /** Returns the batch's sequence number, or -1 if it changed nothing. */
+    long write(WriteBatch batch) throws IOException;
+  }
+
   private static final System.Logger LOG = System.getLogger(MemoryService.class.getName());
   private static final int MAX_PAGE = 1000;
   private static final int EMBED_BATCH = 64;
 
-  private final Engine engine;
+  private final ReadView engine;
+  private final RecordWriter writer;
   private final MemoryOptions options;
   private final Compressor compressor;
   private final TextAnalyzer analyzer = new TextAnalyzer();
@@ -99,17 +110,26 @@ public final class MemoryService implements Closeable {
   /** What a compression did: how many memories it replaced, and the id of the memory that replaced them. */
   public record Compression(int replaced, String id) {}
 
-  private MemoryService(Engine engine, MemoryOptions options) {
+  private MemoryService(ReadView engine, RecordWriter writer, MemoryOptions options) {
     this.engine = engine;
+    this.writer = writer;
     this.options = options;
     this.compressor = new Compressor(options.llm());
   }
 
-  /** The memory spaces of {@code engine}, their indexes rebuilt from its records. */
-  public static MemoryService open(Engine engine, MemoryOptions options) throws IOException {
-    MemoryService service = new MemoryService(engine, options);
+  /**
+   * The memory spaces whose records {@code engine} holds, their indexes rebuilt from them; every change is
+   * written through {@code writer}.
+   */
+  public static MemoryService open(ReadView engine, RecordWriter writer, MemoryOptions options) throws IOException {
+    MemoryService service = new MemoryService(engine, writer, options);
     service.rebuild();
     return service;
+  }
+
+  /** The memory spaces of an embedded {@code engine}, which it writes itself. */
+  public static MemoryService open(Engine engine, MemoryOptions options) throws IOException {
+    return open(engine.readView(), engine::write, options);
   }
 
   public boolean denseEnabled() {
@@ -134,12 +154,12 @@ public final class MemoryService implements Closeable {
         MemoryCodec.SpaceRecord r = space.record;
         MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(capacity, r.createdAt(), r.nextSeq(), r.compressor());
         List<Long> evicted = capacity == 0 ? List.of() : oldest(space, space.ages.size() - capacity);
-        WriteBatch batch = engine.newWriteBatch();
+        WriteBatch batch = new WriteBatch();
         batch.put(MemoryKeys.space(agent), MemoryCodec.encodeSpace(changed));
         for (long seq : evicted) {
           deleteMemoryRecords(batch, space, seq);
         }
-        batch.commit();
+        writer.write(batch);
         space.record = changed;
         evicted.forEach(space::removed);
         return space.info();
@@ -161,7 +181,7 @@ public final class MemoryService implements Closeable {
         return false;
       }
       synchronized (space) {
-        WriteBatch batch = engine.newWriteBatch();
+        WriteBatch batch = new WriteBatch();
         for (byte kind : new byte[] {MemoryKeys.MEMORY, MemoryKeys.HISTORY, MemoryKeys.VECTOR}) {
           try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.prefix(kind, agent)))) {
             for (; it.isValid(); it.next()) {
@@ -170,7 +190,7 @@ public final class MemoryService implements Closeable {
           }
         }
         batch.delete(MemoryKeys.space(agent));
-        batch.commit();
+        writer.write(batch);
         space.deleted = true;
         spaces.remove(agentId);
         space.index.close();
@@ -192,7 +212,7 @@ public final class MemoryService implements Closeable {
       checkLive(space);
       MemoryCodec.SpaceRecord r = space.record;
       MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(r.capacity(), r.createdAt(), r.nextSeq(), endpoint);
-      engine.put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed));
+      writer.write(new WriteBatch().put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed)));
       space.record = changed;
       return space.info();
     }
@@ -262,7 +282,7 @@ public final class MemoryService implements Closeable {
         }
       }
     }
-    WriteBatch batch = engine.newWriteBatch();
+    WriteBatch batch = new WriteBatch();
     for (int i = 0; i < added.size(); i++) {
       if (!evictedNew.contains(i)) {
         putMemoryRecords(batch, space, added.get(i), vectors == null ? null : vectors.get(i));
@@ -273,7 +293,7 @@ public final class MemoryService implements Closeable {
     }
     MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(r.capacity(), r.createdAt(), seq, r.compressor());
     batch.put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed));
-    batch.commit();
+    writer.write(batch);
     space.record = changed;
     evictedOld.forEach(space::removed);
     List<String> ids = new ArrayList<>(added.size());
@@ -356,9 +376,9 @@ public final class MemoryService implements Closeable {
       Memory changed = new Memory(old.id(), text == null ? old.text() : text, metadata == null ? old.metadata() : metadata.copy(),
           old.createdAt());
       float[] indexed = text == null && denseEnabled() ? storedVector(space, seq, old) : vector;
-      WriteBatch batch = engine.newWriteBatch();
+      WriteBatch batch = new WriteBatch();
       putMemoryRecords(batch, space, changed, vector); // a vector only for a new text: the stored one stays
-      batch.commit();
+      writer.write(batch);
       space.indexed(seq, changed, indexed);
       return changed;
     }
@@ -373,9 +393,9 @@ public final class MemoryService implements Closeable {
       if (seq < 0 || !space.ages.containsKey(seq)) {
         return false;
       }
-      WriteBatch batch = engine.newWriteBatch();
+      WriteBatch batch = new WriteBatch();
       deleteMemoryRecords(batch, space, seq);
-      batch.commit();
+      writer.write(batch);
       space.removed(seq);
       return true;
     }
@@ -487,7 +507,7 @@ public final class MemoryService implements Closeable {
         history.addAll(earlier == null ? List.of(original) : MemoryCodec.decodeHistory(earlier));
       }
       Memory rewritten = new Memory(MemoryKeys.id(seq), text, new JsonObject().put("compressedFrom", replaced), createdAt);
-      WriteBatch batch = engine.newWriteBatch();
+      WriteBatch batch = new WriteBatch();
       for (Memory original : originals) {
         deleteMemoryRecords(batch, space, MemoryKeys.seq(original.id()));
       }
@@ -495,7 +515,7 @@ public final class MemoryService implements Closeable {
       batch.put(space.key(MemoryKeys.HISTORY, seq), MemoryCodec.encodeHistory(history));
       MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(r.capacity(), r.createdAt(), seq + 1, r.compressor());
       batch.put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed));
-      batch.commit();
+      writer.write(batch);
       space.record = changed;
       for (Memory original : originals) {
         space.removed(MemoryKeys.seq(original.id()));
@@ -631,7 +651,7 @@ public final class MemoryService implements Closeable {
   /** Creates a space; the caller holds {@link #registry}. */
   private Space create(String agentId, byte[] agent, long capacity) throws IOException {
     MemoryCodec.SpaceRecord r = new MemoryCodec.SpaceRecord(capacity, options.clock().getAsLong(), 1, null);
-    engine.put(MemoryKeys.space(agent), MemoryCodec.encodeSpace(r));
+    writer.write(new WriteBatch().put(MemoryKeys.space(agent), MemoryCodec.encodeSpace(r)));
     Space space = new Space(agentId, agent, r);
     spaces.put(agentId, space);
     return space;
@@ -740,12 +760,12 @@ public final class MemoryService implements Closeable {
       return 0;
     }
     List<float[]> vectors = embed(pending.stream().map(Memory::text).toList());
-    WriteBatch batch = engine.newWriteBatch();
+    WriteBatch batch = new WriteBatch();
     for (int i = 0; i < pending.size(); i++) {
       long seq = MemoryKeys.seq(pending.get(i).id());
       batch.put(space.key(MemoryKeys.VECTOR, seq), MemoryCodec.encodeVector(options.embedder().model(), vectors.get(i)));
     }
-    batch.commit();
+    writer.write(batch);
     for (int i = 0; i < pending.size(); i++) {
       space.indexed(MemoryKeys.seq(pending.get(i).id()), pending.get(i), vectors.get(i));
     }

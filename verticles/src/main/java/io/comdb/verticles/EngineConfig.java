@@ -11,19 +11,17 @@ import java.util.Locale;
 
 /**
  * What {@link EngineVerticle} makes of its JSON configuration, an {@link EngineSection}: the engine's
- * options, and whether the verticle fsyncs once per drain itself. Hint files are left to
- * {@link HintRebuildWorkerVerticle} (and to close).
- *
- * <p>Under {@code always} the verticle opens the engine without its own fsyncs and fsyncs once per drain of
- * its queue, before replying to any write of that drain.
+ * options and the bound of the writer's queue. Hint files are left to {@link HintRebuildWorkerVerticle}
+ * (and to close). Under {@code always} each drain of the writer is one {@code WriteGroup}: one fsync before
+ * any of its writes is answered.
  */
-record EngineConfig(EngineOptions options, boolean fsyncPerDrain, int maxPending) {
+record EngineConfig(EngineOptions options, int maxPending) {
   static EngineConfig fromJson(JsonObject json) {
     EngineSection s = EngineSection.fromJson(json);
-    boolean always = s.sync().equals("always");
     SyncMode sync = switch (s.sync()) {
+      case "always" -> SyncMode.ALWAYS;
       case "interval" -> SyncMode.interval(Duration.ofMillis(s.syncIntervalMs()));
-      default -> SyncMode.NONE; // "none", and "always" where the verticle fsyncs per drain
+      default -> SyncMode.NONE;
     };
     EngineOptions options = EngineOptions.builder(Path.of(s.dataDir()))
         .syncMode(sync)
@@ -35,6 +33,6 @@ record EngineConfig(EngineOptions options, boolean fsyncPerDrain, int maxPending
         .backgroundHintFiles(false) // HintRebuildWorkerVerticle's job
         .maxBatchSize(10_000_000) // a Redis DEL of a big collection deletes every member in one batch
         .build();
-    return new EngineConfig(options, always, s.maxPending());
+    return new EngineConfig(options, s.maxPending());
   }
 }

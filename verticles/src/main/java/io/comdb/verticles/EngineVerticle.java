@@ -1,19 +1,20 @@
 package io.comdb.verticles;
 
 import io.comdb.engine.Engine;
-import io.comdb.engine.EngineStats;
-import io.comdb.engine.WriteBatch;
+import io.comdb.engine.EngineMaintenance;
+import io.comdb.engine.ReadView;
+import io.comdb.engine.WriteGroup;
+import io.comdb.types.RedisStore;
+import io.comdb.types.RedisView;
+import io.comdb.types.Reply;
 import io.comdb.verticles.api.Addresses;
-import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Failure;
-import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
-import io.comdb.types.KeySpace;
-import io.comdb.types.RedisStore;
+import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.shareddata.LocalMap;
@@ -24,72 +25,94 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one writer: owns the {@link Engine} and performs every mutation that reaches it over the event bus.
- * Deploy exactly one, as a worker ({@code ThreadingModel.WORKER}): a second deployment in the same Vert.x
- * fails, and the engine's directory lock stops a second one elsewhere.
+ * The one writer: owns the {@link Engine} and performs every mutation of every API, on one thread, in the
+ * order requests reach it over the event bus: the key-value API and its transactions, every Redis write
+ * command and MULTI/EXEC (and the serving of blocked pops, and the active expiry cycle), agent memory's
+ * batches, and the swap at the end of a merge. Deploy exactly one, as a worker
+ * ({@code ThreadingModel.WORKER}, a pool of one thread): a second deployment in the same Vert.x fails, and
+ * the engine's directory lock stops a second one elsewhere.
  *
- * <p>Requests are queued in arrival order and drained together: each write is appended, each read answered
- * in order (so a sender reads its own writes), and under sync {@code always} one fsync covers every write
- * of the drain before any of them is acknowledged (group commit). The queue is bounded by
- * {@code maxPending}; beyond it requests fail with {@link Failure#UNAVAILABLE}.
+ * <p><b>Drains.</b> Requests queue in arrival order and are drained together: each drain is one
+ * {@link WriteGroup}. Every request is applied in order (so a sender reads its own writes, and a
+ * protocol verticle's {@link Writer.Pass} of many commands costs one message), then the group is closed,
+ * which under sync {@code always} is one fsync for the whole drain, and only then is any request of the
+ * drain answered. That is ComDB's group commit; there is no other. The queue is bounded by
+ * {@code maxPending} commands ({@link WriterQueue}); beyond it requests fail with {@link Failure#BUSY} and
+ * change nothing.
  *
- * <p>Verticles in the same JVM read without the event bus through {@link #engine(Vertx)}, on their own
- * threads. See {@link EngineConfig} for the configuration.
+ * <p><b>Readers.</b> Verticles in the same Vert.x read without the event bus, on their own threads,
+ * through {@link #reads(Vertx)} and {@link #redis(Vertx)}: views with no write methods. Workers get
+ * {@link #maintenance(Vertx)}. See {@link EngineConfig} for the configuration.
  */
 public final class EngineVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(EngineVerticle.class.getName());
   private static final String LOCAL_MAP = "comdb.engine";
+  private static final String KEY = "engine";
   private static final long EXPIRY_CYCLE_MS = 100;
   private static final int EXPIRED_PER_CYCLE = 1000;
-  private static final String KEY = "engine";
 
-  /** The engine, shared with the verticles of this Vert.x instance for reads. */
-  private static final class SharedEngine implements Shareable {
-    private volatile Engine engine;
-    private volatile RedisStore redis;
+  /** What this verticle shares with the other verticles of its Vert.x instance. */
+  private static final class Shared implements Shareable {
+    volatile ReadView reads;
+    volatile RedisView redis;
+    volatile EngineMaintenance maintenance;
+    volatile WriterQueue queue;
   }
 
-  private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>();
+  /** A request waiting for the writer; {@code commands} of them are counted in the {@link WriterQueue}. */
+  private record Queued(Message<Object> message, Writer.Source source, int commands) {}
+
+  /** An answer held until the drain's writes are durable. */
+  private record Answer(Queued request, Object reply, boolean wrote) {}
+
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  private final SharedEngine shared = new SharedEngine();
+  private final Shared shared = new Shared();
   private EngineConfig config;
   private Engine engine;
   private RedisStore redis;
+  private WriterQueue writerQueue;
+  private WriterRequests requests;
+  private BlockedPops blocked;
+  private WriterMetrics metrics;
   private long expiryTimer = -1;
-  private Runnable unbindMetrics = () -> {};
+  private Runnable unbindEngineMetrics = () -> {};
   private boolean drainScheduled;
   private boolean stopping;
 
   /**
-   * The engine of the {@link EngineVerticle} deployed in {@code vertx}, for reads ({@code get}, iterators);
-   * its writes must go through the event bus.
+   * The read-only view of the engine of the {@link EngineVerticle} deployed in {@code vertx}; writes go
+   * through the event bus.
    *
    * @throws IllegalStateException if none is deployed (yet)
    */
-  public static Engine engine(Vertx vertx) {
-    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
-    SharedEngine shared = map.get(KEY);
-    Engine engine = shared == null ? null : shared.engine;
-    if (engine == null) {
-      throw new IllegalStateException("no EngineVerticle is deployed in this Vert.x instance");
-    }
-    return engine;
+  public static ReadView reads(Vertx vertx) {
+    return shared(vertx, s -> s.reads);
   }
 
-  /**
-   * The Redis keyspace of the {@link EngineVerticle} deployed in {@code vertx}, for read-only commands;
-   * write commands go to {@link Addresses#REDIS_EXEC}.
-   *
-   * @throws IllegalStateException if none is deployed (yet)
-   */
-  public static RedisStore redis(Vertx vertx) {
-    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
-    SharedEngine shared = map.get(KEY);
-    RedisStore redis = shared == null ? null : shared.redis;
-    if (redis == null) {
+  /** The Redis keyspace for read-only commands; write commands go to the writer. */
+  public static RedisView redis(Vertx vertx) {
+    return shared(vertx, s -> s.redis);
+  }
+
+  /** Merge, backup, hint files and fsync, for the worker verticles; a merge's swap runs on the writer. */
+  public static EngineMaintenance maintenance(Vertx vertx) {
+    return shared(vertx, s -> s.maintenance);
+  }
+
+  /** The bound of the writer's queue, for the senders of this Vert.x instance ({@link WriterClient}). */
+  static WriterQueue queue(Vertx vertx) {
+    return shared(vertx, s -> s.queue);
+  }
+
+  private static <T> T shared(Vertx vertx, java.util.function.Function<Shared, T> field) {
+    LocalMap<String, Shared> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    Shared shared = map.get(KEY);
+    T value = shared == null ? null : field.apply(shared);
+    if (value == null) {
       throw new IllegalStateException("no EngineVerticle is deployed in this Vert.x instance");
     }
-    return redis;
+    return value;
   }
 
   @Override
@@ -100,7 +123,7 @@ public final class EngineVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Codecs.register(vertx);
-    LocalMap<String, SharedEngine> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    LocalMap<String, Shared> map = vertx.sharedData().getLocalMap(LOCAL_MAP);
     if (map.putIfAbsent(KEY, shared) != null) {
       return Future.failedFuture(new IllegalStateException("an EngineVerticle is already deployed in this Vert.x instance"));
     }
@@ -111,15 +134,29 @@ public final class EngineVerticle extends VerticleBase {
         })
         .compose(store -> {
           redis = store;
-          shared.redis = store;
-          shared.engine = engine;
+          writerQueue = new WriterQueue(config.maxPending());
+          requests = new WriterRequests(engine, redis);
+          blocked = new BlockedPops(vertx, redis);
+          metrics = new WriterMetrics(ServerMetrics.registry(vertx), writerQueue);
+          unbindEngineMetrics = ServerMetrics.bindEngine(vertx, engine.readView());
+          shared.queue = writerQueue;
+          shared.redis = redis.view();
+          shared.maintenance = engine.maintenance();
+          shared.reads = engine.readView();
           expiryTimer = vertx.setPeriodic(EXPIRY_CYCLE_MS, id -> expireSome());
-          Engine opened = engine;
-          unbindMetrics = ServerMetrics.bindEngine(vertx, opened);
           for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
-              Addresses.KV_SCAN, Addresses.ADMIN_STATS, Addresses.REDIS_EXEC)) {
-            consumers.add(vertx.eventBus().consumer(address, this::enqueue));
+              Addresses.KV_TXN, Addresses.KV_SCAN, Addresses.ADMIN_STATS, Addresses.REDIS_EXEC, Addresses.REDIS_BLOCK)) {
+            consumers.add(vertx.eventBus().consumer(address, m -> enqueue(m, Writer.Source.BUS, false)));
           }
+          consumers.add(vertx.eventBus().consumer(Addresses.WRITER_PASS, m ->
+              enqueue(m, m.body() instanceof Writer.Pass pass ? pass.source() : Writer.Source.BUS, true)));
+          consumers.add(vertx.eventBus().consumer(Addresses.WRITER_COMMIT, m -> enqueue(m, Writer.Source.MEMORY, true)));
+          consumers.add(vertx.eventBus().consumer(Addresses.WRITER_TASK, m -> enqueue(m, Writer.Source.BUS, true)));
+          consumers.add(vertx.eventBus().consumer(Addresses.REDIS_UNBLOCK, m -> {
+            if (m.body() instanceof Redis.Unblock unblock) {
+              blocked.unblock(unblock.id());
+            }
+          }));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
         .onFailure(e -> {
@@ -138,14 +175,21 @@ public final class EngineVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(expiryTimer);
-    for (Message<Object> r; (r = queue.poll()) != null; ) {
-      r.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+    for (Queued q; (q = queue.poll()) != null; ) {
+      q.message.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+      writerQueue.release(q.commands);
+    }
+    if (blocked != null) {
+      blocked.failAll(Failure.UNAVAILABLE.code(), "the engine is stopping");
     }
     List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
     return Future.all(unregistered)
         .compose(v -> vertx.executeBlocking(() -> {
-          vertx.sharedData().<String, SharedEngine>getLocalMap(LOCAL_MAP).remove(KEY, shared);
-          unbindMetrics.run();
+          vertx.sharedData().<String, Shared>getLocalMap(LOCAL_MAP).remove(KEY, shared);
+          unbindEngineMetrics.run();
+          if (metrics != null) {
+            metrics.close();
+          }
           if (engine != null) {
             engine.close();
           }
@@ -153,122 +197,128 @@ public final class EngineVerticle extends VerticleBase {
         }));
   }
 
-  private void enqueue(Message<Object> request) {
+  private void enqueue(Message<Object> request, Writer.Source source, boolean reservedBySender) {
+    int commands = WriterRequests.commands(request.body());
     if (stopping) {
       request.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
+      if (reservedBySender) {
+        writerQueue.release(commands);
+      }
       return;
     }
-    if (queue.size() >= config.maxPending()) {
-      request.fail(Failure.UNAVAILABLE.code(), "the engine has " + queue.size() + " requests queued (maxPending)");
+    if (!reservedBySender && !writerQueue.tryReserve(commands)) {
+      request.fail(Failure.BUSY.code(), busyMessage(writerQueue));
       return;
     }
-    queue.add(request);
+    queue.add(new Queued(request, source, commands));
     if (!drainScheduled) {
       drainScheduled = true;
       context.runOnContext(v -> drain());
     }
   }
 
-  /** Applies every queued request in order; acknowledges the writes after one fsync under sync always. */
+  /** The text of {@link Failure#BUSY}, the same on every API. */
+  static String busyMessage(WriterQueue queue) {
+    return "the engine's writer has " + queue.max() + " commands queued, as many as it takes (engine.maxPending); try again";
+  }
+
+  /**
+   * Applies every queued request in order in one write group, serves the blocked pops those writes woke,
+   * closes the group (under sync always: one fsync), and only then answers.
+   */
   private void drain() {
     drainScheduled = false;
-    List<Message<Object>> written = new ArrayList<>();
-    List<Object> replies = new ArrayList<>();
-    for (Message<Object> r; (r = queue.poll()) != null; ) {
+    List<Queued> round = new ArrayList<>(queue);
+    queue.clear();
+    List<Answer> answers = new ArrayList<>(round.size());
+    int commands = 0;
+    WriteGroup group = engine.beginGroup();
+    for (Queued q : round) {
+      commands += q.commands;
+      metrics.applied(q.source, q.commands);
+      Object body = q.message.body();
       try {
-        Object reply = apply(r.body());
-        if (isWrite(r.body())) {
-          written.add(r);
-          replies.add(reply);
+        if (body instanceof Writer.Pass pass) {
+          List<Object> results = new ArrayList<>(pass.requests().size());
+          for (Object request : pass.requests()) {
+            results.add(applyOne(request, group));
+          }
+          answers.add(new Answer(q, new Writer.Answers(results), true));
+        } else if (body instanceof Redis.Block block) {
+          Reply reply = blocked.block(block, q.message, group, blocked::written);
+          if (reply != null) {
+            answers.add(new Answer(q, new Redis.Result(reply), true));
+          } else {
+            writerQueue.release(q.commands); // it waits outside the queue; BlockedPops answers it
+          }
+        } else if (body instanceof Writer.Task task) {
+          runTask(task);
+          writerQueue.release(q.commands);
         } else {
-          r.reply(reply);
+          answers.add(new Answer(q, requests.apply(body, group, blocked::written), WriterRequests.writes(body)));
         }
       } catch (IOException | RuntimeException e) {
-        r.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
+        answers.add(new Answer(q, failed(e), false));
       }
     }
-    if (written.isEmpty()) {
-      return;
+    blocked.serve(group, (message, reply) -> answers.add(new Answer(new Queued(message, Writer.Source.RESP, 0), reply, true)));
+    IOException notDurable = null;
+    boolean wrote = group.lastSequence() >= 0;
+    try {
+      group.close();
+    } catch (IOException e) {
+      notDurable = e;
+      LOG.log(System.Logger.Level.ERROR, "fsync failed: the writes of this drain are not acknowledged, and the engine takes no more", e);
     }
-    if (config.fsyncPerDrain()) {
-      try {
-        engine.sync();
-      } catch (IOException | RuntimeException e) {
-        for (Message<Object> r : written) {
-          r.fail(Failure.of(e).code(), "fsync failed: " + e.getMessage());
-        }
-        return;
+    metrics.drained(round.size(), commands, wrote && engine.options().syncMode().kind() == io.comdb.engine.SyncMode.Kind.ALWAYS);
+    for (Answer a : answers) {
+      if (a.reply instanceof Writer.Failed f) {
+        a.request.message.fail(f.code(), f.message());
+      } else if (notDurable != null && a.wrote) {
+        a.request.message.fail(Failure.STORAGE_ERROR.code(), "fsync failed; the write may not be stored: " + notDurable.getMessage());
+      } else {
+        a.request.message.reply(a.reply);
       }
-    }
-    for (int i = 0; i < written.size(); i++) {
-      written.get(i).reply(replies.get(i));
+      writerQueue.release(a.request.commands);
     }
   }
 
-  private static boolean isWrite(Object body) {
-    return body instanceof Kv.Put || body instanceof Kv.Delete || body instanceof Kv.Batch
-        || body instanceof Redis.Exec || body instanceof Redis.Transaction;
-  }
-
-  /** A key of the key-value API: keys starting with byte 0x00 hold Redis and memory data, and are refused. */
-  static byte[] userKey(byte[] key) {
-    if (key != null && KeySpace.isReserved(key)) {
-      throw new IllegalArgumentException("keys beginning with byte 0x00 are reserved for ComDB's own data");
+  /** One request of a pass: its answer, or its failure as a {@link Writer.Failed} (the others go on). */
+  private Object applyOne(Object request, WriteGroup group) {
+    try {
+      return requests.apply(request, group, blocked::written);
+    } catch (IOException | RuntimeException e) {
+      return failed(e);
     }
-    return key;
   }
 
-  /** The active expiry cycle: deletes keys whose time has passed, a bounded number per run. */
+  private static Writer.Failed failed(Throwable e) {
+    Failure failure = Failure.of(e);
+    if (failure == Failure.STORAGE_ERROR || failure == Failure.CORRUPT_DATA) {
+      LOG.log(System.Logger.Level.ERROR, "a write failed", e);
+    }
+    return new Writer.Failed(failure.code(), String.valueOf(e.getMessage()));
+  }
+
+  /** A worker's task (a merge's swap): runs now, between two requests, and completes its own future. */
+  private static void runTask(Writer.Task task) {
+    try {
+      task.task().run();
+      task.done().complete(null);
+    } catch (IOException | RuntimeException e) {
+      task.done().completeExceptionally(e);
+    }
+  }
+
+  /** The active expiry cycle: deletes keys whose time has passed, a bounded number per run, as one group. */
   private void expireSome() {
     if (stopping) {
       return;
     }
-    try {
-      if (redis.expireCycle(EXPIRED_PER_CYCLE) > 0 && config.fsyncPerDrain()) {
-        engine.sync();
-      }
+    try (WriteGroup group = engine.beginGroup()) {
+      redis.expireCycle(group, EXPIRED_PER_CYCLE);
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "the expiry cycle failed: {0}", e.toString());
     }
-  }
-
-  private Object apply(Object body) throws IOException {
-    if (body instanceof Kv.Get get) {
-      return new Kv.Value(engine.get(userKey(get.key())));
-    }
-    if (body instanceof Kv.Put put) {
-      engine.put(userKey(put.key()), put.value());
-      return new Kv.Done();
-    }
-    if (body instanceof Kv.Delete delete) {
-      return new Kv.Deleted(engine.delete(userKey(delete.key())));
-    }
-    if (body instanceof Kv.Batch batch) {
-      WriteBatch writes = engine.newWriteBatch();
-      for (Kv.Write w : batch.writes()) {
-        userKey(w.key());
-        if (w.value() == null) {
-          writes.delete(w.key());
-        } else {
-          writes.put(w.key(), w.value());
-        }
-      }
-      writes.commit();
-      return new Kv.Done();
-    }
-    if (body instanceof Redis.Exec exec) {
-      return new Redis.Result(RedisExecutor.exec(redis, exec));
-    }
-    if (body instanceof Redis.Transaction tx) {
-      return new Redis.Result(RedisExecutor.transaction(redis, tx));
-    }
-    if (body instanceof Kv.Scan scan) {
-      return Scans.page(engine, scan);
-    }
-    if (body instanceof Admin.StatsRequest) {
-      EngineStats s = engine.stats();
-      return new Admin.Stats(s.liveKeys(), s.dataFiles(), s.diskBytes(), s.reclaimableBytes(), s.lastSequence());
-    }
-    throw new IllegalArgumentException("not a ComDB request: " + (body == null ? "null" : body.getClass().getName()));
   }
 }

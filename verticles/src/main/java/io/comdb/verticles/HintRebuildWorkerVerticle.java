@@ -1,7 +1,7 @@
 package io.comdb.verticles;
 
 import io.comdb.config.EngineSection;
-import io.comdb.engine.Engine;
+import io.comdb.engine.EngineMaintenance;
 import io.comdb.verticles.api.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,7 +18,7 @@ import java.lang.System.Logger.Level;
 public final class HintRebuildWorkerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HintRebuildWorkerVerticle.class.getName());
 
-  private Engine engine;
+  private EngineMaintenance engine;
   private long timer = -1;
 
   @Override
@@ -26,7 +26,7 @@ public final class HintRebuildWorkerVerticle extends VerticleBase {
     long interval;
     try {
       interval = EngineSection.fromJson(config()).hintCheckIntervalMs();
-      engine = EngineVerticle.engine(vertx);
+      engine = EngineVerticle.maintenance(vertx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -14,10 +14,17 @@ import io.comdb.search.SpaceInfo;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Memories;
+import io.comdb.engine.WriteBatch;
+import io.comdb.verticles.api.Kv;
+import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -25,17 +32,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Agent memory on the event bus: answers {@code comdb.memory.*} ({@link Addresses}) with a
- * {@link MemoryService} over the engine of the {@link EngineVerticle} (deploy it after that one). At start
- * it rebuilds every space's index from the engine's records, logging progress.
+ * {@link MemoryService} that reads the engine of the {@link EngineVerticle} through its read view and writes
+ * every change (add, update, delete, eviction, compression's replacement, a space's settings) as one batch
+ * to the engine's writer ({@link Addresses#WRITER_COMMIT}), which answers once it is as durable as the sync
+ * mode promises. Deploy it after the engine verticle. At start it rebuilds every space's index from the
+ * engine's records, logging progress.
  *
- * <p>Deploy one, as a worker on its own pool: each request runs on that pool, several at once (searches in
- * parallel; changes to one space in turn, by the service's lock), so that an LLM call that takes a minute
- * holds one thread, not the API. Its memory records are written through the engine's thread-safe write
- * path, like the RESP server's, not through the engine verticle's queue: a change is one write batch
- * followed by an index update, under the space's lock, which the queue could not make atomic.
+ * <p>Deploy one, as a worker. Requests run on a pool of their own ({@code comdb-memory-ops}), several at
+ * once (searches in parallel; changes to one space in turn, by the service's lock), so that an LLM call
+ * that takes a minute holds one thread, not the API. A change waits on its thread for the writer's answer,
+ * which arrives on this verticle's own context: that is why the requests do not run on the context's pool,
+ * which a burst of waiting changes could otherwise fill, leaving no thread for the answers they wait for.
  *
  * <p>Its configuration is the whole {@link ComDbConfig} as JSON; it uses the {@code search} section.
  */
@@ -48,18 +61,26 @@ public final class MemorySearchVerticle extends VerticleBase {
     Object apply(JsonObject body) throws IOException;
   }
 
+  /** A write that takes longer than this is reported as failed (the writer may still apply it). */
+  private static final long WRITE_TIMEOUT_MS = 60_000;
+  private static final DeliveryOptions WRITE_DELIVERY = new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS);
+
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private SearchSection config;
   private MemoryService memories;
+  private WorkerExecutor ops;
+  private WriterQueue writerQueue;
 
   @Override
   public Future<?> start() {
     try {
       config = ComDbConfig.fromJson(config()).search();
+      writerQueue = EngineVerticle.queue(vertx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(this::open).compose(service -> {
+    ops = vertx.createSharedWorkerExecutor("comdb-memory-ops", 2 * Runtime.getRuntime().availableProcessors());
+    return ops.executeBlocking(this::open).compose(service -> {
       memories = service;
       Map<String, Operation> operations = Map.ofEntries(
           Map.entry(Addresses.MEMORY_SPACE_PUT, this::putSpace),
@@ -93,18 +114,49 @@ public final class MemorySearchVerticle extends VerticleBase {
             Duration.ofMillis(500), config.compressModel(), config.compressEndpoint()))
         .build();
     LOG.log(System.Logger.Level.INFO, "memory search: dense {0}; rebuilding the index", config.dense());
-    return MemoryService.open(EngineVerticle.engine(vertx), options);
+    return MemoryService.open(EngineVerticle.reads(vertx), this::write, options);
+  }
+
+  /**
+   * Writes one change's records through the engine's writer and waits for its answer (on a thread of
+   * {@code ops}; the answer arrives on this verticle's context).
+   */
+  private long write(WriteBatch batch) throws IOException {
+    List<Kv.Write> writes = new ArrayList<>(batch.size());
+    batch.forEach((key, value) -> writes.add(new Kv.Write(key, value)));
+    if (!writerQueue.tryReserve(1)) {
+      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.BUSY.code(), EngineVerticle.busyMessage(writerQueue));
+    }
+    try {
+      Message<Kv.Done> done = vertx.eventBus().<Kv.Done>request(Addresses.WRITER_COMMIT, new Writer.Commit(writes), WRITE_DELIVERY)
+          .toCompletionStage().toCompletableFuture().get(WRITE_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+      return done.body().sequence();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        writerQueue.release(1); // it never reached the writer, which frees what it answers
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException("the engine's writer failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the engine's writer", e);
+    } catch (TimeoutException e) {
+      throw new IOException("the engine's writer did not answer in " + WRITE_TIMEOUT_MS + " ms; the change may or may not be stored");
+    }
   }
 
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-        .compose(v -> vertx.executeBlocking(() -> {
+        .compose(v -> ops.executeBlocking(() -> {
           if (memories != null) {
             memories.close();
           }
           return null;
-        }));
+        }))
+        .eventually(() -> ops.close());
   }
 
   /** Runs {@code operation} on the worker pool, unordered, and answers its result or its mapped failure. */
@@ -113,7 +165,7 @@ public final class MemorySearchVerticle extends VerticleBase {
       message.fail(Failure.INVALID_ARGUMENT.code(), "a comdb.memory request is a JSON object");
       return;
     }
-    vertx.executeBlocking(() -> operation.apply(body), false).onComplete(ar -> {
+    ops.executeBlocking(() -> operation.apply(body), false).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

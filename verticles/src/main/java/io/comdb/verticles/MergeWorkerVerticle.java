@@ -2,13 +2,15 @@ package io.comdb.verticles;
 
 import io.comdb.config.EngineSection;
 import io.comdb.config.MergeWindow;
-import io.comdb.engine.Engine;
+import io.comdb.engine.EngineMaintenance;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.MergeResult;
+import io.comdb.engine.WriterHandoff;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Failure;
+import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -18,11 +20,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Runs merges and backups, off the engine's thread: deploy it as a worker on a pool of its own
+ * Runs merges and backups, off the engine's writer: deploy it as a worker on a pool of its own
  * ({@code ThreadingModel.WORKER}, {@code setWorkerPoolName("comdb-merge")}), after {@link EngineVerticle}.
- * The engine's own write lock is held only for the swap at the end of a merge.
+ * A merge reads and writes its new files here; its two steps that change what readers see (sealing the
+ * active file, then swapping the merged files in) it hands to the writer ({@link Addresses#WRITER_TASK}),
+ * where they run between two drains.
  *
  * <p>Its configuration is the engine's ({@link EngineSection}). Every {@code mergeCheckIntervalMs} (0: never)
  * it merges if the reclaimable ratio has reached {@code mergeThreshold} and the local time is inside
@@ -34,8 +42,11 @@ import java.util.List;
 public final class MergeWorkerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(MergeWorkerVerticle.class.getName());
 
+  /** How long a merge waits for the writer to run one of its steps. */
+  private static final long HANDOFF_TIMEOUT_MS = 60_000;
+
   private final Clock clock;
-  private Engine engine;
+  private EngineMaintenance engine;
   private MergeWindow window;
   private long timer = -1;
   private List<MessageConsumer<Object>> consumers = List.of();
@@ -54,7 +65,7 @@ public final class MergeWorkerVerticle extends VerticleBase {
     EngineSection section;
     try {
       section = EngineSection.fromJson(config());
-      engine = EngineVerticle.engine(vertx);
+      engine = EngineVerticle.maintenance(vertx);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -133,10 +144,35 @@ public final class MergeWorkerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A merge's step, run by the writer: the task carries its own future, which the writer completes, so
+   * this thread can wait without the answer having to reach this verticle's (busy) context.
+   */
+  private void onWriter(WriterHandoff.Task task) throws java.io.IOException {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.eventBus().send(Addresses.WRITER_TASK, new Writer.Task(task, done));
+    try {
+      done.get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof java.io.IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new java.io.IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.IOException("interrupted while the writer ran a merge step", e);
+    } catch (TimeoutException e) {
+      throw new java.io.IOException("the engine's writer did not run the merge's step within " + HANDOFF_TIMEOUT_MS + " ms");
+    }
+  }
+
   private Admin.Merged merge() throws java.io.IOException {
     long start = System.nanoTime();
     LOG.log(Level.INFO, "merging: {0} reclaimable bytes of {1}", engine.stats().reclaimableBytes(), engine.stats().diskBytes());
-    MergeResult r = engine.merge();
+    MergeResult r = engine.merge(this::onWriter);
     Admin.Merged merged = new Admin.Merged(r.inputFiles(), r.outputFiles(), r.bytesBefore(), r.bytesAfter(), r.liveRecords(),
         (System.nanoTime() - start) / 1_000_000);
     LOG.log(Level.INFO, "merged {0} files into {1} in {2} ms: {3} -> {4} bytes",

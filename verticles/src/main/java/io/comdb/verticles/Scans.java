@@ -1,6 +1,6 @@
 package io.comdb.verticles;
 
-import io.comdb.engine.Engine;
+import io.comdb.engine.Reads;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
 import io.comdb.types.KeySpace;
@@ -14,7 +14,7 @@ import java.util.List;
 public final class Scans {
   private Scans() {}
 
-  public static Kv.Page page(Engine engine, Kv.Scan scan) throws IOException {
+  public static Kv.Page page(Reads engine, Kv.Scan scan) throws IOException {
     List<Kv.Entry> entries = new ArrayList<>();
     byte[] next = null;
     try (EngineIterator it = engine.iterator(new IteratorOptions(scan.prefix(), scan.reverse()))) {

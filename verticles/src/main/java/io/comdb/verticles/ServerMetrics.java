@@ -1,6 +1,6 @@
 package io.comdb.verticles;
 
-import io.comdb.engine.Engine;
+import io.comdb.engine.ReadView;
 import io.comdb.verticles.api.Addresses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +26,9 @@ import java.util.List;
  * comdb_engine_reclaimable_bytes           bytes a merge would reclaim
  * comdb_engine_live_keys                   keys in the keydir
  * comdb_merge_runs_total                   merges finished
+ * comdb_engine_last_sequence               sequence number of the newest record
+ * comdb_engine_durable_sequence            sequence number up to which every record is fsync'd
+ * comdb_writer_*                           the writer's work: see WriterMetrics
  * </pre>
  */
 public final class ServerMetrics {
@@ -55,12 +58,14 @@ public final class ServerMetrics {
    *
    * @return what removes them again, when the engine closes
    */
-  static Runnable bindEngine(Vertx vertx, Engine engine) {
+  static Runnable bindEngine(Vertx vertx, ReadView engine) {
     MeterRegistry registry = registry(vertx);
     List<Meter> meters = List.of(
         Gauge.builder("comdb.engine.disk.bytes", engine, e -> e.stats().diskBytes()).baseUnit("bytes").register(registry),
         Gauge.builder("comdb.engine.reclaimable.bytes", engine, e -> e.stats().reclaimableBytes()).baseUnit("bytes").register(registry),
-        Gauge.builder("comdb.engine.live.keys", engine, e -> e.stats().liveKeys()).register(registry));
+        Gauge.builder("comdb.engine.live.keys", engine, e -> e.stats().liveKeys()).register(registry),
+        Gauge.builder("comdb.engine.last.sequence", engine, e -> e.stats().lastSequence()).register(registry),
+        Gauge.builder("comdb.engine.durable.sequence", engine, e -> e.stats().durableSequence()).register(registry));
     Counter merges = Counter.builder("comdb.merge.runs").description("merges finished").register(registry);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.ADMIN_MERGED, m -> merges.increment());
     return () -> {

@@ -131,10 +131,10 @@ class EngineVerticleTest {
 
   @Test
   void inProcessVerticlesReadThroughTheEngineReadView(Vertx vertx) throws Exception {
-    assertThatThrownBy(() -> EngineVerticle.engine(vertx)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> EngineVerticle.reads(vertx)).isInstanceOf(IllegalStateException.class);
     await(deploy(vertx, config("interval")));
     request(vertx, Addresses.KV_PUT, new Kv.Put(b("k"), b("v")));
-    assertThat(EngineVerticle.engine(vertx).get(b("k"))).isEqualTo(b("v"));
+    assertThat(EngineVerticle.reads(vertx).get(b("k"))).isEqualTo(b("v"));
   }
 
   @Test

@@ -1,6 +1,10 @@
 package io.comdb.verticles.api;
 
-/** Event-bus addresses of ComDB's API. Bodies and replies: {@link Kv}, {@link Admin}; failures: {@link Failure}. */
+/**
+ * Event-bus addresses of ComDB's API. Bodies and replies: {@link Kv}, {@link Redis}, {@link Admin}, JSON for
+ * {@code comdb.memory.*}; failures: {@link Failure}. Every write is performed by the engine's one writer;
+ * the {@code comdb.writer.*} addresses are how ComDB's own verticles reach it.
+ */
 public final class Addresses {
   /** {@link Kv.Get} → {@link Kv.Value}. */
   public static final String KV_GET = "comdb.kv.get";
@@ -10,6 +14,8 @@ public final class Addresses {
   public static final String KV_DELETE = "comdb.kv.delete";
   /** {@link Kv.Batch} → {@link Kv.Done}: all of the batch or none of it. */
   public static final String KV_BATCH = "comdb.kv.batch";
+  /** {@link Kv.Txn} → {@link Kv.TxnResult}: compares, then one branch of operations, atomically. */
+  public static final String KV_TXN = "comdb.kv.txn";
   /** {@link Kv.Scan} → {@link Kv.Page}. */
   public static final String KV_SCAN = "comdb.kv.scan";
   /** {@link Admin.StatsRequest} → {@link Admin.Stats}. */
@@ -25,6 +31,17 @@ public final class Addresses {
 
   /** {@link Redis.Exec} or {@link Redis.Transaction} → {@link Redis.Result}: Redis writes, run by the engine's writer. */
   public static final String REDIS_EXEC = "comdb.redis.exec";
+  /** {@link Redis.Block} → {@link Redis.Result} when the command could run, or its timeout passed. */
+  public static final String REDIS_BLOCK = "comdb.redis.block";
+  /** {@link Redis.Unblock}, sent (no reply): a blocked client went away. */
+  public static final String REDIS_UNBLOCK = "comdb.redis.unblock";
+
+  /** {@link Writer.Pass} → {@link Writer.Answers}: a protocol verticle's writes of one event-loop pass. */
+  public static final String WRITER_PASS = "comdb.writer.pass";
+  /** {@link Writer.Commit} → {@link Kv.Done}: agent memory's records, one batch. */
+  public static final String WRITER_COMMIT = "comdb.writer.commit";
+  /** {@link Writer.Task}, sent (it completes its own future): a merge's steps, local only. */
+  public static final String WRITER_TASK = "comdb.writer.task";
 
   /** {@code {agentId, capacity?, compressor?}} → the space: creates it or changes its settings. */
   public static final String MEMORY_SPACE_PUT = "comdb.memory.space.put";

@@ -11,11 +11,12 @@ public final class Admin {
     static final WireCodec<StatsRequest> CODEC = new WireCodec<>(StatsRequest.class, (m, w) -> {}, r -> new StatsRequest());
   }
 
-  /** The engine's sizes (see {@code io.comdb.engine.EngineStats}). */
-  public record Stats(long liveKeys, int dataFiles, long diskBytes, long reclaimableBytes, long lastSequence) {
+  /** The engine's sizes and sequence numbers (see {@code io.comdb.engine.EngineStats}). */
+  public record Stats(long liveKeys, int dataFiles, long diskBytes, long reclaimableBytes, long lastSequence, long durableSequence) {
     static final WireCodec<Stats> CODEC = new WireCodec<>(Stats.class,
-        (m, w) -> w.number(m.liveKeys).integer(m.dataFiles).number(m.diskBytes).number(m.reclaimableBytes).number(m.lastSequence),
-        r -> new Stats(r.number(), r.integer(), r.number(), r.number(), r.number()));
+        (m, w) -> w.number(m.liveKeys).integer(m.dataFiles).number(m.diskBytes).number(m.reclaimableBytes).number(m.lastSequence)
+            .number(m.durableSequence),
+        r -> new Stats(r.number(), r.integer(), r.number(), r.number(), r.number(), r.number()));
   }
 
   /** Merges now, whatever the reclaimable ratio. */

@@ -25,7 +25,9 @@ public enum Failure {
   /** The agent has no memory space, or no memory with that id. */
   NOT_FOUND(6),
   /** A service ComDB called (the LLM endpoint of a compression) failed. */
-  UPSTREAM_ERROR(7);
+  UPSTREAM_ERROR(7),
+  /** The engine's writer has as many commands queued as it accepts ({@code engine.maxPending}): try again. */
+  BUSY(8);
 
   private final int code;
 
@@ -47,8 +49,11 @@ public enum Failure {
     return null;
   }
 
-  /** The failure a request that threw {@code error} gets. */
+  /** The failure a request that threw {@code error} gets (a failure relayed from the writer keeps its code). */
   public static Failure of(Throwable error) {
+    if (error instanceof ReplyException reply && of(reply.failureCode()) != null) {
+      return of(reply.failureCode());
+    }
     if (error instanceof NotFoundException) {
       return NOT_FOUND;
     }

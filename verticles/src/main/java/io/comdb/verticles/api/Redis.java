@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Messages that carry Redis commands to the engine's writer ({@link Addresses#REDIS_EXEC}): the RESP
- * servers run read-only commands themselves, on the read view, and send every write here, so that each
- * runs alone against the data (read-modify-write commands such as INCR are atomic) and, under sync always,
- * is on disk before it is answered.
+ * Messages that carry Redis commands to the engine's writer: {@link Addresses#REDIS_EXEC} for Vert.x
+ * services, and inside a {@link Writer.Pass} for the RESP servers, which run read-only commands themselves
+ * on the read view and send every write to the writer, so that each runs alone against the data
+ * (read-modify-write commands such as INCR are atomic) and, under sync always, is on disk before it is
+ * answered.
  */
 public final class Redis {
   private Redis() {}
@@ -56,6 +57,22 @@ public final class Redis {
         });
   }
 
+  /**
+   * A blocking command (BLPOP, BLMOVE, BZPOPMIN, ...) from a RESP connection, sent alone to
+   * {@link Addresses#REDIS_BLOCK}: the writer answers when a write lets it run, or when its timeout passes
+   * (the null reply Redis gives). {@code id} names it for {@link Unblock}.
+   */
+  public record Block(long id, int db, List<byte[]> args) {
+    static final WireCodec<Block> CODEC = new WireCodec<>(Block.class,
+        (m, w) -> writeArgs(w.number(m.id).integer(m.db), m.args),
+        r -> new Block(r.number(), r.integer(), readArgs(r)));
+  }
+
+  /** The client of a {@link Block} went away: the writer forgets it, if it still waits. */
+  public record Unblock(long id) {
+    static final WireCodec<Unblock> CODEC = new WireCodec<>(Unblock.class, (m, w) -> w.number(m.id), r -> new Unblock(r.number()));
+  }
+
   /** What a command (or a transaction) answered. */
   public record Result(Reply reply) {
     static final WireCodec<Result> CODEC = new WireCodec<>(Result.class,
@@ -64,7 +81,7 @@ public final class Redis {
   }
 
   static List<WireCodec<?>> codecs() {
-    return List.of(Exec.CODEC, Transaction.CODEC, Result.CODEC);
+    return List.of(Exec.CODEC, Transaction.CODEC, Result.CODEC, Block.CODEC, Unblock.CODEC);
   }
 
   private static Wire.Writer writeArgs(Wire.Writer w, List<byte[]> args) {

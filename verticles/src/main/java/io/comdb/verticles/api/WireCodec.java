@@ -21,8 +21,25 @@ public final class WireCodec<T> implements MessageCodec<T, T> {
     this.decoder = decoder;
   }
 
+  /** A codec for a message that never leaves its JVM (it carries code or futures): its wire form throws. */
+  static <T> WireCodec<T> localOnly(Class<T> type) {
+    return new WireCodec<>(type, (m, w) -> {
+      throw new IllegalStateException(type.getSimpleName() + " messages are local: they do not cross the wire");
+    }, r -> {
+      throw new IllegalStateException(type.getSimpleName() + " messages are local: they do not cross the wire");
+    });
+  }
+
   public Class<T> type() {
     return type;
+  }
+
+  BiConsumer<T, Wire.Writer> encoder() {
+    return encoder;
+  }
+
+  Function<Wire.Reader, T> decoder() {
+    return decoder;
   }
 
   @Override
@@ -43,7 +60,7 @@ public final class WireCodec<T> implements MessageCodec<T, T> {
     return message;
   }
 
-  /** {@code comdb.Kv.Get} and so on: unique, as every message is nested in {@link Kv} or {@link Admin}. */
+  /** {@code comdb.Kv.Get} and so on: unique, as every message is nested in one class of this package. */
   @Override
   public String name() {
     return "comdb." + type.getName().substring(type.getPackageName().length() + 1).replace('$', '.');

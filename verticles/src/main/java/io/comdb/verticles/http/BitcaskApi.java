@@ -3,7 +3,6 @@ package io.comdb.verticles.http;
 import static io.comdb.verticles.http.HttpReplies.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.IteratorOptions;
@@ -72,25 +71,34 @@ final class BitcaskApi {
       ctx.response().end();
       return;
     }
-    server.request(ctx, Addresses.KV_BATCH, new Kv.Batch(writes), done -> ctx.response().end());
+    server.write(ctx, new Kv.Batch(writes), done -> ctx.response().end());
   }
 
   private void get(RoutingContext ctx) throws IOException {
     String key = ctx.queryParams().get("key");
     byte[] bytes = key == null ? new byte[0] : key.getBytes(UTF_8);
-    byte[] value = bytes.length == 0 || KeySpace.isReserved(bytes) ? null : server.engine().get(bytes);
+    byte[] value = bytes.length == 0 || KeySpace.isReserved(bytes) ? null : server.reads().get(bytes);
     json(ctx, value == null ? "" : new String(value, UTF_8));
   }
 
   private void delete(RoutingContext ctx) {
     byte[] key = requiredParam(ctx, "key");
-    server.request(ctx, Addresses.KV_DELETE, new Kv.Delete(key), deleted -> json(ctx, "OK"));
+    server.write(ctx, new Kv.Delete(key), deleted -> json(ctx, "OK"));
   }
 
   private void listKeys(RoutingContext ctx) {
     JsonArray keys = new JsonArray();
-    for (byte[] key : server.engine().listKeys()) {
-      if (!KeySpace.isReserved(key)) {
+    try (EngineIterator it = server.reads().iterator(IteratorOptions.all())) {
+      for (; it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (KeySpace.isReserved(key)) {
+          // Redis and memory data sort first (byte 0x00): skip past all of it at once
+          it.seek(new byte[] {1});
+          if (!it.isValid()) {
+            break;
+          }
+          key = it.key();
+        }
         keys.add(new String(key, UTF_8));
       }
     }
@@ -98,7 +106,7 @@ final class BitcaskApi {
   }
 
   private void stat(RoutingContext ctx) {
-    EngineStats s = server.engine().stats();
+    EngineStats s = server.reads().stats();
     json(ctx, new JsonObject()
         .put("KeyNum", s.liveKeys())
         .put("DataFileNum", s.dataFiles())
@@ -113,8 +121,7 @@ final class BitcaskApi {
       return;
     }
     JsonObject found = new JsonObject();
-    Engine engine = server.engine();
-    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(prefix))) {
+    try (EngineIterator it = server.reads().iterator(IteratorOptions.prefix(prefix))) {
       for (; it.isValid(); it.next()) {
         byte[] value = it.value();
         if (value != null) {

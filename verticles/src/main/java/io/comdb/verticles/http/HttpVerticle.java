@@ -1,14 +1,16 @@
 package io.comdb.verticles.http;
 
 import io.comdb.config.ComDbConfig;
-import io.comdb.engine.Engine;
 import io.comdb.engine.EngineStats;
+import io.comdb.engine.ReadView;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.ServerPorts;
 import io.comdb.verticles.ServerMetrics;
+import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Writer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -41,8 +43,8 @@ import java.util.function.Consumer;
  * {@code /v1} API ({@link KvApi}), agent memory ({@link MemoryCompatApi}, {@link AgentsApi}; requests to the
  * {@link io.comdb.verticles.MemorySearchVerticle}), {@code /health}, {@code /metrics} (Prometheus) and {@code /openapi.json}.
  * Deploy one instance per core after {@link EngineVerticle}; they share the port. Reads go straight to the
- * engine's read view; writes are event-bus requests to the engine verticle, answered once they are applied
- * (and, under sync always, fsynced).
+ * engine's read view; writes go to the engine's writer, those of one pass of the event loop in one message
+ * ({@link WriterClient}), and are answered once they are applied (and, under sync always, fsynced).
  *
  * <p>Its configuration is the whole {@link ComDbConfig} as JSON; it uses the {@code http} and
  * {@code security} sections.
@@ -57,6 +59,8 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private ComDbConfig config;
+  private ReadView reads;
+  private WriterClient writer;
   private HttpServer server;
   private PrometheusMeterRegistry metrics;
   private byte[] openApi;
@@ -68,6 +72,8 @@ public final class HttpVerticle extends VerticleBase {
     try {
       config = ComDbConfig.fromJson(config());
       openApi = readOpenApi();
+      reads = EngineVerticle.reads(vertx);
+      writer = new WriterClient(vertx, context, Writer.Source.HTTP);
     } catch (RuntimeException | IOException e) {
       return Future.failedFuture(e);
     }
@@ -97,8 +103,8 @@ public final class HttpVerticle extends VerticleBase {
     return ServerPorts.of(vertx, "http");
   }
 
-  Engine engine() {
-    return EngineVerticle.engine(vertx);
+  ReadView reads() {
+    return reads;
   }
 
   private Router router() {
@@ -124,6 +130,7 @@ public final class HttpVerticle extends VerticleBase {
         ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(openApi)));
     new BitcaskApi(this).mount(router);
     new KvApi(this).mount(router);
+    new TxnApi(this).mount(router);
     if (config.search().enabled()) {
       new MemoryCompatApi(this).mount(router);
       new AgentsApi(this).mount(router);
@@ -199,7 +206,7 @@ public final class HttpVerticle extends VerticleBase {
   private void health(RoutingContext ctx) {
     EngineStats stats;
     try {
-      stats = engine().stats();
+      stats = reads.stats();
     } catch (RuntimeException e) {
       HttpReplies.json(ctx, 503, new JsonObject().put("status", "DOWN").put("engine", String.valueOf(e.getMessage())));
       return;
@@ -210,9 +217,20 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Sends a request to the engine (writes) or the merge worker (admin) and answers with {@code onDone} once
-   * it is done (a write: applied and, under sync always, fsynced), or with the mapped failure.
+   * Sends a write to the engine's writer (in this pass's message) and answers with {@code onDone} once it is
+   * applied and, under sync always, fsynced; or with the mapped failure (503 when the writer is busy).
    */
+  void write(RoutingContext ctx, Object request, Consumer<Object> onDone) {
+    writer.submit(request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onDone.accept(ar.result());
+      } else {
+        HttpReplies.fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  /** Sends a request to a worker (merge, backup) and answers with {@code onDone}, or with the mapped failure. */
   void request(RoutingContext ctx, String address, Object request, Consumer<Object> onDone) {
     vertx.eventBus().request(address, request, delivery(address)).onComplete(ar -> {
       if (ar.succeeded()) {

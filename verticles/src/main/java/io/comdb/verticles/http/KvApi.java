@@ -4,6 +4,7 @@ import static io.comdb.verticles.http.HttpReplies.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.comdb.engine.EngineStats;
+import io.comdb.engine.ReadView;
 import io.comdb.types.KeySpace;
 import io.comdb.verticles.Scans;
 import io.comdb.verticles.api.Addresses;
@@ -23,9 +24,9 @@ import java.util.Base64;
  * any key can be named; values travel as raw bytes.
  *
  * <pre>
- * GET    /v1/kv/{key}                          200 the value's bytes; 404 if missing
- * PUT    /v1/kv/{key}                          the body is the value; 204
- * DELETE /v1/kv/{key}                          200 {"deleted":true|false}
+ * GET    /v1/kv/{key}                          200 the value's bytes, header ComDB-Version; 404 if missing
+ * PUT    /v1/kv/{key}                          the body is the value; 204, header ComDB-Sequence
+ * DELETE /v1/kv/{key}                          200 {"deleted":true|false}, header ComDB-Sequence
  * GET    /v1/kv?prefix=&amp;limit=&amp;cursor=&amp;encoding=  {"entries":[{"key","value"}],"next":cursor|null}
  * POST   /v1/admin/merge                       the merge's figures, or why it was skipped
  * POST   /v1/admin/backup  {"directory":"/path"}  {"directory":...,"millis":n}
@@ -33,6 +34,10 @@ import java.util.Base64;
  * </pre>
  */
 final class KvApi {
+  /** The version of the value a GET returns: what a transaction's version compare compares. */
+  static final String VERSION_HEADER = "ComDB-Version";
+  /** The sequence number of a write's record (-1: it wrote nothing); durable under sync always. */
+  static final String SEQUENCE_HEADER = "ComDB-Sequence";
   private static final String KEY_PATH = "/v1/kv/";
   private static final int DEFAULT_LIMIT = 100;
 
@@ -53,24 +58,41 @@ final class KvApi {
     router.get("/v1/stats").setName("stats").handler(this::stats);
   }
 
+  /** A value and the version it has, read together. */
+  private record Versioned(byte[] value, long version) {}
+
   private void get(RoutingContext ctx) throws IOException {
     byte[] key = key(ctx);
-    byte[] value = KeySpace.isReserved(key) ? null : server.engine().get(key);
-    if (value == null) {
+    ReadView reads = server.reads();
+    Versioned found = KeySpace.isReserved(key) ? null : reads.atomically(() -> {
+      byte[] value = reads.get(key);
+      return value == null ? null : new Versioned(value, reads.version(key));
+    });
+    if (found == null) {
       HttpReplies.error(ctx, 404, "no such key");
       return;
     }
-    ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(value));
+    ctx.response()
+        .putHeader("Content-Type", "application/octet-stream")
+        .putHeader(VERSION_HEADER, Long.toString(found.version()))
+        .end(Buffer.buffer(found.value()));
   }
 
   private void put(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     byte[] value = body == null ? new byte[0] : body.getBytes();
-    server.request(ctx, Addresses.KV_PUT, new Kv.Put(key(ctx), value), done -> ctx.response().setStatusCode(204).end());
+    server.write(ctx, new Kv.Put(key(ctx), value), done -> ctx.response()
+        .setStatusCode(204)
+        .putHeader(SEQUENCE_HEADER, Long.toString(((Kv.Done) done).sequence()))
+        .end());
   }
 
   private void delete(RoutingContext ctx) {
-    server.request(ctx, Addresses.KV_DELETE, new Kv.Delete(key(ctx)), deleted -> json(ctx, new JsonObject().put("deleted", ((Kv.Deleted) deleted).existed())));
+    server.write(ctx, new Kv.Delete(key(ctx)), reply -> {
+      Kv.Deleted deleted = (Kv.Deleted) reply;
+      ctx.response().putHeader(SEQUENCE_HEADER, Long.toString(deleted.sequence()));
+      json(ctx, new JsonObject().put("deleted", deleted.existed()));
+    });
   }
 
   private void scan(RoutingContext ctx) throws IOException {
@@ -81,7 +103,7 @@ final class KvApi {
       case "base64" -> true;
       default -> throw new HttpReplies.BadRequest("encoding must be utf8 or base64");
     };
-    Kv.Page page = Scans.page(server.engine(), new Kv.Scan(
+    Kv.Page page = Scans.page(server.reads(), new Kv.Scan(
         prefix == null ? new byte[0] : prefix.getBytes(UTF_8),
         cursor == null ? null : decodeCursor(cursor),
         limit(ctx.queryParams().get("limit")),
@@ -107,14 +129,15 @@ final class KvApi {
   }
 
   private void stats(RoutingContext ctx) {
-    EngineStats s = server.engine().stats();
+    EngineStats s = server.reads().stats();
     json(ctx, new JsonObject()
         .put("liveKeys", s.liveKeys())
         .put("dataFiles", s.dataFiles())
         .put("diskBytes", s.diskBytes())
         .put("reclaimableBytes", s.reclaimableBytes())
         .put("reclaimableRatio", s.reclaimableRatio())
-        .put("lastSequence", s.lastSequence()));
+        .put("lastSequence", s.lastSequence())
+        .put("durableSequence", s.durableSequence()));
   }
 
   /** The key named by the raw (still percent-encoded) path, so keys of any bytes can be named. */

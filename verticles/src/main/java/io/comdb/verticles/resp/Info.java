@@ -48,20 +48,22 @@ final class Info {
           .append("comdb_sync:").append(c.server.comdb().engine().sync()).append("\r\n")
           .append("comdb_data_files:").append(stats.dataFiles()).append("\r\n")
           .append("comdb_disk_bytes:").append(stats.diskBytes()).append("\r\n")
-          .append("comdb_reclaimable_bytes:").append(stats.reclaimableBytes()).append("\r\n\r\n");
+          .append("comdb_reclaimable_bytes:").append(stats.reclaimableBytes()).append("\r\n")
+          .append("comdb_last_sequence:").append(stats.lastSequence()).append("\r\n")
+          .append("comdb_durable_sequence:").append(stats.durableSequence()).append("\r\n\r\n");
     }
     if (all || s.equals("stats")) {
       b.append("# Stats\r\n")
           .append("total_connections_received:").append(c.server.connectionsReceived.get()).append("\r\n")
           .append("total_commands_processed:").append(c.server.commandsProcessed.get()).append("\r\n")
-          .append("expired_keys_pending:").append(c.store().expiringKeys()).append("\r\n\r\n");
+          .append("expired_keys_pending:").append(c.view().expiringKeys()).append("\r\n\r\n");
     }
     if (all || s.equals("keyspace")) {
       b.append("# Keyspace\r\n");
       for (int db = 0; db < RedisStore.DATABASES; db++) {
         long keys = SessionCommands.dbSize(c, db);
         if (keys > 0) {
-          long[] expiring = c.store().expiries(db);
+          long[] expiring = c.view().expiries(db);
           b.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(expiring[0])
               .append(",avg_ttl=").append(expiring[1]).append("\r\n");
         }

@@ -6,39 +6,65 @@ import io.comdb.types.Blocking;
 import io.comdb.types.CommandSpec;
 import io.comdb.types.Commands;
 import io.comdb.types.Errors;
-import io.comdb.types.RedisStore;
+import io.comdb.types.RedisError;
+import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
-import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.WriterClient;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Redis;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection: parses its commands, runs them one at a time in arrival order, and writes the
- * replies in that order, so a client always reads its own writes.
+ * One client connection: parses its commands, runs them in arrival order, and writes the replies in that
+ * order.
  *
- * <p>Commands run on this connection's event loop: reads on the engine's read view, writes under the
- * store's write lock ({@link Commands#execute}), so a pipeline costs no thread hops. Under sync always,
- * replies to writes wait for the event loop's next {@link SyncBatch} fsync.
+ * <p>Where each command runs: a read-only data command runs here, on this connection's event loop, on the
+ * read view; a write goes to the engine's writer through the verticle's {@link WriterClient}, which sends
+ * the writes of every connection of this event loop's pass as one message, and its reply comes back once
+ * the writer has applied it and, under sync always, fsync'd it. While writes of this connection are out,
+ * its later data commands, reads too, go the same way, so that a read sees the writes before it (read your
+ * writes) and replies stay in order; commands the connection answers itself (MULTI, WATCH, CLIENT, ...)
+ * wait until the writer has answered. EXEC and a blocking command (BLPOP, ...) run on the writer alone: the
+ * connection runs nothing else until they are answered, as in Redis.
  *
  * <p>Connection state lives here: authentication, the selected database, the protocol version, MULTI's
- * queue, WATCHed keys, subscriptions. Input is paused while replies wait to be written (a client that does
- * not read its replies stops being read), so memory per connection stays bounded.
+ * queue, WATCHed keys, subscriptions. Input is paused while too many commands wait (parsed, or out at the
+ * writer) or replies wait to be written (a client that does not read its replies stops being read), so
+ * memory per connection stays bounded.
  */
 final class RespConnection implements RespParser.Listener {
   /** Commands parsed but not yet run, at most; beyond it the socket is paused. */
   private static final int MAX_QUEUED = 1024;
+  /** Commands out at the writer, at most; beyond it the connection waits for their replies. */
+  private static final int MAX_AT_WRITER = 1024;
+  /** A blocking command with timeout 0 waits as long as its client does. */
+  private static final long FOREVER_MS = TimeUnit.NANOSECONDS.toMillis(Long.MAX_VALUE / 4);
   private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
       Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ping", "quit", "reset");
   private static final Set<String> NO_AUTH_NEEDED = Set.of("auth", "hello", "quit");
+  private static final Set<String> RUN_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+
+  /** A command out at the writer: its reply, once answered. */
+  private static final class AtWriter {
+    final List<byte[]> args;
+    final long start = System.nanoTime();
+    Reply reply;
+
+    AtWriter(List<byte[]> args) {
+      this.args = args;
+    }
+  }
 
   final long id;
   final RespServer server;
@@ -46,18 +72,22 @@ final class RespConnection implements RespParser.Listener {
   final Context context;
   final long createdAt = System.currentTimeMillis();
   private final RespParser parser;
+  private final RedisView view;
+  private final WriterClient writer;
   private final ArrayDeque<List<byte[]>> queue = new ArrayDeque<>();
+  /** Commands out at the writer, oldest first: their replies go out in this order. */
+  private final ArrayDeque<AtWriter> atWriter = new ArrayDeque<>();
   private Buffer out = Buffer.buffer();
   private boolean running;
+  /** EXEC, a blocking command, or a session command that answers later is out: nothing else runs. */
+  private boolean waiting;
+  /** The id of this connection's blocked command at the writer, or -1. */
+  private long blockedId = -1;
   private boolean closing;
   private boolean paused;
   private boolean draining;
-  /** Undoes a pending block when the client goes away. */
-  private Runnable onClose;
-  /** Under sync always: the fsync of this event loop's writes; null otherwise. */
-  private final SyncBatch syncBatch;
-  /** Replies in {@link #out} acknowledge writes not yet fsynced. */
-  boolean unsynced;
+  /** A protocol error to answer, after the replies already due, before the connection closes. */
+  private String protocolError;
 
   int db;
   int protocol = 2;
@@ -72,9 +102,10 @@ final class RespConnection implements RespParser.Listener {
 
   record Watched(int db, byte[] key, long stamp) {}
 
-  RespConnection(long id, RespServer server, NetSocket socket, Context context, SyncBatch syncBatch) {
+  RespConnection(long id, RespServer server, NetSocket socket, Context context, RedisView view, WriterClient writer) {
     this.id = id;
-    this.syncBatch = syncBatch;
+    this.view = view;
+    this.writer = writer;
     this.server = server;
     this.socket = socket;
     this.context = context;
@@ -88,6 +119,9 @@ final class RespConnection implements RespParser.Listener {
     socket.shutdownHandler(v -> {
       draining = true;
       socket.pause();
+      if (blockedId >= 0) {
+        vertx().eventBus().send(Addresses.REDIS_UNBLOCK, new Redis.Unblock(blockedId)); // answers it at once
+      }
       if (!running) {
         runQueued();
       }
@@ -114,8 +148,11 @@ final class RespConnection implements RespParser.Listener {
   @Override
   public void protocolError(String text) {
     queue.clear();
-    reply(Reply.error(text));
-    closeAfterReplies();
+    protocolError = text;
+    socket.pause();
+    if (!running) {
+      runQueued();
+    }
   }
 
   @Override
@@ -124,28 +161,21 @@ final class RespConnection implements RespParser.Listener {
     socket.close();
   }
 
-  /** Runs queued commands until one has to wait for the engine, then flushes the replies. */
+  /** Runs queued commands until one has to wait for the writer, then flushes the replies. */
   private void runQueued() {
     running = true;
     List<byte[]> args;
-    while (!closing && (args = queue.poll()) != null) {
-      long start = System.nanoTime();
-      server.commandsProcessed.incrementAndGet();
-      Future<Reply> pending = dispatch(args);
-      if (pending != null) {
-        flush();
-        List<byte[]> command = args;
-        pending.onComplete(ar -> {
-          server.slow((System.nanoTime() - start) / 1000, command, this);
-          reply(ar.succeeded() ? ar.result() : Reply.error("ERR " + ar.cause().getMessage()));
-          runQueued();
-        });
-        return;
-      }
-      server.slow((System.nanoTime() - start) / 1000, args, this);
+    while (!closing && !waiting && (args = queue.peek()) != null && step(args)) {
+      queue.poll();
     }
     running = false;
-    if (draining) {
+    if (closing) {
+      return;
+    }
+    if (atWriter.isEmpty() && !waiting && (protocolError != null || draining && queue.isEmpty())) {
+      if (protocolError != null) {
+        reply(Reply.error(protocolError));
+      }
       closeAfterReplies();
       return;
     }
@@ -156,11 +186,82 @@ final class RespConnection implements RespParser.Listener {
     }
   }
 
-  /** Runs one command; a reply now is written here, a reply later comes as the returned future. */
-  private Future<Reply> dispatch(List<byte[]> args) {
+  /**
+   * Runs or sends one command; false if it must wait for the writer's replies first (it stays queued).
+   * A reply now is written here; a reply later comes when the writer answers.
+   */
+  private boolean step(List<byte[]> args) {
     String name = new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
     CommandSpec spec = Commands.lookup(name);
+    boolean toWriter = spec != null && spec.handler() != null && !spec.isBlocking() && spec.arityMatches(args.size())
+        && authenticated && multi == null && !(subscriptions.active() && protocol == 2);
+    if (toWriter && (spec.isWrite() || !atWriter.isEmpty())) {
+      if (atWriter.size() >= MAX_AT_WRITER) {
+        return false;
+      }
+      lastCommand = name;
+      server.commandsProcessed.incrementAndGet();
+      send(args);
+      return true;
+    }
+    if (!atWriter.isEmpty()) {
+      return false; // its reply must follow theirs
+    }
     lastCommand = name;
+    server.commandsProcessed.incrementAndGet();
+    long start = System.nanoTime();
+    Future<Reply> later = toWriter ? null : dispatch(name, spec, args);
+    if (toWriter) {
+      reply(view().read(db, spec, args));
+    }
+    if (later != null) {
+      waiting = true;
+      later.onComplete(ar -> {
+        server.slow((System.nanoTime() - start) / 1000, args, this);
+        reply(ar.succeeded() ? ar.result() : RespErrors.of(ar.cause()));
+        waiting = false;
+        if (!running) {
+          runQueued();
+        }
+      });
+      return true;
+    }
+    server.slow((System.nanoTime() - start) / 1000, args, this);
+    return true;
+  }
+
+  /** A data command for the writer, in this pass's message. */
+  private void send(List<byte[]> args) {
+    AtWriter command = new AtWriter(args);
+    atWriter.add(command);
+    writer.submit(new Redis.Exec(db, args)).onComplete(ar -> {
+      command.reply = ar.succeeded() ? ((Redis.Result) ar.result()).reply() : RespErrors.of(ar.cause());
+      answered();
+    });
+  }
+
+  /** The writer answered: the replies due in order go out, and commands that waited for them run. */
+  private void answered() {
+    while (!atWriter.isEmpty() && atWriter.peek().reply != null) {
+      AtWriter done = atWriter.poll();
+      server.slow((System.nanoTime() - done.start) / 1000, done.args, this);
+      reply(done.reply);
+    }
+    if (closing || running) {
+      return;
+    }
+    if (atWriter.isEmpty()) {
+      runQueued();
+    } else {
+      flush();
+    }
+  }
+
+  /**
+   * A command the connection answers itself, or one refused before it runs, or a blocking one; null when it
+   * has replied already, else the future of its reply.
+   */
+  private Future<Reply> dispatch(String name, CommandSpec spec, List<byte[]> args) {
     if (spec == null) {
       return refuse(Reply.error(Errors.unknownCommand(new String(args.get(0), UTF_8), args)));
     }
@@ -174,7 +275,7 @@ final class RespConnection implements RespParser.Listener {
       reply(Reply.error("ERR Can't execute '" + name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
       return null;
     }
-    if (multi != null && !Set.of("exec", "discard", "multi", "watch", "quit", "reset").contains(name)) {
+    if (multi != null && !RUN_IN_MULTI.contains(name)) {
       multi.add(args);
       reply(Reply.QUEUED);
       return null;
@@ -182,61 +283,30 @@ final class RespConnection implements RespParser.Listener {
     if (spec.handler() == null) {
       return SessionCommands.run(this, name, args);
     }
-    Reply reply = Commands.execute(store(), db, spec, args); // a write takes the store's write lock
-    if (reply == Blocking.WOULD_BLOCK) {
-      return block(spec, args);
-    }
-    reply(reply);
-    if (spec.isWrite()) {
-      unsynced = syncBatch != null;
-    }
-    return null;
+    return block(spec, args);
   }
 
   /**
-   * BLPOP and the like found nothing: wait for a write to one of the keys (running the command again
-   * each time) or for the timeout. The connection runs no other command meanwhile, as in Redis.
+   * BLPOP and the like: the writer runs the command, and if it finds nothing holds it until a write lets it
+   * run or its timeout passes. The connection runs no other command meanwhile, as in Redis.
    */
   private Future<Reply> block(CommandSpec spec, List<byte[]> args) {
-    Promise<Reply> done = Promise.promise();
-    int blockedDb = db;
-    List<byte[]> keys = Blocking.keys(spec.name(), args);
-    long timeout = Blocking.timeoutMillis(spec.name(), args);
-    long[] timer = {-1};
-    BlockedClients.Waiter waiter = new BlockedClients.Waiter() {
-      @Override
-      public void wake() {
-        context.runOnContext(v -> {
-          if (done.future().isComplete() || closing) {
-            return;
-          }
-          Reply reply = Commands.execute(store(), blockedDb, spec, args);
-          if (reply != Blocking.WOULD_BLOCK) {
-            finish(reply);
-            unsynced = syncBatch != null;
-          }
-        });
-      }
-
-      private void finish(Reply reply) {
-        server.blocked.unblock(this, blockedDb, keys);
-        if (timer[0] >= 0) {
-          vertx().cancelTimer(timer[0]);
-        }
-        onClose = null;
-        done.tryComplete(reply);
-      }
-    };
-    server.blocked.block(waiter, blockedDb, keys);
-    onClose = () -> server.blocked.unblock(waiter, blockedDb, keys);
-    if (timeout > 0) {
-      timer[0] = vertx().setTimer(timeout, id -> {
-        server.blocked.unblock(waiter, blockedDb, keys);
-        onClose = null;
-        done.tryComplete(Blocking.timedOut(spec.name()));
-      });
+    long timeout;
+    try {
+      timeout = Blocking.timeoutMillis(spec.name(), args);
+    } catch (RedisError e) {
+      reply(Reply.error(e.getMessage()));
+      return null;
     }
-    return done.future();
+    long blockId = server.newBlockId();
+    blockedId = blockId;
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout == 0 ? FOREVER_MS : timeout + 60_000);
+    return vertx().eventBus().<Redis.Result>request(Addresses.REDIS_BLOCK, new Redis.Block(blockId, db, args), options)
+        .map(reply -> {
+          blockedId = -1;
+          return reply.body().reply();
+        })
+        .onFailure(e -> blockedId = -1);
   }
 
   /** A command refused before it ran: inside MULTI this also dooms the transaction (EXECABORT). */
@@ -248,11 +318,9 @@ final class RespConnection implements RespParser.Listener {
     return null;
   }
 
-  RedisStore store() {
-    return EngineVerticle.redis(vertx());
+  RedisView view() {
+    return view;
   }
-
-
 
   void reply(Reply reply) {
     RespEncoder.write(out, reply, protocol);
@@ -270,12 +338,8 @@ final class RespConnection implements RespParser.Listener {
     });
   }
 
-  /** Writes the replies so far, unless they acknowledge writes that must be fsynced first. */
+  /** Writes the replies so far. */
   void flush() {
-    if (unsynced) {
-      syncBatch.add(this);
-      return;
-    }
     if (out.length() > 0) {
       Buffer b = out;
       out = Buffer.buffer();
@@ -296,23 +360,9 @@ final class RespConnection implements RespParser.Listener {
   /** QUIT and protocol errors: the replies so far go out, then the connection closes. */
   void closeAfterReplies() {
     closing = true;
-    if (unsynced) {
-      try {
-        EngineVerticle.engine(vertx()).sync(); // rare (QUIT after writes, shutdown): no batch to wait for
-        unsynced = false;
-      } catch (java.io.IOException | RuntimeException e) {
-        socket.close(); // the writes' replies are not sent: they may not be stored
-        return;
-      }
-    }
     Buffer b = out;
     out = Buffer.buffer();
     socket.end(b);
-  }
-
-  /** Whether this connection's writes must be fsynced before they are acknowledged. */
-  boolean syncing() {
-    return syncBatch != null;
   }
 
   void authenticate() {
@@ -322,9 +372,13 @@ final class RespConnection implements RespParser.Listener {
 
   void unwatchAll() {
     for (Watched w : watched) {
-      store().unwatch(w.db, w.key);
+      view().unwatch(w.db, w.key);
     }
     watched.clear();
+  }
+
+  WriterClient writer() {
+    return writer;
   }
 
   private void closed() {
@@ -336,8 +390,8 @@ final class RespConnection implements RespParser.Listener {
       // the engine is already gone: nothing to unwatch
     }
     subscriptions.clear();
-    if (onClose != null) {
-      onClose.run();
+    if (blockedId >= 0) {
+      vertx().eventBus().send(Addresses.REDIS_UNBLOCK, new Redis.Unblock(blockedId));
     }
     server.forget(this);
   }

@@ -24,9 +24,7 @@ final class RespServer implements Shareable {
   private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   final AtomicLong commandsProcessed = new AtomicLong();
-  final BlockedClients blocked = new BlockedClients();
-  private final io.comdb.types.RedisStore.WriteListener blockedSignal = blocked::signal;
-  private io.comdb.types.RedisStore listening;
+  private final AtomicLong nextBlockId = new AtomicLong(1);
   final AtomicLong connectionsReceived = new AtomicLong();
   final long startedAt = System.currentTimeMillis();
   volatile long lastSave = System.currentTimeMillis() / 1000;
@@ -50,15 +48,9 @@ final class RespServer implements Shareable {
     return vertx;
   }
 
-  /** Wakes blocked clients on every write to the store, from RESP or the event bus (once per store). */
-  synchronized void listen(io.comdb.types.RedisStore store) {
-    if (listening != store) {
-      if (listening != null) {
-        listening.removeWriteListener(blockedSignal);
-      }
-      store.addWriteListener(blockedSignal);
-      listening = store;
-    }
+  /** A new id for a blocked command ({@code Redis.Block}), unique among this server's. */
+  long newBlockId() {
+    return nextBlockId.getAndIncrement();
   }
 
   RespSection config() {

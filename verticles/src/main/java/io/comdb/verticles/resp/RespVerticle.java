@@ -1,10 +1,12 @@
 package io.comdb.verticles.resp;
 
 import io.comdb.config.ComDbConfig;
-import io.comdb.types.RedisStore;
+import io.comdb.types.RedisView;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.ServerPorts;
+import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -13,7 +15,8 @@ import io.vertx.core.net.NetServerOptions;
 
 /**
  * The Redis-protocol server on an event loop. Deploy one instance per core after the engine verticle;
- * they share the port. Its configuration is the whole {@link ComDbConfig} as JSON; it uses the {@code resp}
+ * they share the port. Each instance runs read-only commands on the engine's read view and sends the
+ * writes of all its connections to the writer, one message per pass of its event loop ({@link WriterClient}). Its configuration is the whole {@link ComDbConfig} as JSON; it uses the {@code resp}
  * and {@code security} sections. Each accepted socket becomes a {@link RespConnection}.
  */
 public final class RespVerticle extends VerticleBase {
@@ -22,24 +25,24 @@ public final class RespVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ComDbConfig config;
-    RedisStore store;
+    RedisView view;
+    WriterClient writer;
     try {
       config = ComDbConfig.fromJson(config());
-      store = EngineVerticle.redis(vertx);
+      view = EngineVerticle.redis(vertx);
+      writer = new WriterClient(vertx, context, Writer.Source.RESP);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     Codecs.register(vertx);
     RespServer shared = RespServer.of(vertx, config);
-    shared.listen(store);
-    SyncBatch syncBatch = config.engine().sync().equals("always") ? new SyncBatch(context) : null;
     NetServerOptions options = new NetServerOptions()
         .setHost(config.resp().host())
         .setPort(config.resp().port())
         .setTcpNoDelay(true);
     return vertx.createNetServer(options)
         .connectHandler(socket -> {
-          RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, syncBatch);
+          RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, view, writer);
           shared.register(connection);
         })
         .listen()

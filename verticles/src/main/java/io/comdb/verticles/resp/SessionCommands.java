@@ -6,10 +6,11 @@ import io.comdb.engine.EngineStats;
 import io.comdb.types.CommandSpec;
 import io.comdb.types.Commands;
 import io.comdb.types.Errors;
+import io.comdb.engine.EngineMaintenance;
 import io.comdb.types.RedisStore;
+import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
-import io.comdb.verticles.RedisExecutor;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -232,8 +233,9 @@ final class SessionCommands {
   /** SAVE: data is always on disk; SAVE fsyncs it and writes hint files, so a restart is fast. */
   private static Future<Reply> save(RespConnection c) {
     return c.vertx().executeBlocking(() -> {
-      EngineVerticle.engine(c.vertx()).sync();
-      EngineVerticle.engine(c.vertx()).buildHintFiles();
+      EngineMaintenance engine = EngineVerticle.maintenance(c.vertx());
+      engine.sync();
+      engine.buildHintFiles();
       c.server.lastSave = System.currentTimeMillis() / 1000;
       return Reply.OK;
     }, false);
@@ -277,27 +279,28 @@ final class SessionCommands {
       c.unwatchAll();
       return now(c, Reply.error(Errors.EXECABORT));
     }
-    Reply result = RedisExecutor.transaction(c.store(), new Redis.Transaction(c.db, commands, keys, dbs, stamps));
-    c.unwatchAll();
-    if (result instanceof Reply.Arr ran && ran.elements() != null) {
-      for (List<byte[]> command : commands) { // a SELECT inside the transaction stays in force after it
-        if (command.size() == 2 && new String(command.get(0), UTF_8).equalsIgnoreCase("select")) {
-          Integer selected = RedisExecutor.selectedDb(command.get(1));
-          c.db = selected == null ? c.db : selected;
+    // The keys stay watched until the writer has run the transaction: it compares the stamps then.
+    return c.writer().submit(new Redis.Transaction(c.db, commands, keys, dbs, stamps)).onComplete(ar -> c.unwatchAll()).map(answer -> {
+      Reply result = ((Redis.Result) answer).reply();
+      if (result instanceof Reply.Arr ran && ran.elements() != null) {
+        for (List<byte[]> command : commands) { // a SELECT inside the transaction stays in force after it
+          if (command.size() == 2 && new String(command.get(0), UTF_8).equalsIgnoreCase("select")) {
+            Integer selected = RedisStore.selectedDb(command.get(1));
+            c.db = selected == null ? c.db : selected;
+          }
         }
       }
-    }
-    c.unsynced = c.syncing();
-    return now(c, result);
+      return result;
+    });
   }
 
   private static Reply watch(RespConnection c, List<byte[]> args) {
     if (c.multi != null) {
       return Reply.error(Errors.WATCH_IN_MULTI);
     }
-    RedisStore store = c.store();
+    RedisView view = c.view();
     for (byte[] key : args.subList(1, args.size())) {
-      c.watched.add(new RespConnection.Watched(c.db, key, store.watch(c.db, key)));
+      c.watched.add(new RespConnection.Watched(c.db, key, view.watch(c.db, key)));
     }
     return Reply.OK;
   }
@@ -358,12 +361,12 @@ final class SessionCommands {
 
   /** The engine's figures, for INFO. */
   static EngineStats engineStats(RespConnection c) {
-    return EngineVerticle.engine(c.vertx()).stats();
+    return EngineVerticle.reads(c.vertx()).stats();
   }
 
   static long dbSize(RespConnection c, int db) {
     try {
-      return c.store().dbSize(db);
+      return c.view().dbSize(db);
     } catch (IOException e) {
       return -1;
     }

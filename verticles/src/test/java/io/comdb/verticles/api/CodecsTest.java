@@ -21,9 +21,10 @@ class CodecsTest {
   @Test
   void everyMessageTypeHasACodec() {
     List<Class<?>> messages = new java.util.ArrayList<>();
-    for (Class<?> holder : List.of(Kv.class, Admin.class, Redis.class)) {
+    for (Class<?> holder : List.of(Kv.class, Admin.class, Redis.class, Writer.class)) {
       for (Class<?> nested : holder.getDeclaredClasses()) {
-        if (nested.isRecord() && nested != Kv.Write.class && nested != Kv.Entry.class) { // those two are parts of messages
+        // the parts of messages, not messages
+        if (nested.isRecord() && !List.of(Kv.Write.class, Kv.Entry.class, Kv.Compare.class, Kv.TxnOp.class, Kv.TxnResponse.class).contains(nested)) {
           messages.add(nested);
         }
       }
@@ -56,8 +57,8 @@ class CodecsTest {
     assertThat(put.key()).isEqualTo(binary);
     assertThat(put.value()).isEmpty();
     assertThat(roundTrip(new Kv.Value(null)).value()).isNull();
-    assertThat(roundTrip(new Kv.Deleted(true)).existed()).isTrue();
-    assertThat(roundTrip(new Kv.Done())).isEqualTo(new Kv.Done());
+    assertThat(roundTrip(new Kv.Deleted(true, 9))).isEqualTo(new Kv.Deleted(true, 9));
+    assertThat(roundTrip(new Kv.Done(-1))).isEqualTo(new Kv.Done(-1));
   }
 
   @Test
@@ -92,8 +93,57 @@ class CodecsTest {
 
   @Test
   void statsSurvive() {
-    Admin.Stats stats = roundTrip(new Admin.Stats(1, 2, 3, 4, Long.MAX_VALUE));
-    assertThat(stats).isEqualTo(new Admin.Stats(1, 2, 3, 4, Long.MAX_VALUE));
+    Admin.Stats stats = roundTrip(new Admin.Stats(1, 2, 3, 4, Long.MAX_VALUE, 5));
+    assertThat(stats).isEqualTo(new Admin.Stats(1, 2, 3, 4, Long.MAX_VALUE, 5));
     assertThat(roundTrip(new Admin.StatsRequest())).isEqualTo(new Admin.StatsRequest());
+  }
+
+  @Test
+  void transactionsAndTheirResultsSurvive() {
+    Kv.Txn txn = roundTrip(new Kv.Txn(
+        List.of(Kv.Compare.value(new byte[] {1}, Kv.Op.NOT_EQUAL, new byte[] {2}), Kv.Compare.exists(new byte[] {3}, false),
+            Kv.Compare.version(new byte[] {4}, Kv.Op.GREATER, 41)),
+        List.of(Kv.TxnOp.put(new byte[] {5}, new byte[] {6}), Kv.TxnOp.delete(new byte[] {7})),
+        List.of(Kv.TxnOp.get(new byte[] {8}))));
+    assertThat(txn.compares()).hasSize(3);
+    assertThat(txn.compares().get(0).op()).isEqualTo(Kv.Op.NOT_EQUAL);
+    assertThat(txn.compares().get(1).holds(null, 0)).isTrue();
+    assertThat(txn.compares().get(2).number()).isEqualTo(41);
+    assertThat(txn.success()).extracting(Kv.TxnOp::kind).containsExactly(Kv.TxnOpKind.PUT, Kv.TxnOpKind.DELETE);
+    assertThat(txn.failure().get(0).key()).containsExactly(8);
+
+    Kv.TxnResult result = roundTrip(new Kv.TxnResult(false, List.of(new Kv.TxnResponse(Kv.TxnOpKind.GET, new byte[] {8}, null, false)), -1));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.responses().get(0).value()).isNull();
+    assertThat(result.sequence()).isEqualTo(-1);
+  }
+
+  @Test
+  void aPassCarriesRequestsOfEveryKindAndItsAnswersComeBackInOrder() {
+    Writer.Pass pass = roundTrip(new Writer.Pass(Writer.Source.HTTP, List.of(
+        new Kv.Put(new byte[] {1}, new byte[] {2}),
+        new Redis.Exec(0, List.of("INCR".getBytes(), "n".getBytes())),
+        new Writer.Commit(List.of(new Kv.Write(new byte[] {0, 1}, null))))));
+    assertThat(pass.source()).isEqualTo(Writer.Source.HTTP);
+    assertThat(pass.requests()).hasSize(3);
+    assertThat(pass.requests().get(0)).isInstanceOf(Kv.Put.class);
+    assertThat(((Redis.Exec) pass.requests().get(1)).args().get(1)).containsExactly('n');
+    assertThat(((Writer.Commit) pass.requests().get(2)).writes().get(0).value()).isNull();
+
+    Writer.Answers answers = roundTrip(new Writer.Answers(List.of(new Kv.Done(7), new Writer.Failed(8, "busy"))));
+    assertThat(answers.answers()).containsExactly(new Kv.Done(7), new Writer.Failed(8, "busy"));
+    assertThat(roundTrip(new Redis.Block(5, 2, List.of("BLPOP".getBytes(), "q".getBytes(), "0".getBytes()))).id()).isEqualTo(5);
+    assertThat(roundTrip(new Redis.Unblock(5))).isEqualTo(new Redis.Unblock(5));
+  }
+
+  @Test
+  void aWriterTaskNeverCrossesTheWire() {
+    WireCodec<?> codec = Codecs.all().stream().filter(c -> c.type() == Writer.Task.class).findFirst().orElseThrow();
+    Writer.Task task = new Writer.Task(() -> { }, new java.util.concurrent.CompletableFuture<>());
+    @SuppressWarnings("unchecked")
+    WireCodec<Writer.Task> typed = (WireCodec<Writer.Task>) codec;
+    assertThat(typed.transform(task)).isSameAs(task);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> typed.encodeToWire(Buffer.buffer(), task))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("local");
   }
 }

@@ -1,0 +1,74 @@
+package io.comdb.types;
+
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.ReadView;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Redis's keyspace as a reader sees it: runs read-only commands on the engine's {@link ReadView}, from any
+ * thread, and keeps the WATCH stamps and SCAN cursors the writer shares. It cannot write: write commands
+ * go to the writer's {@link RedisStore}. Each command sees the data as it was between two writes, never a
+ * write half done (see {@link ReadView#atomically}).
+ */
+public final class RedisView {
+  private final ReadView engine;
+  private final RedisState state;
+
+  RedisView(ReadView engine, RedisState state) {
+    this.engine = engine;
+    this.state = state;
+  }
+
+  /**
+   * Runs a read-only command (arity checked already).
+   *
+   * @throws IllegalArgumentException if the command writes
+   */
+  public Reply read(int db, CommandSpec spec, List<byte[]> args) {
+    if (spec.isWrite()) {
+      throw new IllegalArgumentException(spec.name() + " writes: only the writer's RedisStore runs it");
+    }
+    try {
+      return engine.atomically(() -> Commands.run(new Call(state, engine, null, null, db, args, spec.name()), spec));
+    } catch (IOException e) {
+      return Reply.error("ERR " + e.getMessage());
+    }
+  }
+
+  /** Starts watching a key for a connection; returns the stamp its EXEC hands back ({@link RedisStore.Watched}). */
+  public long watch(int db, byte[] key) {
+    return state.watch(db, key);
+  }
+
+  /** A connection stops watching a key (UNWATCH, EXEC, DISCARD, disconnect). */
+  public void unwatch(int db, byte[] key) {
+    state.unwatch(db, key);
+  }
+
+  /** The number of keys in {@code db}, expired ones not counted. */
+  public long dbSize(int db) throws IOException {
+    long n = 0;
+    long now = state.now();
+    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
+      for (; it.isValid(); it.next()) {
+        byte[] value = it.value();
+        if (value != null && !Meta.decode(value).expired(now)) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Keys with an expiry, for INFO. */
+  public int expiringKeys() {
+    return state.expiries.size();
+  }
+
+  /** For INFO's keyspace line: {keys with an expiry, their average time to live in ms} in {@code db}. */
+  public long[] expiries(int db) {
+    return state.expiries(db);
+  }
+}
