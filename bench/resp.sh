@@ -27,21 +27,21 @@ wait_ping() {
   done
   echo "bench/resp.sh: nothing answers on port $1" >&2; exit 1
 }
-start_redis() { # fsync policy -> port
-  local port dir
+# The servers start in this shell, not in a $(...) subshell, so that their pids reach the cleanup.
+start_redis() { # fsync policy -> the port, in $port
+  local dir
   port="$(free_port)"; dir="$work/redis-$1"; mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly yes --appendfsync "$1" \
     >"$dir/log" 2>&1 &
   pids+=($!)
-  wait_ping "$port"; echo "$port"
+  wait_ping "$port"
 }
-start_comdb() { # sync mode -> port
-  local port
+start_comdb() { # sync mode -> the port, in $port
   port="$(free_port)"
   java -Xms2g -Xmx2g -jar "$root/verticles/target/comdb.jar" server --data-dir "$work/comdb-$1" \
     --http-port 0 --resp-port "$port" --sync "$1" >"$work/comdb-$1.log" 2>&1 &
   pids+=($!)
-  wait_ping "$port"; echo "$port"
+  wait_ping "$port"
 }
 bench() { # port pipeline tests -> "test rps" lines
   redis-benchmark -p "$1" -c 50 -d 100 -r 1000000 -n "$requests" -P "$2" -t "$3" --csv 2>/dev/null \
@@ -59,10 +59,10 @@ compare() { # label comdb_port redis_port pipeline tests
 }
 
 "$root/bin/comdb" --help >/dev/null # builds the jar if needed
-redis_port="$(start_redis everysec)"
-comdb_port="$(start_comdb interval)"
+start_redis everysec; redis_port="$port"
+start_comdb interval; comdb_port="$port"
 compare P1 "$comdb_port" "$redis_port" 1 "$tests"
 compare P16 "$comdb_port" "$redis_port" 16 "$tests"
-redis_always="$(start_redis always)"
-comdb_always="$(start_comdb always)"
+start_redis always; redis_always="$port"
+start_comdb always; comdb_always="$port"
 compare ALWAYS "$comdb_always" "$redis_always" 1 set

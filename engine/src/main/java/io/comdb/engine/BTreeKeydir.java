@@ -12,9 +12,19 @@ import java.util.function.LongPredicate;
 
 /**
  * {@link IndexKind#ORDERED}: a B+tree in unsigned key order. Nodes hold sorted arrays, and every entry
- * carries the first 8 bytes of its key as a {@code long}, so nearly every comparison is a primitive compare
- * within one array: a lookup costs a few cache misses per level instead of one per skip-list hop, and a
- * key costs about 12 array bytes at the typical 70% fill, plus its {@code byte[]}.
+ * carries 8 bytes of its key as a {@code long}, so nearly every comparison is a primitive compare within
+ * one array: a lookup costs a few cache misses per level instead of one per skip-list hop, and a key
+ * costs about 12 array bytes at the typical 70% fill, plus its {@code byte[]}.
+ *
+ * <p>Which 8 bytes: those after the start every key of the node shares ({@code Node.shared}). Keys that
+ * share long starts are the rule here (a Redis key's metadata record starts {@code 00 01 db}, a hash's
+ * fields share the hash's key and version), and an inline copy of their first 8 bytes would never decide a
+ * comparison: every probe would follow a pointer to a key array, a cache miss each. A probe is first
+ * checked against the node's shared start (node-local bytes), then compared on the 8 bytes after it. The
+ * shared start is kept a lower bound of the true one: an insert that does not share it shortens it (and
+ * recomputes the node's inline bytes, rare: only a key beyond both ends of the node can); a split, and
+ * in an inner node a new child, lengthen it only when that gains 4 bytes or more, so random keys, whose
+ * nodes share little, pay nothing for it.
  *
  * <p>Concurrency: one writer at a time (the engine's write lock), which takes the tree's write lock for
  * each change. Point reads are optimistic: they read without locking and {@link StampedLock#validate}
@@ -31,32 +41,59 @@ final class BTreeKeydir implements Keydir {
   private static final int CHUNK = 128;
   private static final int MAX_DEPTH = 32;
 
+  private static final byte[] NOTHING = new byte[0];
+  /** A split lengthens a node's shared start only by this much or more: recomputing costs a key read per entry. */
+  private static final int MIN_GAIN = 4;
+
   private abstract static class Node {
+    /** For each entry, the 8 bytes of its key after {@link #shared}, big-endian, zero-padded. */
     final long[] prefixes;
     final byte[][] keys;
     int count;
+    /** A start every searched key of this node has (entries from {@link #firstSearched()} on). */
+    byte[] shared = NOTHING;
+    /**
+     * The first 16 bytes of {@link #shared} as two big-endian words, zero-padded: the check of a probe
+     * against the shared start reads the node, not another array (one cache miss less per level).
+     */
+    long shared0;
+    long shared1;
 
     Node(int fanout) {
       prefixes = new long[fanout];
       keys = new byte[fanout][];
     }
 
-    /** Compares the probe with entry {@code i}. */
+    /** The first entry searches look at: 0 in a leaf; 1 in an inner node, whose entry 0 has no separator. */
+    abstract int firstSearched();
+
+    /** Compares the probe, which starts with {@link #shared} and has {@code prefix} after it, with entry {@code i}. */
     final int compare(long prefix, byte[] key, int i) {
       int c = Long.compareUnsigned(prefix, prefixes[i]);
       if (c != 0) {
         return c;
       }
       byte[] other = keys[i];
-      // Equal prefixes: the first 8 bytes are equal (or both keys are shorter and zero-padded alike).
-      return key.length >= 8 && other.length >= 8
-          ? Arrays.compareUnsigned(key, 8, key.length, other, 8, other.length)
-          : Arrays.compareUnsigned(key, other);
+      // Equal inline bytes: the 8 bytes after the shared start are equal (or both keys end in them, and
+      // are zero-padded alike).
+      int skip = shared.length;
+      int rest = skip + 8;
+      return key.length >= rest && other.length >= rest
+          ? Arrays.compareUnsigned(key, rest, key.length, other, rest, other.length)
+          : Arrays.compareUnsigned(key, skip, key.length, other, skip, other.length);
     }
 
-    /** Binary search of entries {@code from..count-1}: the key's index, or {@code -(insertion point) - 1}. */
-    final int search(int from, long prefix, byte[] key) {
-      int lo = from;
+    /** Binary search of the searched entries: the key's index, or {@code -(insertion point) - 1}. */
+    final int search(byte[] key) {
+      int lo = firstSearched();
+      int skip = shared.length;
+      if (skip > 0) {
+        int order = compareStart(key, skip);
+        if (order != 0) { // the probe lies before or after every key of the node
+          return -((order < 0 ? lo : count) + 1);
+        }
+      }
+      long prefix = prefixAt(key, skip);
       int hi = count - 1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
@@ -71,6 +108,58 @@ final class BTreeKeydir implements Keydir {
       }
       return -(lo + 1);
     }
+
+    /** How the probe's first {@code skip} bytes order against the shared start: 0 if the probe has it. */
+    private int compareStart(byte[] key, int skip) {
+      if (key.length >= skip && skip <= 16) {
+        int c = Long.compareUnsigned(prefixAt(key, 0, Math.min(8, skip)), shared0);
+        return c != 0 || skip <= 8 ? c : Long.compareUnsigned(prefixAt(key, 8, skip - 8), shared1);
+      }
+      int m = Arrays.mismatch(key, 0, Math.min(key.length, skip), shared, 0, skip);
+      return m < 0 ? 0 : m == key.length || (key[m] & 0xFF) < (shared[m] & 0xFF) ? -1 : 1;
+    }
+
+    /** Stores {@code key} at {@code at}, a gap just opened, keeping {@link #shared} a start of every searched key. */
+    final void place(int at, byte[] key) {
+      keys[at] = key;
+      count++;
+      if (at < firstSearched()) {
+        return;
+      }
+      int skip = shared.length;
+      int m = skip == 0 ? -1 : Arrays.mismatch(key, 0, Math.min(key.length, skip), shared, 0, skip);
+      if (m >= 0) {
+        share(Arrays.copyOf(shared, m)); // a key beyond both ends of the node: the shared start shrinks
+      } else {
+        prefixes[at] = prefixAt(key, skip);
+      }
+    }
+
+    /** After a split: lengthens the shared start to what the node's keys now share, if that gains enough. */
+    final void tighten() {
+      int first = firstSearched();
+      if (count - first < 2) {
+        return;
+      }
+      byte[] low = keys[first];
+      byte[] high = keys[count - 1];
+      int common = Arrays.mismatch(low, high); // sorted: what the first and last share, all share
+      if (common < 0) {
+        common = low.length;
+      }
+      if (common >= shared.length + MIN_GAIN) {
+        share(Arrays.copyOf(low, common));
+      }
+    }
+
+    private void share(byte[] start) {
+      shared = start;
+      shared0 = prefixAt(start, 0, Math.min(8, start.length));
+      shared1 = start.length > 8 ? prefixAt(start, 8, Math.min(8, start.length - 8)) : 0;
+      for (int i = firstSearched(); i < count; i++) {
+        prefixes[i] = prefixAt(keys[i], start.length);
+      }
+    }
   }
 
   /** Keys and their locations, sorted. */
@@ -82,9 +171,9 @@ final class BTreeKeydir implements Keydir {
       locations = new long[fanout];
     }
 
-    /** Index of the key, or {@code -(insertion point) - 1}. */
-    int search(long prefix, byte[] key) {
-      return search(0, prefix, key);
+    @Override
+    int firstSearched() {
+      return 0;
     }
   }
 
@@ -97,9 +186,14 @@ final class BTreeKeydir implements Keydir {
       children = new Node[fanout];
     }
 
+    @Override
+    int firstSearched() {
+      return 1; // separators start at entry 1
+    }
+
     /** The child whose key range holds the probe: the last child whose separator is not greater. */
-    int childFor(long prefix, byte[] key) {
-      int i = search(1, prefix, key); // separators start at entry 1
+    int childFor(byte[] key) {
+      int i = search(key);
       return i >= 0 ? i : -i - 2;
     }
   }
@@ -125,23 +219,26 @@ final class BTreeKeydir implements Keydir {
     this.root = new Leaf(fanout);
   }
 
-  /** The first 8 bytes of the key, big-endian, zero-padded: compares like the key, or ties. */
-  static long prefix(byte[] key) {
+  /** The 8 bytes of the key from {@code offset}, big-endian, zero-padded: compares like them, or ties. */
+  static long prefixAt(byte[] key, int offset) {
+    return prefixAt(key, offset, Math.min(8, key.length - offset));
+  }
+
+  /** {@code n} (at most 8) bytes of the key from {@code offset}, big-endian, zero-padded. */
+  private static long prefixAt(byte[] key, int offset, int n) {
     long p = 0;
-    int n = Math.min(8, key.length);
     for (int i = 0; i < n; i++) {
-      p |= (key[i] & 0xFFL) << (56 - 8 * i);
+      p |= (key[offset + i] & 0xFFL) << (56 - 8 * i);
     }
     return p;
   }
 
   @Override
   public long get(byte[] key) {
-    long prefix = prefix(key);
     long stamp = lock.tryOptimisticRead();
     if (stamp != 0) {
       try {
-        long location = find(prefix, key);
+        long location = find(key);
         if (lock.validate(stamp)) {
           return location;
         }
@@ -151,22 +248,22 @@ final class BTreeKeydir implements Keydir {
     }
     stamp = lock.readLock();
     try {
-      return find(prefix, key);
+      return find(key);
     } finally {
       lock.unlockRead(stamp);
     }
   }
 
-  private long find(long prefix, byte[] key) {
+  private long find(byte[] key) {
     Node node = root;
     for (int depth = 0; node instanceof Inner inner; depth++) {
       if (depth > MAX_DEPTH) {
         throw new IllegalStateException("torn read"); // only possible in an optimistic read
       }
-      node = inner.children[inner.childFor(prefix, key)];
+      node = inner.children[inner.childFor(key)];
     }
     Leaf leaf = (Leaf) node;
-    int i = leaf.search(prefix, key);
+    int i = leaf.search(key);
     return i >= 0 ? leaf.locations[i] : Location.NONE;
   }
 
@@ -181,19 +278,18 @@ final class BTreeKeydir implements Keydir {
   }
 
   private long upsert(byte[] key, long location, boolean replace) {
-    long prefix = prefix(key);
     long stamp = lock.writeLock();
     try {
       int depth = 0;
       Node node = root;
       while (node instanceof Inner inner) {
-        int c = inner.childFor(prefix, key);
+        int c = inner.childFor(key);
         path[depth] = inner;
         slots[depth++] = c;
         node = inner.children[c];
       }
       Leaf leaf = (Leaf) node;
-      int i = leaf.search(prefix, key);
+      int i = leaf.search(key);
       if (i >= 0) {
         long previous = leaf.locations[i];
         if (replace) {
@@ -201,7 +297,7 @@ final class BTreeKeydir implements Keydir {
         }
         return previous;
       }
-      insertIntoLeaf(leaf, -i - 1, prefix, key, location, path, slots, depth);
+      insertIntoLeaf(leaf, -i - 1, key, location, path, slots, depth);
       size = size + 1;
       return Location.NONE;
     } finally {
@@ -209,11 +305,11 @@ final class BTreeKeydir implements Keydir {
     }
   }
 
-  private void insertIntoLeaf(Leaf leaf, int at, long prefix, byte[] key, long location, Inner[] path, int[] slots, int depth) {
+  private void insertIntoLeaf(Leaf leaf, int at, byte[] key, long location, Inner[] path, int[] slots, int depth) {
     if (leaf.count < fanout) {
       shiftRight(leaf, at);
       leaf.locations[at] = location;
-      place(leaf, at, prefix, key);
+      leaf.place(at, key);
       return;
     }
     Leaf right = new Leaf(fanout);
@@ -221,10 +317,12 @@ final class BTreeKeydir implements Keydir {
     moveUpperHalf(leaf, right, half);
     System.arraycopy(leaf.locations, half, right.locations, 0, fanout - half);
     if (at <= half) {
-      insertIntoLeaf(leaf, at, prefix, key, location, path, slots, depth);
+      insertIntoLeaf(leaf, at, key, location, path, slots, depth);
     } else {
-      insertIntoLeaf(right, at - half, prefix, key, location, path, slots, depth);
+      insertIntoLeaf(right, at - half, key, location, path, slots, depth);
     }
+    leaf.tighten();
+    right.tighten();
     addChild(right, path, slots, depth);
   }
 
@@ -233,10 +331,9 @@ final class BTreeKeydir implements Keydir {
     if (depth == 0) {
       Inner newRoot = new Inner(fanout);
       newRoot.children[0] = root;
+      newRoot.count = 1;
       newRoot.children[1] = right;
-      newRoot.prefixes[1] = right.prefixes[0];
-      newRoot.keys[1] = right.keys[0];
-      newRoot.count = 2;
+      newRoot.place(1, right.keys[0]);
       root = newRoot;
       return;
     }
@@ -245,7 +342,10 @@ final class BTreeKeydir implements Keydir {
     if (parent.count < fanout) {
       shiftRight(parent, at);
       parent.children[at] = right;
-      place(parent, at, right.prefixes[0], right.keys[0]);
+      parent.place(at, right.keys[0]);
+      // An inner node near the root may never split: it learns what its separators share here, at the
+      // cost of two key reads per child split.
+      parent.tighten();
       return;
     }
     Inner sibling = new Inner(fanout);
@@ -257,16 +357,12 @@ final class BTreeKeydir implements Keydir {
     int pos = at <= half ? at : at - half;
     shiftRight(target, pos);
     target.children[pos] = right;
-    place(target, pos, right.prefixes[0], right.keys[0]);
+    target.place(pos, right.keys[0]);
+    parent.tighten();
+    sibling.tighten();
     // The sibling's first separator came along from the parent: a lower bound of everything under it,
     // which is what the grandparent needs.
     addChild(sibling, path, slots, depth - 1);
-  }
-
-  private static void place(Node n, int at, long prefix, byte[] key) {
-    n.prefixes[at] = prefix;
-    n.keys[at] = key;
-    n.count++;
   }
 
   /** Opens a gap at {@code at} in every array of {@code n}. */
@@ -287,32 +383,34 @@ final class BTreeKeydir implements Keydir {
     System.arraycopy(from.prefixes, half, to.prefixes, 0, moved);
     System.arraycopy(from.keys, half, to.keys, 0, moved);
     Arrays.fill(from.keys, half, from.count, null);
+    to.shared = from.shared; // the inline bytes moved along are relative to it
+    to.shared0 = from.shared0;
+    to.shared1 = from.shared1;
     to.count = moved;
     from.count = half;
   }
 
   @Override
   public long remove(byte[] key) {
-    long prefix = prefix(key);
     long stamp = lock.writeLock();
     try {
-      return removeLocked(prefix, key);
+      return removeLocked(key);
     } finally {
       lock.unlockWrite(stamp);
     }
   }
 
-  private long removeLocked(long prefix, byte[] key) {
+  private long removeLocked(byte[] key) {
     int depth = 0;
     Node node = root;
     while (node instanceof Inner inner) {
-      int c = inner.childFor(prefix, key);
+      int c = inner.childFor(key);
       path[depth] = inner;
       slots[depth++] = c;
       node = inner.children[c];
     }
     Leaf leaf = (Leaf) node;
-    int i = leaf.search(prefix, key);
+    int i = leaf.search(key);
     if (i < 0) {
       return Location.NONE;
     }
@@ -352,15 +450,14 @@ final class BTreeKeydir implements Keydir {
 
   @Override
   public boolean replace(byte[] key, long expected, long location) {
-    long prefix = prefix(key);
     long stamp = lock.writeLock();
     try {
       Node node = root;
       while (node instanceof Inner inner) {
-        node = inner.children[inner.childFor(prefix, key)];
+        node = inner.children[inner.childFor(key)];
       }
       Leaf leaf = (Leaf) node;
-      int i = leaf.search(prefix, key);
+      int i = leaf.search(key);
       if (i < 0 || leaf.locations[i] != expected) {
         return false;
       }
@@ -449,7 +546,7 @@ final class BTreeKeydir implements Keydir {
     private boolean collect(Node n) {
       byte[] from = last != null ? last : (reverse ? range.high() : range.low());
       if (n instanceof Inner inner) {
-        int first = from == null ? (reverse ? inner.count - 1 : 0) : inner.childFor(prefix(from), from);
+        int first = from == null ? (reverse ? inner.count - 1 : 0) : inner.childFor(from);
         if (!reverse) {
           for (int c = first; c < inner.count; c++) {
             if (!collect(inner.children[c])) {
@@ -470,7 +567,7 @@ final class BTreeKeydir implements Keydir {
       if (from == null) {
         i = reverse ? leaf.count - 1 : 0;
       } else {
-        int found = leaf.search(prefix(from), from);
+        int found = leaf.search(from);
         boolean inclusive = last == null && (!reverse || range.highInclusive());
         if (found >= 0) {
           i = inclusive ? found : (reverse ? found - 1 : found + 1);

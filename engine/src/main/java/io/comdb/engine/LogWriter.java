@@ -187,7 +187,8 @@ final class LogWriter implements GroupCommit.Log {
       long[] previous = new long[ops.size()];
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
-        previous[i] = keydir.get(op.key());
+        // Only a delete needs the key's current record: to skip an absent key, and to name what it deletes.
+        previous[i] = op.value() == null ? keydir.get(op.key()) : Location.NONE;
         if (op.value() == null && previous[i] == Location.NONE) {
           continue; // deleting an absent key writes nothing
         }

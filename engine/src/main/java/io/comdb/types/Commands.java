@@ -39,8 +39,70 @@ public final class Commands {
     return TABLE.get(CommandSpec.normalize(name));
   }
 
+  /** The row for a command name as the client sent it, in any case; no string is made for a known one. */
   public static CommandSpec lookup(byte[] name) {
-    return name.length > 32 ? null : lookup(new String(name, UTF_8));
+    return ByName.find(name);
+  }
+
+  /**
+   * The table by name bytes: open addressing on a hash of the ASCII-lowercased name, so that the lookup on
+   * every command neither decodes nor lowercases a string.
+   */
+  private static final class ByName {
+    private static final CommandSpec[] SLOTS;
+    private static final byte[][] NAMES;
+
+    static {
+      int size = Integer.highestOneBit(TABLE.size() * 4);
+      SLOTS = new CommandSpec[size];
+      NAMES = new byte[size][];
+      for (CommandSpec spec : TABLE.values()) {
+        byte[] name = spec.name().getBytes(UTF_8);
+        int i = hash(name) & (size - 1);
+        while (SLOTS[i] != null) {
+          i = (i + 1) & (size - 1);
+        }
+        SLOTS[i] = spec;
+        NAMES[i] = name;
+      }
+    }
+
+    static CommandSpec find(byte[] name) {
+      if (name.length > 32) {
+        return null;
+      }
+      int mask = SLOTS.length - 1;
+      for (int i = hash(name) & mask; SLOTS[i] != null; i = (i + 1) & mask) {
+        if (equalsIgnoreAsciiCase(NAMES[i], name)) {
+          return SLOTS[i];
+        }
+      }
+      return null;
+    }
+
+    private static int hash(byte[] name) {
+      int h = 0;
+      for (byte b : name) {
+        h = 31 * h + lower(b);
+      }
+      return h ^ (h >>> 16);
+    }
+
+    private static boolean equalsIgnoreAsciiCase(byte[] lowerCase, byte[] name) {
+      if (lowerCase.length != name.length) {
+        return false;
+      }
+      for (int i = 0; i < name.length; i++) {
+        if (lowerCase[i] != lower(name[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static byte lower(byte b) {
+      return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+    }
   }
 
   public static Collection<CommandSpec> all() {

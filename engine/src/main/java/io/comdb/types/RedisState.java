@@ -85,16 +85,29 @@ final class RedisState {
   }
 
   /** The writer, after a commit that wrote the key. */
-  void touched(DbKey key) {
+  void touched(int db, byte[] key) {
     if (watched.isEmpty()) {
-      return;
+      return; // the common case, and no key object to build
     }
     synchronized (this) {
-      long[] w = watched.get(key);
+      long[] w = watched.get(new DbKey(db, key));
       if (w != null) {
         w[1]++;
       }
     }
+  }
+
+  /** The writer, after a commit that set the key's metadata: its expiry is now {@code at} (0: none). */
+  void written(int db, byte[] key, long at) {
+    if (at != 0 || !expiries.isEmpty()) {
+      track(new DbKey(db, key), at);
+    }
+    touched(db, key);
+  }
+
+  /** The key's expiry as the index has it, or null; for the writer, which keeps the index. */
+  Long deadline(int db, byte[] key) {
+    return expiries.isEmpty() ? null : expiries.get(new DbKey(db, key));
   }
 
   /** A new SCAN cursor naming the last key of a page. */

@@ -200,7 +200,7 @@ public final class RedisStore {
   final class Batch {
     private final Reads reads;
     private final WriteBatch writes = new WriteBatch();
-    private final List<Runnable> onCommit = new ArrayList<>();
+    private final List<Runnable> onCommit = new ArrayList<>(2);
 
     Batch(Reads reads) {
       this.reads = reads;
@@ -212,8 +212,7 @@ public final class RedisStore {
      * a passed deadline is the only kind that can have them).
      */
     void putMeta(int db, byte[] key, Meta meta) throws IOException {
-      RedisState.DbKey k = new RedisState.DbKey(db, key);
-      Long deadline = state.expiries.get(k);
+      Long deadline = state.deadline(db, key);
       if (deadline != null && deadline <= state.now()) {
         byte[] raw = reads.get(KeySpace.metaKey(db, key));
         Meta old = raw == null ? null : Meta.decode(raw);
@@ -222,10 +221,7 @@ public final class RedisStore {
         }
       }
       writes.put(KeySpace.metaKey(db, key), meta.encode());
-      onCommit.add(() -> {
-        state.track(k, meta.expireAt());
-        state.touched(k);
-      });
+      onCommit.add(() -> state.written(db, key, meta.expireAt()));
     }
 
     /**
@@ -241,11 +237,7 @@ public final class RedisStore {
         deleteMembers(db, key, meta);
       }
       writes.delete(KeySpace.metaKey(db, key));
-      RedisState.DbKey k = new RedisState.DbKey(db, key);
-      onCommit.add(() -> {
-        state.track(k, 0);
-        state.touched(k);
-      });
+      onCommit.add(() -> state.written(db, key, 0));
     }
 
     /** A collection's sub-keys (and a sorted set's by-score keys) of the version {@code meta} names. */
@@ -268,12 +260,12 @@ public final class RedisStore {
 
     void putSub(int db, byte[] key, Meta meta, byte[] member, byte[] value) {
       writes.put(KeySpace.subKey(db, key, meta.version(), member), value);
-      onCommit.add(() -> state.touched(new RedisState.DbKey(db, key)));
+      onCommit.add(() -> state.touched(db, key));
     }
 
     void deleteSub(int db, byte[] key, Meta meta, byte[] member) {
       writes.delete(KeySpace.subKey(db, key, meta.version(), member));
-      onCommit.add(() -> state.touched(new RedisState.DbKey(db, key)));
+      onCommit.add(() -> state.touched(db, key));
     }
 
     void put(byte[] rawKey, byte[] value) {

@@ -111,10 +111,14 @@ final class ServerCommand implements Callable<Integer> {
     });
   }
 
-  /** Puts Micrometer's Prometheus registry into Vert.x, and keeps hold of the Vert.x instance. */
+  /**
+   * Puts Micrometer's Prometheus registry into Vert.x, prefers Netty's native (epoll) transport, and keeps
+   * hold of the Vert.x instance.
+   */
   private final class Hooks implements VertxApplicationHooks {
     @Override
     public VertxBuilder createVertxBuilder(VertxOptions options) {
+      options.setPreferNativeTransport(true);
       options.setMetricsOptions(new MicrometerMetricsOptions()
           .setEnabled(true)
           .setJvmMetricsEnabled(true)

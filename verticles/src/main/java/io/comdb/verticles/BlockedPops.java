@@ -126,12 +126,13 @@ final class BlockedPops {
         continue;
       }
       for (Waiter w : new ArrayList<>(waiting)) {
+        long start = System.nanoTime();
         Reply reply = redis.execute(group, w.request.db(), w.spec, w.request.args());
         if (reply == Blocking.WOULD_BLOCK) {
           continue;
         }
         forget(w);
-        served.accept(w.message, new Redis.Result(reply));
+        served.accept(w.message, new Redis.Result(reply, (System.nanoTime() - start) / 1000));
         written(w.request.db(), w.request.args()); // BLMOVE's push may serve others
       }
     }

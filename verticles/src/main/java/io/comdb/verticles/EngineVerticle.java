@@ -245,9 +245,10 @@ public final class EngineVerticle extends VerticleBase {
           }
           answers.add(new Answer(q, new Writer.Answers(results), true));
         } else if (body instanceof Redis.Block block) {
+          long start = System.nanoTime();
           Reply reply = blocked.block(block, q.message, group, blocked::written);
           if (reply != null) {
-            answers.add(new Answer(q, new Redis.Result(reply), true));
+            answers.add(new Answer(q, new Redis.Result(reply, (System.nanoTime() - start) / 1000), true));
           } else {
             writerQueue.release(q.commands); // it waits outside the queue; BlockedPops answers it
           }

@@ -7,6 +7,7 @@ import io.comdb.engine.WriteBatch;
 import io.comdb.engine.WriteGroup;
 import io.comdb.types.KeySpace;
 import io.comdb.types.RedisStore;
+import io.comdb.types.Reply;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
@@ -47,7 +48,9 @@ final class WriterRequests {
   Object apply(Object request, WriteGroup group, KeysWritten keys) throws IOException {
     if (request instanceof Redis.Exec exec) {
       keys.written(exec.db(), exec.args());
-      return new Redis.Result(redis.execute(group, exec.db(), exec.args()));
+      long start = System.nanoTime();
+      Reply reply = redis.execute(group, exec.db(), exec.args());
+      return new Redis.Result(reply, (System.nanoTime() - start) / 1000);
     }
     if (request instanceof Kv.Put put) {
       return new Kv.Done(group.put(userKey(put.key()), put.value()));
@@ -89,7 +92,9 @@ final class WriterRequests {
         }
         keys.written(db, command);
       }
-      return new Redis.Result(redis.transaction(group, tx.db(), tx.commands(), watched));
+      long start = System.nanoTime();
+      Reply reply = redis.transaction(group, tx.db(), tx.commands(), watched);
+      return new Redis.Result(reply, (System.nanoTime() - start) / 1000);
     }
     if (request instanceof Kv.Scan scan) {
       return Scans.page(engine.readView(), scan);

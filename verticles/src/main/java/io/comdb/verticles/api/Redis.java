@@ -73,11 +73,21 @@ public final class Redis {
     static final WireCodec<Unblock> CODEC = new WireCodec<>(Unblock.class, (m, w) -> w.number(m.id), r -> new Unblock(r.number()));
   }
 
-  /** What a command (or a transaction) answered. */
-  public record Result(Reply reply) {
+  /**
+   * What a command (or a transaction) answered, and how long the writer took to run it (microseconds, for
+   * the slow log: the time the command waited in the queue or for an fsync is not in it, as in Redis).
+   */
+  public record Result(Reply reply, long micros) {
+    public Result(Reply reply) {
+      this(reply, 0);
+    }
+
     static final WireCodec<Result> CODEC = new WireCodec<>(Result.class,
-        (m, w) -> writeReply(w, m.reply),
-        r -> new Result(readReply(r)));
+        (m, w) -> writeReply(w.number(m.micros), m.reply),
+        r -> {
+          long micros = r.number();
+          return new Result(readReply(r), micros);
+        });
   }
 
   static List<WireCodec<?>> codecs() {

@@ -55,11 +55,11 @@ final class RespConnection implements RespParser.Listener {
   private static final Set<String> NO_AUTH_NEEDED = Set.of("auth", "hello", "quit");
   private static final Set<String> RUN_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
 
-  /** A command out at the writer: its reply, once answered. */
+  /** A command out at the writer: its reply, once answered, and how long the writer took to run it. */
   private static final class AtWriter {
     final List<byte[]> args;
-    final long start = System.nanoTime();
     Reply reply;
+    long micros;
 
     AtWriter(List<byte[]> args) {
       this.args = args;
@@ -191,8 +191,8 @@ final class RespConnection implements RespParser.Listener {
    * A reply now is written here; a reply later comes when the writer answers.
    */
   private boolean step(List<byte[]> args) {
-    String name = new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
-    CommandSpec spec = Commands.lookup(name);
+    CommandSpec spec = Commands.lookup(args.get(0));
+    String name = spec != null ? spec.name() : new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
     boolean toWriter = spec != null && spec.handler() != null && !spec.isBlocking() && spec.arityMatches(args.size())
         && authenticated && multi == null && !(subscriptions.active() && protocol == 2);
     if (toWriter && (spec.isWrite() || !atWriter.isEmpty())) {
@@ -217,7 +217,9 @@ final class RespConnection implements RespParser.Listener {
     if (later != null) {
       waiting = true;
       later.onComplete(ar -> {
-        server.slow((System.nanoTime() - start) / 1000, args, this);
+        if (!runByWriter(name, spec)) { // those the writer timed: see block() and EXEC
+          server.slow((System.nanoTime() - start) / 1000, args, this);
+        }
         reply(ar.succeeded() ? ar.result() : RespErrors.of(ar.cause()));
         waiting = false;
         if (!running) {
@@ -230,12 +232,23 @@ final class RespConnection implements RespParser.Listener {
     return true;
   }
 
+  /** EXEC and the blocking commands: the writer runs them, and their slow-log time is the writer's. */
+  private static boolean runByWriter(String name, CommandSpec spec) {
+    return name.equals("exec") || spec != null && spec.isBlocking();
+  }
+
   /** A data command for the writer, in this pass's message. */
   private void send(List<byte[]> args) {
     AtWriter command = new AtWriter(args);
     atWriter.add(command);
     writer.submit(new Redis.Exec(db, args)).onComplete(ar -> {
-      command.reply = ar.succeeded() ? ((Redis.Result) ar.result()).reply() : RespErrors.of(ar.cause());
+      if (ar.succeeded()) {
+        Redis.Result result = (Redis.Result) ar.result();
+        command.reply = result.reply();
+        command.micros = result.micros();
+      } else {
+        command.reply = RespErrors.of(ar.cause());
+      }
       answered();
     });
   }
@@ -244,7 +257,7 @@ final class RespConnection implements RespParser.Listener {
   private void answered() {
     while (!atWriter.isEmpty() && atWriter.peek().reply != null) {
       AtWriter done = atWriter.poll();
-      server.slow((System.nanoTime() - done.start) / 1000, done.args, this);
+      server.slow(done.micros, done.args, this);
       reply(done.reply);
     }
     if (closing || running) {
@@ -304,6 +317,7 @@ final class RespConnection implements RespParser.Listener {
     return vertx().eventBus().<Redis.Result>request(Addresses.REDIS_BLOCK, new Redis.Block(blockId, db, args), options)
         .map(reply -> {
           blockedId = -1;
+          server.slow(reply.body().micros(), args, this);
           return reply.body().reply();
         })
         .onFailure(e -> blockedId = -1);

@@ -186,11 +186,28 @@ final class RespParser implements Handler<Buffer> {
     return buf.length() - pos > MAX_INLINE ? fail(error) : false;
   }
 
+  /** The strict decimal integer in the buffer from {@code from} to {@code to}, or null (no copy of the bytes). */
   private Long parseLong(int from, int to) {
     if (from >= to || to - from > 20) {
       return null;
     }
-    return io.comdb.verticles.resp.RespNumbers.parse(buf.getBytes(from, to));
+    boolean negative = buf.getByte(from) == '-';
+    int i = negative ? from + 1 : from;
+    if (i == to) {
+      return null;
+    }
+    if (to - i > 18) {
+      return RespNumbers.parse(buf.getBytes(from, to)); // near the limits of a long: the careful way
+    }
+    long v = 0;
+    for (; i < to; i++) {
+      int d = buf.getByte(i) - '0';
+      if (d < 0 || d > 9) {
+        return null;
+      }
+      v = v * 10 + d; // at most 18 digits: no overflow
+    }
+    return negative ? -v : v;
   }
 
   private boolean fail(String error) {

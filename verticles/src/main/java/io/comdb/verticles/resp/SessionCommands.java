@@ -281,7 +281,9 @@ final class SessionCommands {
     }
     // The keys stay watched until the writer has run the transaction: it compares the stamps then.
     return c.writer().submit(new Redis.Transaction(c.db, commands, keys, dbs, stamps)).onComplete(ar -> c.unwatchAll()).map(answer -> {
-      Reply result = ((Redis.Result) answer).reply();
+      Redis.Result timed = (Redis.Result) answer;
+      c.server.slow(timed.micros(), List.of("exec".getBytes(UTF_8)), c);
+      Reply result = timed.reply();
       if (result instanceof Reply.Arr ran && ran.elements() != null) {
         for (List<byte[]> command : commands) { // a SELECT inside the transaction stays in force after it
           if (command.size() == 2 && new String(command.get(0), UTF_8).equalsIgnoreCase("select")) {
