@@ -249,9 +249,17 @@ public final class Transaction implements Reads, AutoCloseable {
           pendingValue = null;
           return;
         }
-        int order = nextPending == null ? -1 : baseKey == null ? 1 : Arrays.compareUnsigned(baseKey, nextPending.getKey());
-        if (reverse) {
-          order = -order;
+        // < 0: the engine's key comes first in the walk; > 0: the buffered one; 0: the same key
+        int order;
+        if (nextPending == null) {
+          order = -1;
+        } else if (baseKey == null) {
+          order = 1;
+        } else {
+          order = Arrays.compareUnsigned(baseKey, nextPending.getKey());
+          if (reverse) {
+            order = -order;
+          }
         }
         if (order < 0) {
           key = baseKey;

@@ -18,12 +18,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Model-based: random sequences of put, delete, batch, merge, close-and-reopen and backup-and-switch,
- * checked after every step against a sorted map. Small data files, so rotation and multi-file merges
- * happen within a few steps. A failure prints the shrunk sequence.
+ * Model-based: random sequences of put, delete, batch, transaction (committed or discarded, reading its own
+ * writes as it goes), write group, merge, close-and-reopen and backup-and-switch, checked after every step
+ * against a sorted map. Small data files, so rotation and multi-file merges happen within a few steps. A
+ * failure prints the shrunk sequence.
  */
 class EngineModelTest {
-  sealed interface Step permits Put, Delete, Batch, Merge, Reopen, BackupAndSwitch {}
+  sealed interface Step permits Put, Delete, Read, Batch, Txn, Group, Merge, Reopen, BackupAndSwitch {}
 
   record Put(int key, byte[] value) implements Step {
     @Override
@@ -34,7 +35,15 @@ class EngineModelTest {
 
   record Delete(int key) implements Step {}
 
+  record Read(int key) implements Step {}
+
   record Batch(List<Step> ops) implements Step {}
+
+  /** A transaction: its puts, deletes and reads (which must see its own writes), then commit or discard. */
+  record Txn(List<Step> ops, boolean commit) implements Step {}
+
+  /** Puts and deletes through one write group. */
+  record Group(List<Step> ops) implements Step {}
 
   record Merge() implements Step {}
 
@@ -51,10 +60,17 @@ class EngineModelTest {
     Arbitrary<Step> put = Combinators.combine(keys, values).as(Put::new);
     Arbitrary<Step> delete = keys.map(Delete::new);
     Arbitrary<Step> batch = Arbitraries.frequencyOf(Tuple.of(3, put), Tuple.of(1, delete)).list().ofMinSize(1).ofMaxSize(6).map(Batch::new);
+    Arbitrary<Step> read = keys.map(Read::new);
+    Arbitrary<Step> txn = Combinators.combine(
+        Arbitraries.frequencyOf(Tuple.of(3, put), Tuple.of(1, delete), Tuple.of(3, read)).list().ofMaxSize(8),
+        Arbitraries.of(true, true, false)).as(Txn::new);
+    Arbitrary<Step> group = Arbitraries.frequencyOf(Tuple.of(3, put), Tuple.of(1, delete)).list().ofMinSize(1).ofMaxSize(6).map(Group::new);
     Arbitrary<Step> step = Arbitraries.frequencyOf(
         Tuple.of(12, put),
         Tuple.of(5, delete),
         Tuple.of(3, batch),
+        Tuple.of(3, txn),
+        Tuple.of(2, group),
         Tuple.of(1, Arbitraries.<Step>just(new Merge())),
         Tuple.of(1, Arbitraries.<Step>just(new Reopen())),
         Tuple.of(1, Arbitraries.<Step>just(new BackupAndSwitch())));
@@ -87,6 +103,19 @@ class EngineModelTest {
             }
           }
           batch.commit();
+        } else if (step instanceof Txn t) {
+          transaction(db, model, t);
+        } else if (step instanceof Group g) {
+          try (WriteGroup writes = db.beginGroup()) {
+            for (Step op : g.ops()) {
+              if (op instanceof Put p) {
+                writes.put(key(p.key()), p.value());
+                model.put(key(p.key()), p.value());
+              } else if (op instanceof Delete d) {
+                assertThat(writes.delete(key(d.key())) >= 0).isEqualTo(model.remove(key(d.key())) != null);
+              }
+            }
+          }
         } else if (step instanceof Merge) {
           db.merge();
           assertThat(db.stats().reclaimableBytes()).isZero();
@@ -105,6 +134,46 @@ class EngineModelTest {
     } finally {
       db.close();
       Merger.deleteRecursively(root);
+    }
+  }
+
+  /** Runs a transaction against the model overlaid with its own writes; applies them if it commits. */
+  private static void transaction(Engine db, TreeMap<byte[], byte[]> model, Txn t) throws IOException {
+    TreeMap<byte[], byte[]> seen = new TreeMap<>(model);
+    try (Transaction txn = db.beginTransaction()) {
+      for (Step op : t.ops()) {
+        if (op instanceof Put p) {
+          txn.put(key(p.key()), p.value());
+          seen.put(key(p.key()), p.value());
+        } else if (op instanceof Delete d) {
+          txn.delete(key(d.key()));
+          seen.remove(key(d.key()));
+        } else if (op instanceof Read r) {
+          assertThat(txn.get(key(r.key()))).as("k%d in the transaction", r.key()).isEqualTo(seen.get(key(r.key())));
+          assertThat(txn.contains(key(r.key()))).isEqualTo(seen.containsKey(key(r.key())));
+        }
+      }
+      List<byte[]> keys = new ArrayList<>();
+      try (EngineIterator it = txn.iterator(IteratorOptions.all())) {
+        for (; it.isValid(); it.next()) {
+          keys.add(it.key());
+          assertThat(it.value()).isEqualTo(seen.get(it.key()));
+        }
+      }
+      assertThat(keys).usingElementComparator(UNSIGNED).containsExactlyElementsOf(seen.keySet());
+      List<byte[]> reversed = new ArrayList<>();
+      try (EngineIterator it = txn.iterator(IteratorOptions.prefix(new byte[] {'k', '1'}).reversed())) {
+        for (; it.isValid(); it.next()) {
+          reversed.add(it.key());
+        }
+      }
+      assertThat(reversed).usingElementComparator(UNSIGNED)
+          .containsExactlyElementsOf(seen.subMap(new byte[] {'k', '1'}, true, new byte[] {'k', '2'}, false).descendingKeySet());
+      if (t.commit()) {
+        txn.commit();
+        model.clear();
+        model.putAll(seen);
+      }
     }
   }
 

@@ -126,7 +126,67 @@ class ServerProcessTest {
     }
   }
 
-  /** Just enough of RESP for integer replies. */
+  /**
+   * Every EXEC acknowledged before a kill -9 is there after the restart, whole; the one in flight is there
+   * whole or not at all: an EXEC is one batch on disk.
+   */
+  @Test
+  void anExecSurvivesKillMinus9WholeOrNotAtAll() throws Exception {
+    Path data = dir.resolve("data");
+    int keys = 40;
+    Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
+    try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
+      int port = server.respPort();
+      AtomicBoolean killed = new AtomicBoolean();
+      CountDownLatch enough = new CountDownLatch(400);
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        Thread t = new Thread(() -> {
+          try (RedisSocket redis = new RedisSocket(port)) {
+            for (long round = 1; !killed.get(); round++) {
+              redis.send("MULTI");
+              for (int k = 0; k < keys; k++) {
+                redis.send("SET", "w" + writer + ":" + k, round + ":" + "x".repeat(200));
+              }
+              redis.send("EXEC");
+              for (int i = 0; i < keys + 1; i++) {
+                redis.reply(); // OK, then QUEUED for each
+              }
+              if (redis.reply() instanceof List<?> done && done.size() == keys) {
+                acknowledged.put(writer, round);
+                enough.countDown();
+              }
+            }
+          } catch (Exception e) {
+            // the server is gone: the EXEC in flight was never acknowledged
+          }
+        });
+        t.start();
+        writers.add(t);
+      }
+      enough.await();
+      server.kill();
+      killed.set(true);
+      for (Thread t : writers) {
+        t.join();
+      }
+    }
+    try (ServerProcess restarted = ServerProcess.start(data); RedisSocket redis = new RedisSocket(restarted.respPort())) {
+      for (Map.Entry<Integer, Long> e : acknowledged.entrySet()) {
+        java.util.Set<Object> rounds = new java.util.HashSet<>();
+        for (int k = 0; k < keys; k++) {
+          redis.send("GET", "w" + e.getKey() + ":" + k);
+          rounds.add(String.valueOf(redis.reply()).split(":")[0]);
+        }
+        assertThat(rounds).as("writer %d: one round for all its keys", e.getKey()).hasSize(1);
+        long round = Long.parseLong((String) rounds.iterator().next());
+        assertThat(round).as("writer %d", e.getKey()).isBetween(e.getValue(), e.getValue() + 1); // + the one in flight
+      }
+    }
+  }
+
+  /** Just enough of RESP for these tests. */
   private static final class RedisSocket implements AutoCloseable {
     private final java.net.Socket socket;
     private final java.io.DataInputStream in;
@@ -138,11 +198,52 @@ class ServerProcessTest {
     }
 
     long integer(String... args) throws java.io.IOException {
+      send(args);
+      if (!(reply() instanceof Long n)) {
+        throw new java.io.IOException("not an integer reply");
+      }
+      return n;
+    }
+
+    void send(String... args) throws java.io.IOException {
       StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
       for (String a : args) {
         b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
       }
       socket.getOutputStream().write(b.toString().getBytes(UTF_8));
+    }
+
+    /** One reply: a String (simple or bulk), Long, null, a List, or an IOException for an error. */
+    Object reply() throws java.io.IOException {
+      String line = line();
+      switch (line.charAt(0)) {
+        case '+':
+          return line.substring(1);
+        case ':':
+          return Long.parseLong(line.substring(1));
+        case '$': {
+          int n = Integer.parseInt(line.substring(1));
+          if (n < 0) {
+            return null;
+          }
+          byte[] bytes = new byte[n + 2];
+          in.readFully(bytes);
+          return new String(bytes, 0, n, UTF_8);
+        }
+        case '*': {
+          int n = Integer.parseInt(line.substring(1));
+          List<Object> elements = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            elements.add(reply());
+          }
+          return n < 0 ? null : elements;
+        }
+        default:
+          throw new java.io.IOException("error reply: " + line);
+      }
+    }
+
+    private String line() throws java.io.IOException {
       StringBuilder line = new StringBuilder();
       for (int c; (c = in.read()) != '\n'; ) {
         if (c < 0) {
@@ -150,10 +251,7 @@ class ServerProcessTest {
         }
         line.append((char) c);
       }
-      if (line.charAt(0) != ':') {
-        throw new java.io.IOException("not an integer reply: " + line);
-      }
-      return Long.parseLong(line.substring(1).trim());
+      return line.toString().trim();
     }
 
     @Override

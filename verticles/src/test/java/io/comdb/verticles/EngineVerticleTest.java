@@ -53,6 +53,7 @@ class EngineVerticleTest {
     Kv.Value value = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
     assertThat(value.value()).isEqualTo(b("v"));
     Kv.Deleted deleted = request(vertx, Addresses.KV_DELETE, new Kv.Delete(b("k")));
+    assertThat(deleted.sequence()).isPositive();
     assertThat(deleted.existed()).isTrue();
     Kv.Value gone = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
     assertThat(gone.value()).isNull();
@@ -164,5 +165,115 @@ class EngineVerticleTest {
     await(deploy(vertx, config("always")));
     Kv.Value value = request(vertx, Addresses.KV_GET, new Kv.Get(b("k")));
     assertThat(value.value()).isEqualTo(b("kept"));
+  }
+
+  @Test
+  void aTransactionComparesThenRunsOneBranchAtomically(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("always")));
+    Object put = request(vertx, Addresses.KV_PUT, new Kv.Put(b("stock"), b("3")));
+    long version = ((Kv.Done) put).sequence();
+
+    // compare-and-set on the version a read saw: the first wins, the second finds it changed
+    Kv.Txn cas = new Kv.Txn(List.of(Kv.Compare.version(b("stock"), Kv.Op.EQUAL, version)),
+        List.of(Kv.TxnOp.put(b("stock"), b("2")), Kv.TxnOp.put(b("order:1"), b("widget")), Kv.TxnOp.get(b("stock"))),
+        List.of(Kv.TxnOp.get(b("stock"))));
+    Kv.TxnResult first = request(vertx, Addresses.KV_TXN, cas);
+    assertThat(first.succeeded()).isTrue();
+    assertThat(first.responses()).extracting(Kv.TxnResponse::kind).containsExactly(Kv.TxnOpKind.PUT, Kv.TxnOpKind.PUT, Kv.TxnOpKind.GET);
+    assertThat(first.responses().get(2).value()).as("a get sees the writes before it").isEqualTo(b("2"));
+    Kv.TxnResult second = request(vertx, Addresses.KV_TXN, cas);
+    assertThat(second.succeeded()).isFalse();
+    assertThat(second.responses().get(0).value()).isEqualTo(b("2"));
+    assertThat(second.sequence()).as("the failure branch wrote nothing").isEqualTo(-1);
+
+    Kv.TxnResult absent = request(vertx, Addresses.KV_TXN, new Kv.Txn(
+        List.of(Kv.Compare.exists(b("order:2"), false), Kv.Compare.value(b("stock"), Kv.Op.GREATER, b("1"))),
+        List.of(Kv.TxnOp.put(b("order:2"), b("gadget")), Kv.TxnOp.delete(b("order:1"))), List.of()));
+    assertThat(absent.succeeded()).isTrue();
+    assertThat(absent.responses().get(1).existed()).isTrue();
+    Kv.Value gone = request(vertx, Addresses.KV_GET, new Kv.Get(b("order:1")));
+    assertThat(gone.value()).isNull();
+
+    assertThatThrownBy(() -> request(vertx, Addresses.KV_TXN, new Kv.Txn(List.of(),
+        List.of(Kv.TxnOp.put(b("fine"), b("x")), Kv.TxnOp.put(new byte[] {0, 1}, b("reserved"))), List.of())))
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.INVALID_ARGUMENT));
+    Kv.Value untouched = request(vertx, Addresses.KV_GET, new Kv.Get(b("fine")));
+    assertThat(untouched.value()).as("a refused transaction writes nothing").isNull();
+  }
+
+  @Test
+  void underSyncAlwaysNoWriteIsAcknowledgedBeforeItIsDurable(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("always")));
+    List<Long> sequences = new ArrayList<>();
+    sequences.add(((Kv.Done) request(vertx, Addresses.KV_PUT, new Kv.Put(b("a"), b("1")))).sequence());
+    sequences.add(((Kv.Deleted) request(vertx, Addresses.KV_DELETE, new Kv.Delete(b("a")))).sequence());
+    sequences.add(((Kv.Done) request(vertx, Addresses.KV_BATCH, new Kv.Batch(List.of(new Kv.Write(b("b"), b("2")))))).sequence());
+    sequences.add(((Kv.TxnResult) request(vertx, Addresses.KV_TXN,
+        new Kv.Txn(List.of(), List.of(Kv.TxnOp.put(b("c"), b("3"))), List.of()))).sequence());
+    request(vertx, Addresses.REDIS_EXEC, new io.comdb.verticles.api.Redis.Exec(0, List.of(b("SET"), b("r"), b("v"))));
+    sequences.add(EngineVerticle.reads(vertx).stats().lastSequence());
+    for (long seq : sequences) {
+      assertThat(seq).isPositive();
+      assertThat(EngineVerticle.reads(vertx).stats().durableSequence()).isGreaterThanOrEqualTo(seq);
+    }
+  }
+
+  @Test
+  void underIntervalAnAcknowledgedWriteWaitsForTheNextFsync(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("interval").put("syncIntervalMs", 60_000)));
+    Kv.Done done = request(vertx, Addresses.KV_PUT, new Kv.Put(b("a"), b("1")));
+    assertThat(EngineVerticle.reads(vertx).stats().durableSequence()).as("what the sequence check under always tells apart")
+        .isLessThan(done.sequence());
+  }
+
+  @Test
+  void aFullQueueRefusesWithBusyAndLosesNothing(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("always").put("maxPending", 10)));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+    vertx.eventBus().send(Addresses.WRITER_TASK, new io.comdb.verticles.api.Writer.Task(() -> {
+      stuck.countDown();
+      try {
+        release.await(); // the writer is stuck, say on a slow disk
+      } catch (InterruptedException e) {
+        throw new java.io.IOException(e);
+      }
+    }, new java.util.concurrent.CompletableFuture<>()));
+    assertThat(stuck.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    List<Future<Message<Object>>> puts = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      puts.add(vertx.eventBus().request(Addresses.KV_PUT, new Kv.Put(b("k" + i), b("v" + i))));
+    }
+    release.countDown();
+    await(Future.join(puts).otherwiseEmpty()); // every one answered, some refused
+    int stored = 0;
+    for (int i = 0; i < 25; i++) {
+      Future<Message<Object>> put = puts.get(i);
+      Kv.Value value = request(vertx, Addresses.KV_GET, new Kv.Get(b("k" + i)));
+      if (put.succeeded()) {
+        stored++;
+        assertThat(value.value()).isEqualTo(b("v" + i));
+      } else {
+        assertThat(put.cause()).isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertThat(Failure.of(e.failureCode())).isEqualTo(Failure.BUSY);
+          assertThat(e.getMessage()).contains("engine.maxPending");
+        });
+        assertThat(value.value()).as("a refused write is not stored").isNull();
+      }
+    }
+    assertThat(stored).isEqualTo(10);
+    assertThat(EngineVerticle.queue(vertx).depth()).isZero();
+  }
+
+  @Test
+  void theWritersWorkIsCountedInTheMetrics(Vertx vertx) throws Exception {
+    await(deploy(vertx, config("always")));
+    for (int i = 0; i < 5; i++) {
+      request(vertx, Addresses.KV_PUT, new Kv.Put(b("k" + i), b("v")));
+    }
+    String scrape = ServerMetrics.registry(vertx).scrape();
+    assertThat(scrape).contains("comdb_writer_commands_total{source=\"bus\"} 5.0", "comdb_writer_fsyncs_total",
+        "comdb_writer_drain_commands_bucket", "comdb_writer_queue_depth 0.0", "comdb_writer_refused_total 0.0",
+        "comdb_engine_durable_sequence");
   }
 }

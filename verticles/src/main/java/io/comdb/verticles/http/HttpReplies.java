@@ -77,6 +77,7 @@ final class HttpReplies {
       case TOO_LARGE:
         return 413;
       case UNAVAILABLE:
+      case BUSY:
         return 503;
       case NOT_FOUND:
         return 404;

@@ -30,7 +30,8 @@ final class Info {
     }
     if (all || s.equals("clients")) {
       b.append("# Clients\r\n")
-          .append("connected_clients:").append(c.server.clients().size()).append("\r\n\r\n");
+          .append("connected_clients:").append(c.server.clients().size()).append("\r\n")
+          .append("blocked_clients:").append(c.server.clients().stream().filter(RespConnection::blocked).count()).append("\r\n\r\n");
     }
     if (all || s.equals("memory")) {
       Runtime rt = Runtime.getRuntime();

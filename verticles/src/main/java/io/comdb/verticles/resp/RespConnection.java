@@ -82,7 +82,7 @@ final class RespConnection implements RespParser.Listener {
   /** EXEC, a blocking command, or a session command that answers later is out: nothing else runs. */
   private boolean waiting;
   /** The id of this connection's blocked command at the writer, or -1. */
-  private long blockedId = -1;
+  private volatile long blockedId = -1;
   private boolean closing;
   private boolean paused;
   private boolean draining;
@@ -393,6 +393,11 @@ final class RespConnection implements RespParser.Listener {
 
   WriterClient writer() {
     return writer;
+  }
+
+  /** Whether a blocking command of this connection waits at the writer (INFO's blocked_clients). */
+  boolean blocked() {
+    return blockedId >= 0;
   }
 
   private void closed() {

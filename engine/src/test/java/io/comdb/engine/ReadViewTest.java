@@ -1,0 +1,105 @@
+package io.comdb.engine;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The read-only view, whole batches for readers, versions, and write groups' durability. */
+class ReadViewTest {
+  @TempDir
+  Path dir;
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  @Test
+  void theReadViewHasNoWayToWrite() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).build())) {
+      ReadView view = db.readView();
+      assertThat(view).isNotInstanceOf(Engine.class);
+      List<String> methods = Arrays.stream(view.getClass().getMethods()).map(Method::getName).toList();
+      assertThat(methods).doesNotContain("put", "delete", "write", "newWriteBatch", "beginGroup", "beginTransaction", "merge", "engine");
+      assertThat(db.maintenance()).isNotInstanceOf(Engine.class);
+    }
+  }
+
+  @Test
+  void readersSeeEveryBatchWholeNeverHalfOfIt() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).dataFileSize(64 << 10).build())) {
+      ReadView view = db.readView();
+      AtomicBoolean stop = new AtomicBoolean();
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      Future<Long> writer = pool.submit(() -> {
+        long i = 0;
+        while (!stop.get()) {
+          i++;
+          db.write(new WriteBatch().put(b("a"), b(Long.toString(i))).put(b("b"), b(Long.toString(i))));
+        }
+        return i;
+      });
+      List<Future<Long>> readers = List.of(pool.submit(() -> readPairs(view, stop)), pool.submit(() -> readPairs(view, stop)));
+      Thread.sleep(1500);
+      stop.set(true);
+      assertThat(writer.get()).isGreaterThan(100);
+      for (Future<Long> r : readers) {
+        assertThat(r.get()).as("pairs read").isGreaterThan(100);
+      }
+      pool.shutdown();
+    }
+  }
+
+  /** Reads a and b together until told to stop; fails if they ever differ. Returns how many pairs it read. */
+  private static long readPairs(ReadView view, AtomicBoolean stop) throws Exception {
+    long pairs = 0;
+    while (!stop.get()) {
+      byte[][] pair = view.atomically(() -> new byte[][] {view.get(b("a")), view.get(b("b"))});
+      assertThat(pair[0]).isEqualTo(pair[1]);
+      pairs++;
+    }
+    return pairs;
+  }
+
+  @Test
+  void aKeysVersionIsTheSequenceOfItsRecord() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).build())) {
+      assertThat(db.readView().version(b("k"))).isZero();
+      db.put(b("k"), b("1"));
+      long first = db.readView().version(b("k"));
+      db.put(b("other"), b("x"));
+      assertThat(db.readView().version(b("k"))).isEqualTo(first);
+      db.put(b("k"), b("2"));
+      assertThat(db.readView().version(b("k"))).isEqualTo(db.stats().lastSequence()).isGreaterThan(first);
+      db.delete(b("k"));
+      assertThat(db.readView().version(b("k"))).isZero();
+    }
+  }
+
+  @Test
+  void underSyncAlwaysAGroupsWritesBecomeDurableTogetherWhenItCloses() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).syncMode(SyncMode.ALWAYS).build())) {
+      db.put(b("before"), b("x"));
+      assertThat(db.stats().durableSequence()).as("a single put returns durable").isEqualTo(db.stats().lastSequence());
+      long syncs = db.groupCommitSyncs();
+      WriteGroup group = db.beginGroup();
+      group.put(b("a"), b("1"));
+      group.write(new WriteBatch().put(b("b"), b("2")).delete(b("before")));
+      group.delete(b("missing"));
+      assertThat(db.get(b("a"))).as("applied at once").isEqualTo(b("1"));
+      assertThat(db.stats().durableSequence()).as("but not yet durable").isLessThan(db.stats().lastSequence());
+      group.close();
+      assertThat(db.stats().durableSequence()).isEqualTo(db.stats().lastSequence()).isEqualTo(group.lastSequence());
+      assertThat(db.groupCommitSyncs() - syncs).as("one fsync for the group").isEqualTo(1);
+    }
+  }
+}
