@@ -138,6 +138,50 @@ class HttpApiTest {
   }
 
   @Test
+  void aTransactionSetsAValueOnlyIfItsVersionIsTheOneRead(Vertx vertx) throws Exception {
+    Http http = start(vertx);
+    HttpResponse<String> put = http.put("/v1/kv/seats", "10".getBytes(UTF_8));
+    long written = Long.parseLong(put.headers().firstValue("ComDB-Sequence").orElseThrow());
+    HttpResponse<byte[]> read = http.getBytes("/v1/kv/seats");
+    long version = Long.parseLong(read.headers().firstValue("ComDB-Version").orElseThrow());
+    assertThat(version).isEqualTo(written);
+
+    String book = "{\"compare\": [{\"key\": \"seats\", \"version\": " + version + "}],"
+        + " \"success\": [{\"put\": {\"key\": \"seats\", \"value\": \"9\"}}, {\"put\": {\"key\": \"booking:1\", \"value\": \"ana\"}}],"
+        + " \"failure\": [{\"get\": {\"key\": \"seats\"}}]}";
+    HttpResponse<String> first = http.postJson("/v1/txn", book);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    JsonObject won = new JsonObject(first.body());
+    assertThat(won.getBoolean("succeeded")).isTrue();
+    assertThat(won.getLong("sequence")).isPositive();
+    assertThat(first.headers().firstValue("ComDB-Sequence")).contains(won.getLong("sequence").toString());
+    JsonObject lost = new JsonObject(http.postJson("/v1/txn", book).body());
+    assertThat(lost.getBoolean("succeeded")).as("the version moved on").isFalse();
+    assertThat(lost.getJsonArray("responses").getJsonObject(0).getJsonObject("get").getString("value")).isEqualTo("9");
+    assertThat(lost.getLong("sequence")).isEqualTo(-1);
+
+    String base64 = "{\"encoding\": \"base64\", \"compare\": [{\"key\": \"" + Base64.getEncoder().encodeToString("seats".getBytes(UTF_8))
+        + "\", \"value\": \"OQ==\"}, {\"key\": \"bm9wZQ==\", \"exists\": false}], \"success\": [{\"delete\": {\"key\": \"Ym9va2luZzox\"}},"
+        + " {\"get\": {\"key\": \"Ym9va2luZzox\"}}]}";
+    JsonObject deleted = new JsonObject(http.postJson("/v1/txn", base64).body());
+    assertThat(deleted.getBoolean("succeeded")).isTrue();
+    assertThat(deleted.getJsonArray("responses").getJsonObject(0).getJsonObject("delete").getBoolean("deleted")).isTrue();
+    assertThat(deleted.getJsonArray("responses").getJsonObject(1).getJsonObject("get").getValue("value")).isNull();
+
+    assertError(http.postJson("/v1/txn", "{\"compare\": [{\"key\": \"a\", \"value\": \"x\", \"version\": 1}]}"), 400, "exactly one of");
+    assertError(http.postJson("/v1/txn", "{\"compare\": [{\"key\": \"a\", \"value\": \"x\", \"op\": \"~\"}]}"), 400, "'op' must be");
+    assertError(http.postJson("/v1/txn", "{\"compare\": [{\"key\": \"a\", \"exists\": true, \"op\": \">\"}]}"), 400, "existence compare");
+    assertError(http.postJson("/v1/txn", "{\"success\": [{\"put\": {\"key\": \"a\"}}]}"), 400, "'value' must be a string");
+    assertError(http.postJson("/v1/txn", "{\"success\": [{\"rename\": {\"key\": \"a\"}}]}"), 400, "unknown operation");
+    assertError(http.postJson("/v1/txn", "{\"success\": {}}"), 400, "must be an array");
+    assertError(http.postJson("/v1/txn", "{\"sucess\": []}"), 400, "unknown field 'sucess'");
+    assertError(http.postJson("/v1/txn", "{\"encoding\": \"base64\", \"success\": [{\"put\": {\"key\": \"AAE=\", \"value\": \"eA==\"}}]}"),
+        400, "reserved");
+    assertError(http.postJson("/v1/txn", "not json"), 400, "not valid JSON");
+    assertThat(http.getBytes("/v1/kv/seats").body()).as("nothing the bad requests said was applied").containsExactly('9');
+  }
+
+  @Test
   void scansPageThroughEveryKeyInOrder(Vertx vertx) throws Exception {
     Http http = start(vertx);
     for (int i = 0; i < 250; i++) {
@@ -184,7 +228,7 @@ class HttpApiTest {
     assertThat(metrics).contains("comdb_merge_runs_total 1.0");
 
     JsonObject openApi = new JsonObject(http.get("/openapi.json").body());
-    assertThat(openApi.getJsonObject("paths").fieldNames()).contains("/v1/kv/{key}", "/v1/kv", "/v1/admin/merge", "/v1/admin/backup", "/v1/stats");
+    assertThat(openApi.getJsonObject("paths").fieldNames()).contains("/v1/kv/{key}", "/v1/kv", "/v1/txn", "/v1/admin/merge", "/v1/admin/backup", "/v1/stats");
     assertThat(new JsonObject(http.get("/health").body()).getString("status")).isEqualTo("UP");
   }
 
