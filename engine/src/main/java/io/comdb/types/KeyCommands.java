@@ -9,6 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Commands on keys of any type: existence, expiry, renaming, listing. */
 final class KeyCommands {
+  /** FLUSHDB and FLUSHALL delete at most this many records per batch: a smaller flush is one batch. */
+  static final int FLUSH_BATCH = 100_000;
+
   private KeyCommands() {}
 
   static void register() {
@@ -338,6 +341,7 @@ final class KeyCommands {
     if (c.argc() > 2 || c.argc() == 2 && !c.keyword(1).equals("SYNC") && !c.keyword(1).equals("ASYNC")) {
       throw Call.syntax();
     }
+    int deletes = 0;
     for (int db = firstDb; db <= lastDb; db++) {
       for (byte kind : new byte[] {KeySpace.META, KeySpace.SUB, KeySpace.SCORE}) {
         try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(new byte[] {KeySpace.RESERVED, kind, (byte) db}))) {
@@ -347,9 +351,11 @@ final class KeyCommands {
             } else {
               c.batch().delete(it.key());
             }
+            if (++deletes % FLUSH_BATCH == 0) {
+              c.commit(); // a batch must fit in one data file: a large flush goes in several
+            }
           }
         }
-        c.commit(); // flushes can be larger than one batch may be
       }
     }
     return Reply.OK;
