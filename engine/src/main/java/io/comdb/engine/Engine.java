@@ -388,6 +388,19 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     return new KeydirIterator(options);
   }
 
+  /**
+   * Returns once every record up to {@code seq} is as durable as the sync mode promises: under
+   * {@link SyncMode#ALWAYS} fsync'd (sharing the fsync with every other caller waiting meanwhile); otherwise
+   * at once. Any thread may wait; see {@link WriteGroup#end()}.
+   *
+   * @throws IOException if the fsync failed: then nothing up to {@code seq} may be acknowledged
+   */
+  public void awaitDurable(long seq) throws IOException {
+    if (seq >= 0 && options.syncMode().kind() == SyncMode.Kind.ALWAYS) {
+      writer.groupCommit().awaitDurable(seq);
+    }
+  }
+
   /** How many fsyncs group commit has issued: with concurrent writers under ALWAYS, fewer than the writes. */
   long groupCommitSyncs() {
     return writer.groupCommit().syncCount();
@@ -398,7 +411,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   public EngineStats stats() {
     FileSet files = writer.files();
     return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), writer.writtenSeq(),
-        writer.groupCommit().durableSeq());
+        writer.groupCommit().durableSeq(), writer.groupCommit().syncCount());
   }
 
   /** Whether the reclaimable ratio has reached {@link EngineOptions#mergeThreshold()}. */

@@ -11,9 +11,10 @@ package io.comdb.engine;
  * @param lastSequence the sequence number of the newest record
  * @param durableSequence the sequence number up to which every record is known to be on stable storage
  *     (fsync'd); an acknowledged write under {@link SyncMode#ALWAYS} is always at or below it
+ * @param fsyncs how many fsyncs of the active file group commit has issued since the engine opened
  */
 public record EngineStats(long liveKeys, int dataFiles, long diskBytes, long reclaimableBytes, long lastSequence,
-    long durableSequence) {
+    long durableSequence, long fsyncs) {
   /** Reclaimable bytes over disk bytes, 0 for an empty engine: what a merge scheduler compares with its threshold. */
   public double reclaimableRatio() {
     return diskBytes == 0 ? 0 : (double) reclaimableBytes / diskBytes;

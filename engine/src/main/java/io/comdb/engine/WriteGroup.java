@@ -74,12 +74,16 @@ public final class WriteGroup implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
-    if (closed) {
-      return;
-    }
+    engine.awaitDurable(end());
+  }
+
+  /**
+   * Ends the group without waiting: returns the sequence number to pass to {@link Engine#awaitDurable}
+   * before any of its writes is acknowledged (-1: it wrote nothing). A writer that pipelines, applying its
+   * next group while another thread waits for this one's fsync, ends groups this way.
+   */
+  public long end() {
     closed = true;
-    if (lastSeq >= 0 && engine.options().syncMode().kind() == SyncMode.Kind.ALWAYS) {
-      engine.log().groupCommit().awaitDurable(lastSeq);
-    }
+    return lastSeq;
   }
 }

@@ -3,6 +3,7 @@ package io.comdb.verticles;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineMaintenance;
 import io.comdb.engine.ReadView;
+import io.comdb.engine.SyncMode;
 import io.comdb.engine.WriteGroup;
 import io.comdb.types.RedisStore;
 import io.comdb.types.RedisView;
@@ -15,6 +16,7 @@ import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.shareddata.LocalMap;
@@ -34,11 +36,13 @@ import java.util.List;
  *
  * <p><b>Drains.</b> Requests queue in arrival order and are drained together: each drain is one
  * {@link WriteGroup}. Every request is applied in order (so a sender reads its own writes, and a
- * protocol verticle's {@link Writer.Pass} of many commands costs one message), then the group is closed,
- * which under sync {@code always} is one fsync for the whole drain, and only then is any request of the
- * drain answered. That is ComDB's group commit; there is no other. The queue is bounded by
- * {@code maxPending} commands ({@link WriterQueue}); beyond it requests fail with {@link Failure#BUSY} and
- * change nothing.
+ * protocol verticle's {@link Writer.Pass} of many commands costs one message), then the group ends, and
+ * only once its writes are durable is any request of the drain answered: under sync {@code always} one
+ * fsync covers the drain. That is ComDB's group commit; there is no other. Under {@code always} the fsync
+ * is waited for on a thread of its own ({@code comdb-sync}), which answers the drains in order, so the
+ * writer applies the next drain while the disk syncs this one: an fsync then covers everything applied
+ * during the one before. The queue is bounded by {@code maxPending} commands ({@link WriterQueue}); beyond
+ * it requests fail with {@link Failure#BUSY} and change nothing.
  *
  * <p><b>Readers.</b> Verticles in the same Vert.x read without the event bus, on their own threads,
  * through {@link #reads(Vertx)} and {@link #redis(Vertx)}: views with no write methods. Workers get
@@ -57,6 +61,8 @@ public final class EngineVerticle extends VerticleBase {
     volatile RedisView redis;
     volatile EngineMaintenance maintenance;
     volatile WriterQueue queue;
+    /** Set when the writer starts stopping: it takes no more work. */
+    volatile boolean stopping;
   }
 
   /** A request waiting for the writer; {@code commands} of them are counted in the {@link WriterQueue}. */
@@ -75,6 +81,8 @@ public final class EngineVerticle extends VerticleBase {
   private WriterRequests requests;
   private BlockedPops blocked;
   private WriterMetrics metrics;
+  /** Under sync always: waits for each drain's fsync and answers it, drains in order; null otherwise. */
+  private WorkerExecutor syncer;
   private long expiryTimer = -1;
   private Runnable unbindEngineMetrics = () -> {};
   private boolean drainScheduled;
@@ -103,6 +111,12 @@ public final class EngineVerticle extends VerticleBase {
   /** The bound of the writer's queue, for the senders of this Vert.x instance ({@link WriterClient}). */
   static WriterQueue queue(Vertx vertx) {
     return shared(vertx, s -> s.queue);
+  }
+
+  /** Whether an engine verticle in {@code vertx} takes work: deployed, and not stopping. */
+  static boolean accepting(Vertx vertx) {
+    Shared shared = vertx.sharedData().<String, Shared>getLocalMap(LOCAL_MAP).get(KEY);
+    return shared != null && shared.reads != null && !shared.stopping;
   }
 
   private static <T> T shared(Vertx vertx, java.util.function.Function<Shared, T> field) {
@@ -137,7 +151,10 @@ public final class EngineVerticle extends VerticleBase {
           writerQueue = new WriterQueue(config.maxPending());
           requests = new WriterRequests(engine, redis);
           blocked = new BlockedPops(vertx, redis);
-          metrics = new WriterMetrics(ServerMetrics.registry(vertx), writerQueue);
+          metrics = new WriterMetrics(ServerMetrics.registry(vertx), writerQueue, engine.readView());
+          if (engine.options().syncMode().kind() == SyncMode.Kind.ALWAYS) {
+            syncer = vertx.createSharedWorkerExecutor("comdb-sync", 1);
+          }
           unbindEngineMetrics = ServerMetrics.bindEngine(vertx, engine.readView());
           shared.queue = writerQueue;
           shared.redis = redis.view();
@@ -174,8 +191,12 @@ public final class EngineVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    shared.stopping = true;
     vertx.cancelTimer(expiryTimer);
     for (Queued q; (q = queue.poll()) != null; ) {
+      if (q.message.body() instanceof Writer.Task task) {
+        task.done().completeExceptionally(new IllegalStateException("the engine is stopping"));
+      }
       q.message.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
       writerQueue.release(q.commands);
     }
@@ -184,6 +205,9 @@ public final class EngineVerticle extends VerticleBase {
     }
     List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
     return Future.all(unregistered)
+        // the drains still waiting for their fsync are answered first (the syncer runs in order)
+        .compose(v -> syncer == null ? Future.succeededFuture() : syncer.executeBlocking(() -> null, true))
+        .compose(v -> syncer == null ? Future.succeededFuture() : syncer.close())
         .compose(v -> vertx.executeBlocking(() -> {
           vertx.sharedData().<String, Shared>getLocalMap(LOCAL_MAP).remove(KEY, shared);
           unbindEngineMetrics.run();
@@ -200,6 +224,9 @@ public final class EngineVerticle extends VerticleBase {
   private void enqueue(Message<Object> request, Writer.Source source, boolean reservedBySender) {
     int commands = WriterRequests.commands(request.body());
     if (stopping) {
+      if (request.body() instanceof Writer.Task task) {
+        task.done().completeExceptionally(new IllegalStateException("the engine is stopping"));
+      }
       request.fail(Failure.UNAVAILABLE.code(), "the engine is stopping");
       if (reservedBySender) {
         writerQueue.release(commands);
@@ -224,7 +251,8 @@ public final class EngineVerticle extends VerticleBase {
 
   /**
    * Applies every queued request in order in one write group, serves the blocked pops those writes woke,
-   * closes the group (under sync always: one fsync), and only then answers.
+   * ends the group, and answers once its writes are durable (under sync always: after the fsync, waited for
+   * on the syncer's thread while this one goes on with the next drain).
    */
   private void drain() {
     drainScheduled = false;
@@ -263,15 +291,27 @@ public final class EngineVerticle extends VerticleBase {
       }
     }
     blocked.serve(group, (message, reply) -> answers.add(new Answer(new Queued(message, Writer.Source.RESP, 0), reply, true)));
+    long written = group.end();
+    metrics.drained(round.size(), commands);
+    if (syncer == null) {
+      answer(answers, written);
+    } else {
+      syncer.executeBlocking(() -> {
+        answer(answers, written);
+        return null;
+      }, true);
+    }
+  }
+
+  /** Answers a drain once its writes, up to {@code written}, are durable; a failed fsync fails its writes. */
+  private void answer(List<Answer> answers, long written) {
     IOException notDurable = null;
-    boolean wrote = group.lastSequence() >= 0;
     try {
-      group.close();
-    } catch (IOException e) {
-      notDurable = e;
+      engine.awaitDurable(written);
+    } catch (IOException | RuntimeException e) {
+      notDurable = e instanceof IOException io ? io : new IOException(e);
       LOG.log(System.Logger.Level.ERROR, "fsync failed: the writes of this drain are not acknowledged, and the engine takes no more", e);
     }
-    metrics.drained(round.size(), commands, wrote && engine.options().syncMode().kind() == io.comdb.engine.SyncMode.Kind.ALWAYS);
     for (Answer a : answers) {
       if (a.reply instanceof Writer.Failed f) {
         a.request.message.fail(f.code(), f.message());

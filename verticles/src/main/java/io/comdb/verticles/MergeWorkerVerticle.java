@@ -146,13 +146,27 @@ public final class MergeWorkerVerticle extends VerticleBase {
 
   /**
    * A merge's step, run by the writer: the task carries its own future, which the writer completes, so
-   * this thread can wait without the answer having to reach this verticle's (busy) context.
+   * this thread can wait without the answer having to reach this verticle's (busy) context. A writer that
+   * stops meanwhile fails it; one that is gone never sees it, so the wait looks at it every 50 ms.
    */
   private void onWriter(WriterHandoff.Task task) throws java.io.IOException {
     CompletableFuture<Void> done = new CompletableFuture<>();
     vertx.eventBus().send(Addresses.WRITER_TASK, new Writer.Task(task, done));
     try {
-      done.get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDOFF_TIMEOUT_MS);
+      while (true) {
+        try {
+          done.get(50, TimeUnit.MILLISECONDS);
+          return;
+        } catch (TimeoutException slice) {
+          if (!EngineVerticle.accepting(vertx)) {
+            throw new java.io.IOException("the engine is stopping: the merge's step did not run");
+          }
+          if (System.nanoTime() > deadline) {
+            throw slice;
+          }
+        }
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof java.io.IOException io) {
         throw io;

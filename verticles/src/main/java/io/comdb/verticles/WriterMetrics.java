@@ -1,5 +1,6 @@
 package io.comdb.verticles;
 
+import io.comdb.engine.ReadView;
 import io.comdb.verticles.api.Writer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,7 +22,7 @@ import java.util.Map;
  * comdb_writer_drains_total             drains: runs of queued work, each one write group
  * comdb_writer_drain_commands           histogram: commands per drain
  * comdb_writer_drain_batches            histogram: messages per drain
- * comdb_writer_fsyncs_total             fsyncs the writer waited for (sync always: one per drain that wrote)
+ * comdb_writer_fsyncs_total             fsyncs of the engine's log (sync always: at most one per drain)
  * comdb_writer_queue_depth              commands queued or being applied, not yet answered
  * comdb_writer_refused_total            commands refused because the queue was full (engine.maxPending)
  * </pre>
@@ -32,11 +33,11 @@ final class WriterMetrics {
   private final Map<Writer.Source, Counter> commands = new EnumMap<>(Writer.Source.class);
   private final Counter batches;
   private final Counter drains;
-  private final Counter fsyncs;
   private final DistributionSummary drainCommands;
   private final DistributionSummary drainBatches;
 
-  WriterMetrics(MeterRegistry registry, WriterQueue queue) {
+  /** {@code engine} and {@code queue} must stay reachable: function meters hold their state weakly. */
+  WriterMetrics(MeterRegistry registry, WriterQueue queue, ReadView engine) {
     this.registry = registry;
     for (Writer.Source source : Writer.Source.values()) {
       commands.put(source, add(Counter.builder("comdb.writer.commands").description("commands applied by the writer")
@@ -44,7 +45,8 @@ final class WriterMetrics {
     }
     batches = add(Counter.builder("comdb.writer.batches").description("messages drained by the writer").register(registry));
     drains = add(Counter.builder("comdb.writer.drains").description("drains of the writer's queue").register(registry));
-    fsyncs = add(Counter.builder("comdb.writer.fsyncs").description("fsyncs the writer waited for").register(registry));
+    add(FunctionCounter.builder("comdb.writer.fsyncs", engine, e -> e.stats().fsyncs())
+        .description("fsyncs of the engine's log").register(registry));
     drainCommands = add(DistributionSummary.builder("comdb.writer.drain.commands").description("commands per drain")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096).register(registry));
     drainBatches = add(DistributionSummary.builder("comdb.writer.drain.batches").description("messages per drain")
@@ -64,16 +66,14 @@ final class WriterMetrics {
     commands.get(source).increment(count);
   }
 
-  /** A drain of {@code messages} messages holding {@code commands} commands; {@code fsynced}: it waited for an fsync. */
-  void drained(int messages, int commands, boolean fsynced) {
+  /** A drain of {@code messages} messages holding {@code commands} commands. */
+  void drained(int messages, int commands) {
     drains.increment();
     batches.increment(messages);
     drainBatches.record(messages);
     drainCommands.record(commands);
-    if (fsynced) {
-      fsyncs.increment();
-    }
   }
+
 
   void close() {
     meters.forEach(registry::remove);
