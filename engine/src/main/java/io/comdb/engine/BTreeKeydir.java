@@ -12,15 +12,16 @@ import java.util.function.LongPredicate;
 
 /**
  * {@link IndexKind#ORDERED}: a B+tree in unsigned key order. Nodes hold sorted arrays, and every entry
- * carries 8 bytes of its key as a {@code long}, so nearly every comparison is a primitive compare within
- * one array: a lookup costs a few cache misses per level instead of one per skip-list hop, and a key
- * costs about 12 array bytes at the typical 70% fill, plus its {@code byte[]}.
+ * carries 7 bytes of its key and how long it goes on as a {@code long} ({@link #inline}), so nearly every
+ * comparison is a primitive compare within one array, and a key that ends within those bytes is found
+ * without reading its array: a lookup costs a few cache misses per level instead of one per skip-list
+ * hop, and a key costs about 12 array bytes at the typical 70% fill, plus its {@code byte[]}.
  *
- * <p>Which 8 bytes: those after the start every key of the node shares ({@code Node.shared}). Keys that
+ * <p>Which 7 bytes: those after the start every key of the node shares ({@code Node.shared}). Keys that
  * share long starts are the rule here (a Redis key's metadata record starts {@code 00 01 db}, a hash's
  * fields share the hash's key and version), and an inline copy of their first 8 bytes would never decide a
  * comparison: every probe would follow a pointer to a key array, a cache miss each. A probe is first
- * checked against the node's shared start (node-local bytes), then compared on the 8 bytes after it. The
+ * checked against the node's shared start (node-local bytes), then compared on the bytes after it. The
  * shared start is kept a lower bound of the true one: an insert that does not share it shortens it (and
  * recomputes the node's inline bytes, rare: only a key beyond both ends of the node can); a split, and
  * in an inner node a new child, lengthen it only when that gains 4 bytes or more, so random keys, whose
@@ -46,7 +47,7 @@ final class BTreeKeydir implements Keydir {
   private static final int MIN_GAIN = 4;
 
   private abstract static class Node {
-    /** For each entry, the 8 bytes of its key after {@link #shared}, big-endian, zero-padded. */
+    /** For each entry, its key after {@link #shared} as {@link #inline} packs it. */
     final long[] prefixes;
     final byte[][] keys;
     int count;
@@ -73,14 +74,12 @@ final class BTreeKeydir implements Keydir {
       if (c != 0) {
         return c;
       }
-      byte[] other = keys[i];
-      // Equal inline bytes: the 8 bytes after the shared start are equal (or both keys end in them, and
-      // are zero-padded alike).
-      int skip = shared.length;
-      int rest = skip + 8;
-      return key.length >= rest && other.length >= rest
-          ? Arrays.compareUnsigned(key, rest, key.length, other, rest, other.length)
-          : Arrays.compareUnsigned(key, skip, key.length, other, skip, other.length);
+      if ((prefix & 0xFF) < INLINE_BYTES + 1) {
+        return 0; // both keys end within the inline bytes, which are equal, and so are their lengths
+      }
+      // Both keys go on past the inline bytes, which are equal: the rest decides (one cache miss).
+      int rest = shared.length + INLINE_BYTES;
+      return Arrays.compareUnsigned(key, rest, key.length, keys[i], rest, keys[i].length);
     }
 
     /** Binary search of the searched entries: the key's index, or {@code -(insertion point) - 1}. */
@@ -93,7 +92,7 @@ final class BTreeKeydir implements Keydir {
           return -((order < 0 ? lo : count) + 1);
         }
       }
-      long prefix = prefixAt(key, skip);
+      long prefix = inline(key, skip);
       int hi = count - 1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
@@ -112,8 +111,8 @@ final class BTreeKeydir implements Keydir {
     /** How the probe's first {@code skip} bytes order against the shared start: 0 if the probe has it. */
     private int compareStart(byte[] key, int skip) {
       if (key.length >= skip && skip <= 16) {
-        int c = Long.compareUnsigned(prefixAt(key, 0, Math.min(8, skip)), shared0);
-        return c != 0 || skip <= 8 ? c : Long.compareUnsigned(prefixAt(key, 8, skip - 8), shared1);
+        int c = Long.compareUnsigned(word(key, 0, Math.min(8, skip)), shared0);
+        return c != 0 || skip <= 8 ? c : Long.compareUnsigned(word(key, 8, skip - 8), shared1);
       }
       int m = Arrays.mismatch(key, 0, Math.min(key.length, skip), shared, 0, skip);
       return m < 0 ? 0 : m == key.length || (key[m] & 0xFF) < (shared[m] & 0xFF) ? -1 : 1;
@@ -131,7 +130,7 @@ final class BTreeKeydir implements Keydir {
       if (m >= 0) {
         share(Arrays.copyOf(shared, m)); // a key beyond both ends of the node: the shared start shrinks
       } else {
-        prefixes[at] = prefixAt(key, skip);
+        prefixes[at] = inline(key, skip);
       }
     }
 
@@ -154,10 +153,10 @@ final class BTreeKeydir implements Keydir {
 
     private void share(byte[] start) {
       shared = start;
-      shared0 = prefixAt(start, 0, Math.min(8, start.length));
-      shared1 = start.length > 8 ? prefixAt(start, 8, Math.min(8, start.length - 8)) : 0;
+      shared0 = word(start, 0, Math.min(8, start.length));
+      shared1 = start.length > 8 ? word(start, 8, Math.min(8, start.length - 8)) : 0;
       for (int i = firstSearched(); i < count; i++) {
-        prefixes[i] = prefixAt(keys[i], start.length);
+        prefixes[i] = inline(keys[i], start.length);
       }
     }
   }
@@ -219,13 +218,22 @@ final class BTreeKeydir implements Keydir {
     this.root = new Leaf(fanout);
   }
 
-  /** The 8 bytes of the key from {@code offset}, big-endian, zero-padded: compares like them, or ties. */
-  static long prefixAt(byte[] key, int offset) {
-    return prefixAt(key, offset, Math.min(8, key.length - offset));
+  /** Key bytes packed in an entry's inline {@code long}. */
+  private static final int INLINE_BYTES = 7;
+
+  /**
+   * The key from {@code offset}, packed to compare (unsigned) like the key: its next 7 bytes, big-endian and
+   * zero-padded, then in the low byte how many bytes the key has from {@code offset}, at most 8. Unequal
+   * inline values order their keys; equal ones with a count under 8 mean equal keys (both end within the
+   * 7 bytes); equal ones with count 8 tie, and the rest of the keys decides.
+   */
+  static long inline(byte[] key, int offset) {
+    int left = key.length - offset;
+    return word(key, offset, Math.min(INLINE_BYTES, left)) | Math.min(left, INLINE_BYTES + 1);
   }
 
   /** {@code n} (at most 8) bytes of the key from {@code offset}, big-endian, zero-padded. */
-  private static long prefixAt(byte[] key, int offset, int n) {
+  private static long word(byte[] key, int offset, int n) {
     long p = 0;
     for (int i = 0; i < n; i++) {
       p |= (key[offset + i] & 0xFFL) << (56 - 8 * i);

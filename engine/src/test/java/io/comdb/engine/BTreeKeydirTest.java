@@ -55,6 +55,23 @@ class BTreeKeydirTest {
     });
   }
 
+  /**
+   * Short keys of zero bytes and little else, of every length around the 7 inline bytes: "a", "a\0",
+   * "a\0\0" ... order by length where their bytes tie, and equal inline values must mean equal keys.
+   */
+  @Property(tries = 200)
+  void agreesWithASortedMapOnShortKeysThatDifferInTrailingZeros(@ForAll @IntRange(min = 4, max = 9) int fanout,
+      @ForAll @IntRange(min = 0, max = 2000) int operations, @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    agreesWithASortedMap(fanout, operations, random, () -> {
+      byte[] key = new byte[random.nextInt(20)];
+      for (int i = 0; i < key.length; i++) {
+        key[i] = (byte) (random.nextInt(4) == 0 ? 1 + random.nextInt(2) : 0);
+      }
+      return key;
+    });
+  }
+
   private static void agreesWithASortedMap(int fanout, int operations, SplittableRandom random, java.util.function.Supplier<byte[]> keys) {
     BTreeKeydir tree = new BTreeKeydir(fanout);
     TreeMap<byte[], Long> model = new TreeMap<>(Arrays::compareUnsigned);
