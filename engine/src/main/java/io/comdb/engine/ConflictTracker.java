@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Entries older than the oldest open snapshot are pruned; if one long transaction keeps more than
  * {@link #MAX_TRACKED} entries alive, they are dropped and the transactions older than the drop conflict.
  *
- * <p>Mutations run under {@link LogWriter}'s lock; {@link #changedSince} is lock-free.
+ * <p>Mutations run under {@link LogAppender}'s lock; {@link #changedSince} is lock-free.
  */
 final class ConflictTracker {
   static final int MAX_TRACKED = 1 << 20;

@@ -49,7 +49,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   private final DirectoryLock lock;
   private final Keydir keydir;
   private final AtomicInteger nextFileId;
-  private final LogWriter writer;
+  private final LogAppender appender;
   private final ReadGuard guard = new ReadGuard();
   private final Merger merger;
   /** Held by whatever adds or deletes sealed files or their hints: merge, backup, hint building. */
@@ -75,13 +75,13 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
       t.setDaemon(true);
       return t;
     });
-    this.writer = new LogWriter(dir, options, keydir, new FileSet(files, active), recovered.lastSeq(), nextFileId,
+    this.appender = new LogAppender(dir, options, keydir, new FileSet(files, active), recovered.lastSeq(), nextFileId,
         sealed -> {
           if (options.backgroundHintFiles()) {
             background.execute(this::buildHintFilesInBackground);
           }
         });
-    this.merger = new Merger(dir, options, keydir, writer, guard, nextFileId::getAndIncrement);
+    this.merger = new Merger(dir, options, keydir, appender, guard, nextFileId::getAndIncrement);
     this.commitQueue = options.syncMode().kind() == SyncMode.Kind.ALWAYS ? new CommitQueue(this) : null;
     if (options.syncMode().kind() == SyncMode.Kind.INTERVAL) {
       long ms = options.syncMode().interval().toMillis();
@@ -149,12 +149,12 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     return maintenance;
   }
 
-  LogWriter log() {
-    return writer;
+  LogAppender appender() {
+    return appender;
   }
 
   ConflictTracker conflicts() {
-    return writer.conflicts();
+    return appender.conflicts();
   }
 
   /** Stores {@code value} under {@code key}, replacing any value. Durable on return under {@link SyncMode#ALWAYS}. */
@@ -162,7 +162,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     checkOpen();
     checkKey(key);
     checkValue(key, value);
-    write(() -> writer.put(key, value));
+    write(() -> appender.put(key, value));
   }
 
   /** The value stored under {@code key}, or {@code null} if there is none. */
@@ -196,7 +196,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
         if (location == Location.NONE) {
           return 0;
         }
-        DataFile file = writer.files().find(Location.fileId(location));
+        DataFile file = appender.files().find(Location.fileId(location));
         if (file != null) {
           return file.readRecord(Location.offset(location)).seq();
         }
@@ -212,7 +212,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   @Override
   public <T> T atomically(ReadAction<T> read) throws IOException {
     checkOpen();
-    StampedLock visibility = writer.visibility();
+    StampedLock visibility = appender.visibility();
     for (int attempt = 0; attempt < 2; attempt++) {
       long stamp = visibility.tryOptimisticRead();
       if (stamp == 0) {
@@ -244,7 +244,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   public boolean delete(byte[] key) throws IOException {
     checkOpen();
     Objects.requireNonNull(key, "key");
-    return write(() -> writer.delete(key)) >= 0;
+    return write(() -> appender.delete(key)) >= 0;
   }
 
   /** A new, empty batch holding at most {@link EngineOptions#maxBatchSize()} operations. */
@@ -263,8 +263,8 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   public long write(WriteBatch batch) throws IOException {
     checkOpen();
     check(batch);
-    List<LogWriter.Op> ops = batch.take();
-    return write(() -> writer.commit(ops, null));
+    List<LogAppender.Op> ops = batch.take();
+    return write(() -> appender.commit(ops, null));
   }
 
   /** Checks a batch made for no engine against this one's limits (one from {@link #newWriteBatch()} is checked already). */
@@ -296,7 +296,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   /** Opens an optimistic transaction on a snapshot of now: see {@link Transaction}. Close it when done. */
   public Transaction beginTransaction() {
     checkOpen();
-    return new Transaction(this, writer.beginTransaction());
+    return new Transaction(this, appender.beginTransaction());
   }
 
   /** The work of {@link #update}: reads and writes through the transaction, returns a result. */
@@ -333,12 +333,12 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
 
   long commit(Transaction transaction) throws IOException {
     checkOpen();
-    List<LogWriter.Op> ops = transaction.ops();
-    return write(() -> writer.commit(ops, transaction));
+    List<LogAppender.Op> ops = transaction.ops();
+    return write(() -> appender.commit(ops, transaction));
   }
 
-  void endTransaction(long readSeq) {
-    writer.endTransaction(readSeq);
+  void endTransaction(Transaction transaction) {
+    appender.endTransaction(transaction);
   }
 
   /** Runs a write; under ALWAYS through the commit queue, so that it returns durable. */
@@ -350,7 +350,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   @Override
   public void sync() throws IOException {
     checkOpen();
-    writer.groupCommit().syncAll();
+    appender.groupCommit().syncAll();
   }
 
   /** Every live key, in unsigned byte order. */
@@ -397,21 +397,21 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
    */
   public void awaitDurable(long seq) throws IOException {
     if (seq >= 0 && options.syncMode().kind() == SyncMode.Kind.ALWAYS) {
-      writer.groupCommit().awaitDurable(seq);
+      appender.groupCommit().awaitDurable(seq);
     }
   }
 
   /** How many fsyncs group commit has issued: with concurrent writers under ALWAYS, fewer than the writes. */
   long groupCommitSyncs() {
-    return writer.groupCommit().syncCount();
+    return appender.groupCommit().syncCount();
   }
 
   /** Sizes for monitoring and for deciding when to merge. */
   @Override
   public EngineStats stats() {
-    FileSet files = writer.files();
-    return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), writer.writtenSeq(),
-        writer.groupCommit().durableSeq(), writer.groupCommit().syncCount());
+    FileSet files = appender.files();
+    return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), appender.writtenSeq(),
+        appender.groupCommit().durableSeq(), appender.groupCommit().syncCount());
   }
 
   /** Whether the reclaimable ratio has reached {@link EngineOptions#mergeThreshold()}. */
@@ -463,7 +463,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     maintenanceLock.lock();
     try {
       int written = 0;
-      for (DataFile f : writer.files().all()) {
+      for (DataFile f : appender.files().all()) {
         if (closed && stopOnClose) {
           break;
         }
@@ -497,7 +497,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     maintenanceLock.lock();
     try {
       // The active file is copied up to where it was when no write was in progress: whole records only.
-      FileSet files = writer.quiesced(writer::files);
+      FileSet files = appender.quiesced(appender::files);
       long activeSize = files.active().size();
       for (DataFile f : files.sealed()) {
         Path copy = target.resolve(f.path().getFileName());
@@ -538,11 +538,11 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     awaitTermination();
     maintenanceLock.lock();
     try {
-      boolean clean = writer.close(); // seals the active file, unless a write failed
-      DataFile active = writer.files().active();
+      boolean clean = appender.close(); // seals the active file, unless a write failed
+      DataFile active = appender.files().active();
       writeMissingHintFiles(false); // so that the next open reads no data file whole
       guard.awaitReaders();
-      for (DataFile f : writer.files().all()) {
+      for (DataFile f : appender.files().all()) {
         f.close();
         f.unmap();
         if (f == active && f.isEmpty()) {
@@ -576,7 +576,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
 
   private void syncInBackground() {
     try {
-      writer.groupCommit().syncAll();
+      appender.groupCommit().syncAll();
     } catch (IOException e) {
       LOG.log(Level.ERROR, "background fsync of " + dir + " failed; writes are refused from now on", e);
     }
@@ -619,7 +619,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
    */
   private byte[] valueAt(byte[] key, long location) throws IOException {
     for (int attempt = 0; location != Location.NONE; attempt++) {
-      DataFile file = writer.files().find(Location.fileId(location));
+      DataFile file = appender.files().find(Location.fileId(location));
       if (file != null) {
         return file.readValue(Location.offset(location));
       }

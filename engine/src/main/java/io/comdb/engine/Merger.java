@@ -43,16 +43,16 @@ final class Merger {
   private final Path dir;
   private final EngineOptions options;
   private final Keydir keydir;
-  private final LogWriter writer;
+  private final LogAppender appender;
   private final ReadGuard guard;
   private final IntSupplier nextFileId;
   private volatile boolean stopping;
 
-  Merger(Path dir, EngineOptions options, Keydir keydir, LogWriter writer, ReadGuard guard, IntSupplier nextFileId) {
+  Merger(Path dir, EngineOptions options, Keydir keydir, LogAppender appender, ReadGuard guard, IntSupplier nextFileId) {
     this.dir = dir;
     this.options = options;
     this.keydir = keydir;
-    this.writer = writer;
+    this.appender = appender;
     this.guard = guard;
     this.nextFileId = nextFileId;
   }
@@ -62,8 +62,8 @@ final class Merger {
    * The active file is sealed, and the merged files swapped in, on the writer, through {@code onWriter}.
    */
   MergeResult merge(WriterHandoff onWriter) throws IOException {
-    onWriter.run(() -> writer.rotate());
-    List<DataFile> inputs = writer.files().sealed();
+    onWriter.run(() -> appender.rotate());
+    List<DataFile> inputs = appender.files().sealed();
     if (inputs.isEmpty()) {
       return new MergeResult(0, 0, 0, 0, 0);
     }
@@ -125,13 +125,13 @@ final class Merger {
     }
     Fsync.directory(dir);
     try {
-      onWriter.run(() -> writer.swapMerged(moves, inputs, moved));
+      onWriter.run(() -> appender.swapMerged(moves, inputs, moved));
     } catch (IOException | RuntimeException e) {
       // Past the commit point the merged files are in the directory, and the next open uses them. Had this
       // engine gone on writing, a later merge could drop a tombstone that shadows one of their records:
       // refuse writes until a reopen completes the merge. (The swap may even have run, its answer lost, so
       // the new files stay mapped.)
-      writer.fail(new IOException("a merge reached its commit point but its swap did not run; writes are refused until "
+      appender.fail(new IOException("a merge reached its commit point but its swap did not run; writes are refused until "
           + "the engine is reopened, which completes the merge", e));
       throw e;
     }

@@ -40,6 +40,8 @@ public final class Transaction implements Reads, AutoCloseable {
   private long[] reads = new long[8];
   private int readCount;
   private boolean done;
+  /** Whether the conflict tracker was told this transaction closed; guarded by the writer's lock. */
+  private boolean ended;
 
   Transaction(Engine engine, long readSeq) {
     this.engine = engine;
@@ -123,14 +125,26 @@ public final class Transaction implements Reads, AutoCloseable {
   public long commit() throws IOException {
     checkOpen();
     done = true;
-    return engine.commit(this);
+    try {
+      return engine.commit(this);
+    } finally {
+      engine.endTransaction(this); // if the commit failed before it got to the log
+    }
   }
 
   /** Drops the buffered writes. */
   public void discard() {
     if (!done) {
       done = true;
-      engine.endTransaction(readSeq);
+      engine.endTransaction(this);
+    }
+  }
+
+  /** Tells the conflict tracker this transaction is closed, once; the caller holds the writer's lock. */
+  void end(ConflictTracker conflicts) {
+    if (!ended) {
+      ended = true;
+      conflicts.end(readSeq);
     }
   }
 
@@ -140,16 +154,16 @@ public final class Transaction implements Reads, AutoCloseable {
     discard();
   }
 
-  /** Marks the transaction committed by a {@link WriteGroup}. */
+  /** Marks the transaction committed by a {@link WriteGroup} (which ends it in the tracker either way). */
   void committing() {
     checkOpen();
     done = true;
   }
 
-  List<LogWriter.Op> ops() {
-    List<LogWriter.Op> ops = new ArrayList<>(writes.size());
+  List<LogAppender.Op> ops() {
+    List<LogAppender.Op> ops = new ArrayList<>(writes.size());
     for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
-      ops.add(new LogWriter.Op(e.getKey(), e.getValue() == DELETED ? null : e.getValue()));
+      ops.add(new LogAppender.Op(e.getKey(), e.getValue() == DELETED ? null : e.getValue()));
     }
     return ops;
   }

@@ -23,7 +23,7 @@ public final class WriteBatch {
   private final Engine engine;
   private final int maxOperations;
   /** The operations in order; a null value deletes. */
-  private final List<LogWriter.Op> ops = new ArrayList<>(4);
+  private final List<LogAppender.Op> ops = new ArrayList<>(4);
   /** Key to index in {@link #ops}, built once a second operation arrives (most batches hold one). */
   private Map<Key, Integer> index;
   private boolean committed;
@@ -80,7 +80,7 @@ public final class WriteBatch {
       throw new IllegalStateException("this write batch is already committed");
     }
     byte[] k = key.clone();
-    LogWriter.Op op = new LogWriter.Op(k, value);
+    LogAppender.Op op = new LogAppender.Op(k, value);
     if (ops.isEmpty()) {
       ops.add(op);
       return this;
@@ -115,7 +115,7 @@ public final class WriteBatch {
 
   /** Visits every operation in order (the arrays are the batch's own: do not change them). */
   public void forEach(Visitor visitor) {
-    for (LogWriter.Op op : ops) {
+    for (LogAppender.Op op : ops) {
       visitor.visit(op.key(), op.value());
     }
   }
@@ -134,7 +134,7 @@ public final class WriteBatch {
   }
 
   /** Marks the batch written; a batch is written once. */
-  List<LogWriter.Op> take() {
+  List<LogAppender.Op> take() {
     if (committed) {
       throw new IllegalStateException("this write batch is already committed");
     }
@@ -142,7 +142,7 @@ public final class WriteBatch {
     return ops;
   }
 
-  List<LogWriter.Op> ops() {
+  List<LogAppender.Op> ops() {
     return ops;
   }
 

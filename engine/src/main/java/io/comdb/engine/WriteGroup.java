@@ -26,20 +26,20 @@ public final class WriteGroup implements AutoCloseable {
   public long put(byte[] key, byte[] value) throws IOException {
     engine.checkKey(key);
     engine.checkValue(key, value);
-    return apply(() -> engine.log().put(key, value));
+    return apply(() -> engine.appender().put(key, value));
   }
 
   /** Deletes {@code key}; returns the tombstone's sequence number, or -1 if the key had no value. */
   public long delete(byte[] key) throws IOException {
     engine.checkKey(key);
-    return apply(() -> engine.log().delete(key));
+    return apply(() -> engine.appender().delete(key));
   }
 
   /** Writes a batch atomically; returns its sequence number, or -1 if it changed nothing. */
   public long write(WriteBatch batch) throws IOException {
     engine.check(batch);
-    java.util.List<LogWriter.Op> ops = batch.take();
-    return apply(() -> engine.log().commit(ops, null));
+    java.util.List<LogAppender.Op> ops = batch.take();
+    return apply(() -> engine.appender().commit(ops, null));
   }
 
   /**
@@ -48,7 +48,11 @@ public final class WriteGroup implements AutoCloseable {
    */
   public long commit(Transaction transaction) throws IOException {
     transaction.committing();
-    return apply(() -> engine.log().commit(transaction.ops(), transaction));
+    try {
+      return apply(() -> engine.appender().commit(transaction.ops(), transaction));
+    } finally {
+      engine.endTransaction(transaction); // if the commit failed before it got to the log
+    }
   }
 
   /** The sequence number of the newest record this group wrote, or -1. */

@@ -128,17 +128,7 @@ public final class Call {
 
   /** The number of keys in {@code db}, expired ones not counted. */
   long dbSize(int db) throws IOException {
-    long n = 0;
-    long now = now();
-    try (EngineIterator it = reads.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
-      for (; it.isValid(); it.next()) {
-        byte[] value = it.value();
-        if (value != null && !Meta.decode(value).expired(now)) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return RedisView.dbSize(reads, db, now());
   }
 
   long rememberCursor(int db, byte[] lastKey) {

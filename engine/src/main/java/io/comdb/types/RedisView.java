@@ -3,6 +3,7 @@ package io.comdb.types;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.ReadView;
+import io.comdb.engine.Reads;
 import java.io.IOException;
 import java.util.List;
 
@@ -49,9 +50,13 @@ public final class RedisView {
 
   /** The number of keys in {@code db}, expired ones not counted. */
   public long dbSize(int db) throws IOException {
+    return dbSize(engine, db, state.now());
+  }
+
+  /** The number of keys in {@code db} that {@code reads} holds, those expired at {@code now} not counted. */
+  static long dbSize(Reads reads, int db, long now) throws IOException {
     long n = 0;
-    long now = state.now();
-    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
+    try (EngineIterator it = reads.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
       for (; it.isValid(); it.next()) {
         byte[] value = it.value();
         if (value != null && !Meta.decode(value).expired(now)) {

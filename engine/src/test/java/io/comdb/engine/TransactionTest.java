@@ -107,6 +107,18 @@ class TransactionTest {
   }
 
   @Test
+  void aCommitThatFailsWritesNothingAndStillClosesTheTransaction() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).dataFileSize(4096).build())) {
+      Transaction t = db.beginTransaction();
+      t.put(b("big"), new byte[3000]).put(b("bigger"), new byte[3000]);
+      assertThatThrownBy(t::commit).isInstanceOf(LimitExceededException.class).hasMessageContaining("does not fit in one data file");
+      assertThat(db.get(b("big"))).isNull();
+      db.put(b("after"), b("v"));
+      assertThat(db.conflicts().tracked()).as("no transaction is open any more").isZero();
+    }
+  }
+
+  @Test
   void anIteratorWalksTheEngineAndTheTransactionsWritesInOneOrder() throws Exception {
     try (Engine db = open()) {
       for (String k : List.of("p1", "p3", "p5", "q1")) {

@@ -256,6 +256,9 @@ public final class EngineVerticle extends VerticleBase {
    */
   private void drain() {
     drainScheduled = false;
+    if (queue.isEmpty()) {
+      return; // stop() took them
+    }
     List<Queued> round = new ArrayList<>(queue);
     queue.clear();
     List<Answer> answers = new ArrayList<>(round.size());

@@ -101,7 +101,7 @@ public final class MemorySearchVerticle extends VerticleBase {
       operations.forEach((address, operation) ->
           consumers.add(vertx.eventBus().consumer(address, message -> run(operation, message))));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    });
+    }).onFailure(e -> ops.close());
   }
 
   private MemoryService open() throws IOException {

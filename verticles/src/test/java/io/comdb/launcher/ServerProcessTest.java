@@ -38,40 +38,57 @@ class ServerProcessTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** One client's loop of writes: it counts each acknowledged write down on {@code acknowledged}. */
+  private interface Writes {
+    void run(int writer, AtomicBoolean killed, CountDownLatch acknowledged) throws Exception;
+  }
+
+  /**
+   * Runs {@code writers} clients' writes against a server under sync always until {@code enough} of them
+   * are acknowledged, then kills the server with SIGKILL while writes are in flight. A client's loop ends
+   * when its server is gone: the write it had in flight was never acknowledged.
+   */
+  private static void killMidStream(ServerProcess server, int writers, int enough, Writes writes) throws Exception {
+    AtomicBoolean killed = new AtomicBoolean();
+    CountDownLatch acknowledged = new CountDownLatch(enough);
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      Thread t = new Thread(() -> {
+        try {
+          writes.run(writer, killed, acknowledged);
+        } catch (Exception e) {
+          // the server is gone
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    boolean reached = acknowledged.await(120, java.util.concurrent.TimeUnit.SECONDS);
+    server.kill();
+    killed.set(true);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(reached).as("%d writes acknowledged before the kill; log:%n%s", enough, server.log()).isTrue();
+  }
+
   @Test
   void everyAcknowledgedPutUnderSyncAlwaysSurvivesKillMinus9() throws Exception {
     Path data = dir.resolve("data");
     Map<String, String> acknowledged = new ConcurrentHashMap<>();
     try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
       int port = server.port();
-      AtomicBoolean killed = new AtomicBoolean();
-      CountDownLatch enough = new CountDownLatch(2_000);
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 8; w++) {
-        int writer = w;
-        Thread t = new Thread(() -> {
-          for (int i = 0; !killed.get(); i++) {
-            String key = "w" + writer + "-" + i;
-            String value = "value-" + i + "-" + "x".repeat(i % 100);
-            try {
-              if (put(port, key, value).statusCode() == 204) {
-                acknowledged.put(key, value);
-                enough.countDown();
-              }
-            } catch (Exception e) {
-              return; // the server is gone: this write was never acknowledged
-            }
+      killMidStream(server, 8, 2_000, (writer, killed, done) -> {
+        for (int i = 0; !killed.get(); i++) {
+          String key = "w" + writer + "-" + i;
+          String value = "value-" + i + "-" + "x".repeat(i % 100);
+          if (put(port, key, value).statusCode() == 204) {
+            acknowledged.put(key, value);
+            done.countDown();
           }
-        });
-        t.start();
-        writers.add(t);
-      }
-      enough.await();
-      server.kill(); // mid-stream: writers have requests in flight
-      killed.set(true);
-      for (Thread t : writers) {
-        t.join();
-      }
+        }
+      });
     }
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(2_000);
     try (ServerProcess restarted = ServerProcess.start(data)) {
@@ -90,32 +107,17 @@ class ServerProcessTest {
     Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
       int port = server.respPort();
-      AtomicBoolean killed = new AtomicBoolean();
-      CountDownLatch enough = new CountDownLatch(3_000);
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 8; w++) {
-        String list = "list" + w;
-        Thread t = new Thread(() -> {
-          try (RedisSocket redis = new RedisSocket(port)) {
-            for (long i = 1; !killed.get(); i++) {
-              if (redis.integer("RPUSH", list, "e" + i) == i) {
-                acknowledged.put(list, i); // the list holds e1 .. ei
-                enough.countDown();
-              }
+      killMidStream(server, 8, 3_000, (writer, killed, done) -> {
+        String list = "list" + writer;
+        try (RedisSocket redis = new RedisSocket(port)) {
+          for (long i = 1; !killed.get(); i++) {
+            if (redis.integer("RPUSH", list, "e" + i) == i) {
+              acknowledged.put(list, i); // the list holds e1 .. ei
+              done.countDown();
             }
-          } catch (Exception e) {
-            // the server is gone: the write in flight was never acknowledged
           }
-        });
-        t.start();
-        writers.add(t);
-      }
-      enough.await();
-      server.kill();
-      killed.set(true);
-      for (Thread t : writers) {
-        t.join();
-      }
+        }
+      });
     }
     try (ServerProcess restarted = ServerProcess.start(data); RedisSocket redis = new RedisSocket(restarted.respPort())) {
       for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
@@ -137,40 +139,24 @@ class ServerProcessTest {
     Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
     try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
       int port = server.respPort();
-      AtomicBoolean killed = new AtomicBoolean();
-      CountDownLatch enough = new CountDownLatch(400);
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 4; w++) {
-        int writer = w;
-        Thread t = new Thread(() -> {
-          try (RedisSocket redis = new RedisSocket(port)) {
-            for (long round = 1; !killed.get(); round++) {
-              redis.send("MULTI");
-              for (int k = 0; k < keys; k++) {
-                redis.send("SET", "w" + writer + ":" + k, round + ":" + "x".repeat(200));
-              }
-              redis.send("EXEC");
-              for (int i = 0; i < keys + 1; i++) {
-                redis.reply(); // OK, then QUEUED for each
-              }
-              if (redis.reply() instanceof List<?> done && done.size() == keys) {
-                acknowledged.put(writer, round);
-                enough.countDown();
-              }
+      killMidStream(server, 4, 400, (writer, killed, done) -> {
+        try (RedisSocket redis = new RedisSocket(port)) {
+          for (long round = 1; !killed.get(); round++) {
+            redis.send("MULTI");
+            for (int k = 0; k < keys; k++) {
+              redis.send("SET", "w" + writer + ":" + k, round + ":" + "x".repeat(200));
             }
-          } catch (Exception e) {
-            // the server is gone: the EXEC in flight was never acknowledged
+            redis.send("EXEC");
+            for (int i = 0; i < keys + 1; i++) {
+              redis.reply(); // OK, then QUEUED for each
+            }
+            if (redis.reply() instanceof List<?> ran && ran.size() == keys) {
+              acknowledged.put(writer, round);
+              done.countDown();
+            }
           }
-        });
-        t.start();
-        writers.add(t);
-      }
-      enough.await();
-      server.kill();
-      killed.set(true);
-      for (Thread t : writers) {
-        t.join();
-      }
+        }
+      });
     }
     try (ServerProcess restarted = ServerProcess.start(data); RedisSocket redis = new RedisSocket(restarted.respPort())) {
       for (Map.Entry<Integer, Long> e : acknowledged.entrySet()) {

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * <p>A failed append leaves the tail of the active file unknown, so the writer then refuses all further
  * writes (reads go on); reopening recovers the tail.
  */
-final class LogWriter implements GroupCommit.Log {
+final class LogAppender implements GroupCommit.Log {
   /** One operation of a write batch: {@code value == null} deletes. */
   record Op(byte[] key, byte[] value) {}
 
@@ -47,7 +47,7 @@ final class LogWriter implements GroupCommit.Log {
   private ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10);
   private volatile IOException failure;
 
-  LogWriter(Path dir, EngineOptions options, Keydir keydir, FileSet files, long lastSeq, AtomicInteger nextFileId,
+  LogAppender(Path dir, EngineOptions options, Keydir keydir, FileSet files, long lastSeq, AtomicInteger nextFileId,
       Consumer<DataFile> onSealed) {
     this.dir = dir;
     this.options = options;
@@ -99,11 +99,11 @@ final class LogWriter implements GroupCommit.Log {
     }
   }
 
-  /** A transaction that will not commit closes. */
-  void endTransaction(long readSeq) {
+  /** A transaction closes (if it has not already): the tracker stops keeping writes for it. */
+  void endTransaction(Transaction transaction) {
     lock.lock();
     try {
-      conflicts.end(readSeq);
+      transaction.end(conflicts);
     } finally {
       lock.unlock();
     }
@@ -177,7 +177,7 @@ final class LogWriter implements GroupCommit.Log {
         try {
           transaction.verifyReads(conflicts);
         } finally {
-          conflicts.end(transaction.readSequence()); // before the append: its own writes need no tracking
+          transaction.end(conflicts); // before the append: its own writes need no tracking
         }
       }
       checkWritable();
