@@ -4,11 +4,15 @@
 #   redis-server: appendonly yes, appendfsync everysec    ComDB: sync interval (1000 ms)
 #   then SET with every write on disk: appendfsync always / sync always
 # Prints one line per comparison: resp-bench <P1|P16|ALWAYS> <test>=<ComDB/Redis ratio> ...
-# Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), BENCH_DIR.
+# Each comparison runs ROUNDS rounds, ComDB then Redis in each, and compares the medians: on a shared
+# 2-core machine single runs of either server swing by tens of percent from minute to minute.
+# Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), ROUNDS (3),
+# BENCH_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${REQUESTS:-300000}"
 tests="${TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd}"
+rounds="${ROUNDS:-3}"
 for tool in redis-server redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
@@ -47,13 +51,25 @@ bench() { # port pipeline tests -> "test rps" lines
   redis-benchmark -p "$1" -c 50 -d 100 -r 1000000 -n "$requests" -P "$2" -t "$3" --csv 2>/dev/null \
     | awk -F'","' 'NR > 1 {gsub(/"/, "", $1); gsub(/"/, "", $2); print tolower($1), $2}'
 }
+median() { # "test rps" lines of several rounds -> "test median_rps", in the tests' order
+  awk '{ if (!($1 in n)) order[++k] = $1; v[$1, ++n[$1]] = $2 }
+    END { for (i = 1; i <= k; i++) { t = order[i]; m = n[t]
+      for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (v[t, b] < v[t, a]) { x = v[t, a]; v[t, a] = v[t, b]; v[t, b] = x }
+      print t, (m % 2 ? v[t, (m + 1) / 2] : (v[t, m / 2] + v[t, m / 2 + 1]) / 2) } }' "$@"
+}
 compare() { # label comdb_port redis_port pipeline tests
-  local warm
   bench "$2" "$4" "$5" >/dev/null # warm-up: the JIT compiles the command path
-  bench "$2" "$4" "$5" >"$work/comdb.out"
-  bench "$3" "$4" "$5" >"$work/redis.out"
-  echo "--- $1: ComDB / redis-server requests per second" >&2
+  : >"$work/comdb.all"; : >"$work/redis.all"
+  for round in $(seq 1 "$rounds"); do
+    bench "$2" "$4" "$5" >>"$work/comdb.all"
+    bench "$3" "$4" "$5" >>"$work/redis.all"
+  done
+  median "$work/comdb.all" >"$work/comdb.out"
+  median "$work/redis.all" >"$work/redis.out"
+  echo "--- $1: ComDB / redis-server requests per second, median of $rounds rounds (each round's figures after)" >&2
   paste -d' ' "$work/comdb.out" "$work/redis.out" >&2
+  echo "ComDB rounds: $(tr '\n' ' ' <"$work/comdb.all")" >&2
+  echo "Redis rounds: $(tr '\n' ' ' <"$work/redis.all")" >&2
   echo "resp-bench $1 $(paste -d' ' "$work/comdb.out" "$work/redis.out" \
     | awk '{printf "%s%s=%.2f", (NR > 1 ? " " : ""), $1, $2 / $4}')"
 }
