@@ -16,8 +16,9 @@ import io.vertx.core.net.NetServerOptions;
 /**
  * The Redis-protocol server on an event loop. Deploy one instance per core after the engine verticle;
  * they share the port. Each instance runs read-only commands on the engine's read view and sends the
- * writes of all its connections to the writer, one message per pass of its event loop ({@link WriterClient}). Its configuration is the whole {@link ComDbConfig} as JSON; it uses the {@code resp}
- * and {@code security} sections. Each accepted socket becomes a {@link RespConnection}.
+ * writes of all its connections to the writer, one message per pass of its event loop
+ * ({@link WriterClient}). Its configuration is the whole {@link ComDbConfig} as JSON; it uses the
+ * {@code resp} and {@code security} sections. Each accepted socket becomes a {@link RespConnection}.
  */
 public final class RespVerticle extends VerticleBase {
   private NetServer server;

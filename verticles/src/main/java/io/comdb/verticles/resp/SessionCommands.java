@@ -2,11 +2,11 @@ package io.comdb.verticles.resp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.comdb.engine.EngineMaintenance;
 import io.comdb.engine.EngineStats;
 import io.comdb.types.CommandSpec;
 import io.comdb.types.Commands;
 import io.comdb.types.Errors;
-import io.comdb.engine.EngineMaintenance;
 import io.comdb.types.RedisStore;
 import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
@@ -280,11 +280,12 @@ final class SessionCommands {
       return now(c, Reply.error(Errors.EXECABORT));
     }
     // The keys stay watched until the writer has run the transaction: it compares the stamps then.
-    return c.writer().submit(new Redis.Transaction(c.db, commands, keys, dbs, stamps)).onComplete(ar -> c.unwatchAll()).map(answer -> {
+    Future<Object> ran = c.writer().submit(new Redis.Transaction(c.db, commands, keys, dbs, stamps));
+    return ran.onComplete(ar -> c.unwatchAll()).map(answer -> {
       Redis.Result timed = (Redis.Result) answer;
       c.server.slow(timed.micros(), List.of("exec".getBytes(UTF_8)), c);
       Reply result = timed.reply();
-      if (result instanceof Reply.Arr ran && ran.elements() != null) {
+      if (result instanceof Reply.Arr array && array.elements() != null) {
         for (List<byte[]> command : commands) { // a SELECT inside the transaction stays in force after it
           if (command.size() == 2 && new String(command.get(0), UTF_8).equalsIgnoreCase("select")) {
             Integer selected = RedisStore.selectedDb(command.get(1));
