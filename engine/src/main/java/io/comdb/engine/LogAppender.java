@@ -35,6 +35,8 @@ final class LogAppender implements GroupCommit.Log {
   private final GroupCommit groupCommit;
   private final StampedLock visibility = new StampedLock();
   private final ConflictTracker conflicts = new ConflictTracker();
+  /** The key of a batch's commit record. */
+  private static final byte[] NO_KEY = new byte[0];
 
   private volatile FileSet files;
   /** Guarded by lock. */
@@ -221,7 +223,7 @@ final class LogAppender implements GroupCommit.Log {
         }
       }
       int commitAt = b.position();
-      Record.encode(b, RecordType.BATCH_COMMIT, seq + 1, new byte[0], Record.varintBytes(count));
+      Record.encode(b, RecordType.BATCH_COMMIT, seq + 1, NO_KEY, Record.varintBytes(count));
       long first = append(b.flip(), seq + 1);
       DataFile file = files.find(Location.fileId(first));
       long start = Location.offset(first);

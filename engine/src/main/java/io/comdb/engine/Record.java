@@ -52,8 +52,12 @@ record Record(RecordType type, long seq, int offset, int keyOffset, int keyLengt
     dst.put(key);
     dst.put(value);
     int end = dst.position();
+    // The checksum reads the record through dst itself, its limit narrowed for the moment: no duplicate
+    // buffer per record on the write path.
+    int limit = dst.limit();
     CRC32C crc = new CRC32C();
-    crc.update(dst.duplicate().position(start + CRC_SIZE).limit(end));
+    crc.update(dst.limit(end).position(start + CRC_SIZE));
+    dst.limit(limit).position(end);
     dst.putInt(start, (int) crc.getValue());
   }
 

@@ -41,7 +41,8 @@ final class RespParser implements Handler<Buffer> {
   /** Bytes of the current command's elements read so far. */
   private long held;
   private boolean authenticated = true;
-  private Buffer buf = Buffer.buffer();
+  /** What has arrived and is not parsed yet, from {@link #pos}; null when nothing is. */
+  private Buffer buf;
   private int pos;
   private boolean failed;
   /** Elements still to read of the current array; 0 when between commands. */
@@ -66,7 +67,11 @@ final class RespParser implements Handler<Buffer> {
     if (failed) {
       return;
     }
-    buf.appendBuffer(chunk);
+    if (buf == null) {
+      buf = chunk; // the usual case, every command whole in one read: parsed where it arrived, no copy
+    } else {
+      buf.appendBuffer(chunk);
+    }
     if (held + buf.length() - pos > maxQuery) {
       failed = true;
       listener.queryBufferExceeded();
@@ -75,8 +80,11 @@ final class RespParser implements Handler<Buffer> {
     while (!failed && parseOne()) {
       // one command per pass
     }
-    if (pos > 0) {
-      buf = pos == buf.length() ? Buffer.buffer() : buf.getBuffer(pos, buf.length());
+    if (failed || pos == buf.length()) {
+      buf = null;
+      pos = 0;
+    } else if (pos > 0) {
+      buf = buf.getBuffer(pos, buf.length()); // the start of a command that has not all arrived
       pos = 0;
     }
   }
