@@ -186,24 +186,15 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   }
 
   @Override
-  public long version(byte[] key) throws IOException {
+  public Versioned versioned(byte[] key) throws IOException {
     checkOpen();
     Objects.requireNonNull(key, "key");
     ReadGuard.Slot slot = guard.enter();
     try {
-      for (int attempt = 0; ; attempt++) {
-        long location = keydir.get(key);
-        if (location == Location.NONE) {
-          return 0;
-        }
-        DataFile file = appender.files().find(Location.fileId(location));
-        if (file != null) {
-          return file.readRecord(Location.offset(location)).seq();
-        }
-        if (attempt == 100) {
-          throw new IllegalStateException("keydir points at retired file " + Location.toString(location));
-        }
-      }
+      return readAt(key, keydir.get(key), (file, offset) -> {
+        Record r = file.readRecord(offset);
+        return new Versioned(r.value(file.buffer()), r.seq());
+      });
     } finally {
       guard.exit(slot);
     }
@@ -613,15 +604,26 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     }
   }
 
-  /**
-   * Reads the value at {@code location}. If a merge retired that file after the keydir was read, the keydir
-   * already points at the copy: look again. Each retry means a merge completed, so a few are plenty.
-   */
+  /** The value of {@code key}'s record at {@code location}, or null if there is none. */
   private byte[] valueAt(byte[] key, long location) throws IOException {
+    return readAt(key, location, DataFile::readValue);
+  }
+
+  /** What to take from a record: its value, or value and sequence number. */
+  private interface RecordRead<T> {
+    T read(DataFile file, int offset) throws IOException;
+  }
+
+  /**
+   * Reads {@code key}'s record at {@code location} (null if there is none). If a merge retired that file
+   * after the keydir was read, the keydir already points at the copy: look again. Each retry means a merge
+   * completed, so a few are plenty.
+   */
+  private <T> T readAt(byte[] key, long location, RecordRead<T> read) throws IOException {
     for (int attempt = 0; location != Location.NONE; attempt++) {
       DataFile file = appender.files().find(Location.fileId(location));
       if (file != null) {
-        return file.readValue(Location.offset(location));
+        return read.read(file, Location.offset(location));
       }
       if (attempt == 100) {
         throw new IllegalStateException("keydir points at retired file " + Location.toString(location));
@@ -655,8 +657,8 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     }
 
     @Override
-    public long version(byte[] key) throws IOException {
-      return engine.version(key);
+    public Versioned versioned(byte[] key) throws IOException {
+      return engine.versioned(key);
     }
 
     @Override

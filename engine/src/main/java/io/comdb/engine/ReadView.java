@@ -19,10 +19,10 @@ public interface ReadView extends Reads {
   boolean contains(byte[] key);
 
   /**
-   * The sequence number of the record that holds {@code key}'s value now (it grows with every write of the
-   * key, and of every other key), or 0 if the key has none. Compare-and-set callers compare it.
+   * {@code key}'s value and its version (the sequence number of the record that holds it), read together,
+   * or null if the key has none. Compare-and-set callers compare the version.
    */
-  long version(byte[] key) throws IOException;
+  Versioned versioned(byte[] key) throws IOException;
 
   /**
    * Runs reads of several keys so that they see no write half done: every single write and every batch is

@@ -316,6 +316,7 @@ public final class EngineVerticle extends VerticleBase {
       LOG.log(System.Logger.Level.ERROR, "fsync failed: the writes of this drain are not acknowledged, and the engine takes no more", e);
     }
     for (Answer a : answers) {
+      writerQueue.release(a.request.commands); // before the answer: an answered command is no longer queued
       if (a.reply instanceof Writer.Failed f) {
         a.request.message.fail(f.code(), f.message());
       } else if (notDurable != null && a.wrote) {
@@ -323,7 +324,6 @@ public final class EngineVerticle extends VerticleBase {
       } else {
         a.request.message.reply(a.reply);
       }
-      writerQueue.release(a.request.commands);
     }
   }
 

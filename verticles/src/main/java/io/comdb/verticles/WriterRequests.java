@@ -3,6 +3,7 @@ package io.comdb.verticles;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.Transaction;
+import io.comdb.engine.Versioned;
 import io.comdb.engine.WriteBatch;
 import io.comdb.engine.WriteGroup;
 import io.comdb.types.KeySpace;
@@ -123,8 +124,8 @@ final class WriterRequests {
     }
     boolean holds = true;
     for (Kv.Compare c : txn.compares()) {
-      long version = c.target() == Kv.Target.VERSION ? engine.version(c.key()) : 0;
-      if (!c.holds(engine.get(c.key()), version)) {
+      Versioned current = engine.versioned(c.key());
+      if (!c.holds(current == null ? null : current.value(), current == null ? 0 : current.version())) {
         holds = false;
         break;
       }

@@ -137,7 +137,7 @@ public final class Kv {
     VALUE,
     /** Whether the key has a value: {@code number} 1 (it must) or 0 (it must not); only {@link Op#EQUAL}. */
     EXISTS,
-    /** The key's version ({@code ReadView.version}: the sequence number of its record; 0 when missing). */
+    /** The key's version ({@code ReadView.versioned}: the sequence number of its record; 0 when missing). */
     VERSION
   }
 

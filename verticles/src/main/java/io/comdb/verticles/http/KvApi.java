@@ -4,7 +4,7 @@ import static io.comdb.verticles.http.HttpReplies.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.comdb.engine.EngineStats;
-import io.comdb.engine.ReadView;
+import io.comdb.engine.Versioned;
 import io.comdb.types.KeySpace;
 import io.comdb.verticles.Scans;
 import io.comdb.verticles.api.Addresses;
@@ -58,16 +58,9 @@ final class KvApi {
     router.get("/v1/stats").setName("stats").handler(this::stats);
   }
 
-  /** A value and the version it has, read together. */
-  private record Versioned(byte[] value, long version) {}
-
   private void get(RoutingContext ctx) throws IOException {
     byte[] key = key(ctx);
-    ReadView reads = server.reads();
-    Versioned found = KeySpace.isReserved(key) ? null : reads.atomically(() -> {
-      byte[] value = reads.get(key);
-      return value == null ? null : new Versioned(value, reads.version(key));
-    });
+    Versioned found = KeySpace.isReserved(key) ? null : server.reads().versioned(key);
     if (found == null) {
       HttpReplies.error(ctx, 404, "no such key");
       return;
