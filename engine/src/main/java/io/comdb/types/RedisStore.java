@@ -38,6 +38,12 @@ public final class RedisStore {
   /** A key under WATCH as a connection saw it: its stamp then ({@link RedisView#watch}). */
   public record Watched(int db, byte[] key, long stamp) {}
 
+  /** Told of each command that ran (its arguments, name first) and the database it ran in. */
+  @FunctionalInterface
+  public interface Ran {
+    void ran(int db, List<byte[]> args);
+  }
+
   /** Opens the keyspace of {@code engine}, indexing the keys that carry an expiry. */
   public RedisStore(Engine engine, LongSupplier clockMillis) throws IOException {
     this.engine = engine;
@@ -74,8 +80,9 @@ public final class RedisStore {
    * every command runs in order, each seeing the writes of those before it, and all their writes commit as
    * one transaction through {@code group}. A command that fails answers its error in its place and writes
    * nothing, as in Redis; a blocking command does not wait. SELECT, PING and ECHO run in their place too.
+   * {@code ran} hears of each other command, with the database a SELECT before it chose.
    */
-  public Reply transaction(WriteGroup group, int db, List<List<byte[]>> commands, List<Watched> watched) {
+  public Reply transaction(WriteGroup group, int db, List<List<byte[]>> commands, List<Watched> watched, Ran ran) {
     for (Watched w : watched) {
       if (state.watchStamp(w.db(), w.key()) != w.stamp()) {
         return Reply.NULL_ARRAY;
@@ -106,6 +113,7 @@ public final class RedisStore {
           replies.add(Reply.bulk(args.get(1)));
         } else {
           replies.add(runChecked(txn, sink, db, args));
+          ran.ran(db, args);
         }
       }
       group.commit(txn);

@@ -67,7 +67,7 @@ final class BlockedPops {
    * Runs a blocking command now; if it found nothing it waits, and null is returned (the answer comes
    * later, through {@code answer}). Otherwise returns its reply.
    */
-  Reply block(Redis.Block request, Message<Object> message, WriteGroup group, WriterRequests.KeysWritten keysWritten) {
+  Reply block(Redis.Block request, Message<Object> message, WriteGroup group, RedisStore.Ran ran) {
     CommandSpec spec = request.args().isEmpty() ? null : Commands.lookup(request.args().get(0));
     if (spec == null || !spec.isBlocking()) {
       String name = request.args().isEmpty() ? "" : new String(request.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
@@ -81,7 +81,7 @@ final class BlockedPops {
     }
     Reply reply = redis.execute(group, request.db(), spec, request.args());
     if (reply != Blocking.WOULD_BLOCK) {
-      keysWritten.written(request.db(), request.args());
+      ran.ran(request.db(), request.args());
       return reply;
     }
     Waiter waiter = new Waiter(request, spec, message);

@@ -24,11 +24,6 @@ import java.util.List;
  * {@link WriteGroup}; the writer answers none of them before the group is closed.
  */
 final class WriterRequests {
-  /** Told of each Redis command that ran (its arguments), so that clients blocked on its keys look again. */
-  interface KeysWritten {
-    void written(int db, List<byte[]> commandArgs);
-  }
-
   private final Engine engine;
   private final RedisStore redis;
 
@@ -45,10 +40,13 @@ final class WriterRequests {
     return request instanceof Writer.Task ? 0 : 1;
   }
 
-  /** Applies one request; returns its answer. A failure is thrown and answered as the request's alone. */
-  Object apply(Object request, WriteGroup group, KeysWritten keys) throws IOException {
+  /**
+   * Applies one request; returns its answer. A failure is thrown and answered as the request's alone.
+   * {@code ran} hears of every Redis command run, so that clients blocked on its keys look again.
+   */
+  Object apply(Object request, WriteGroup group, RedisStore.Ran ran) throws IOException {
     if (request instanceof Redis.Exec exec) {
-      keys.written(exec.db(), exec.args());
+      ran.ran(exec.db(), exec.args());
       long start = System.nanoTime();
       Reply reply = redis.execute(group, exec.db(), exec.args());
       return new Redis.Result(reply, (System.nanoTime() - start) / 1000);
@@ -85,16 +83,8 @@ final class WriterRequests {
       for (int i = 0; i < tx.watchedKeys().size(); i++) {
         watched.add(new RedisStore.Watched(tx.watchedDbs().get(i), tx.watchedKeys().get(i), tx.watchStamps().get(i)));
       }
-      int db = tx.db();
-      for (List<byte[]> command : tx.commands()) { // a SELECT inside moves the commands after it
-        if (command.size() == 2 && new String(command.get(0), java.nio.charset.StandardCharsets.UTF_8).equalsIgnoreCase("select")) {
-          Integer selected = RedisStore.selectedDb(command.get(1));
-          db = selected == null ? db : selected;
-        }
-        keys.written(db, command);
-      }
       long start = System.nanoTime();
-      Reply reply = redis.transaction(group, tx.db(), tx.commands(), watched);
+      Reply reply = redis.transaction(group, tx.db(), tx.commands(), watched, ran);
       return new Redis.Result(reply, (System.nanoTime() - start) / 1000);
     }
     if (request instanceof Kv.Scan scan) {
