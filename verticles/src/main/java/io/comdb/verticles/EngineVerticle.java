@@ -86,7 +86,6 @@ public final class EngineVerticle extends VerticleBase {
   private long expiryTimer = -1;
   private Runnable unbindEngineMetrics = () -> {};
   private boolean drainScheduled;
-  private boolean stopping;
 
   /**
    * The read-only view of the engine of the {@link EngineVerticle} deployed in {@code vertx}; writes go
@@ -190,7 +189,6 @@ public final class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true;
     shared.stopping = true;
     vertx.cancelTimer(expiryTimer);
     for (Queued q; (q = queue.poll()) != null; ) {
@@ -223,7 +221,7 @@ public final class EngineVerticle extends VerticleBase {
 
   private void enqueue(Message<Object> request, Writer.Source source, boolean reservedBySender) {
     int commands = WriterRequests.commands(request.body());
-    if (stopping) {
+    if (shared.stopping) {
       if (request.body() instanceof Writer.Task task) {
         task.done().completeExceptionally(new IllegalStateException("the engine is stopping"));
       }
@@ -356,7 +354,7 @@ public final class EngineVerticle extends VerticleBase {
 
   /** The active expiry cycle: deletes keys whose time has passed, a bounded number per run, as one group. */
   private void expireSome() {
-    if (stopping) {
+    if (shared.stopping) {
       return;
     }
     try (WriteGroup group = engine.beginGroup()) {

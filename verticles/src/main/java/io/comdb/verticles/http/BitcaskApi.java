@@ -145,7 +145,7 @@ final class BitcaskApi {
     return object;
   }
 
-  private static byte[] base64(String key, String value) {
+  static byte[] base64(String key, String value) {
     try {
       return Base64.getDecoder().decode(value);
     } catch (IllegalArgumentException e) {

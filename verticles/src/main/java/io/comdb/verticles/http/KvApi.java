@@ -91,11 +91,7 @@ final class KvApi {
   private void scan(RoutingContext ctx) throws IOException {
     String prefix = ctx.queryParams().get("prefix");
     String cursor = ctx.queryParams().get("cursor");
-    boolean base64 = switch (String.valueOf(ctx.queryParams().get("encoding"))) {
-      case "null", "utf8" -> false;
-      case "base64" -> true;
-      default -> throw new HttpReplies.BadRequest("encoding must be utf8 or base64");
-    };
+    boolean base64 = base64Encoding(ctx.queryParams().get("encoding"));
     Kv.Page page = Scans.page(server.reads(), new Kv.Scan(
         prefix == null ? new byte[0] : prefix.getBytes(UTF_8),
         cursor == null ? null : decodeCursor(cursor),
@@ -186,7 +182,17 @@ final class KvApi {
     }
   }
 
-  private static String text(byte[] bytes, boolean base64) {
+  /** Whether an {@code encoding} parameter (absent, {@code utf8} or {@code base64}) asks for base64. */
+  static boolean base64Encoding(Object encoding) {
+    return switch (String.valueOf(encoding)) {
+      case "null", "utf8" -> false;
+      case "base64" -> true;
+      default -> throw new HttpReplies.BadRequest("encoding must be utf8 or base64");
+    };
+  }
+
+  /** Bytes as JSON text in the request's encoding. */
+  static String text(byte[] bytes, boolean base64) {
     return base64 ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, UTF_8);
   }
 }

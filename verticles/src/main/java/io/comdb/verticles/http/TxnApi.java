@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,12 +48,7 @@ final class TxnApi {
         throw new HttpReplies.BadRequest("unknown field '" + field + "'; a transaction has compare, success, failure, encoding");
       }
     }
-    boolean base64 = switch (String.valueOf(body.getValue("encoding"))) {
-      case "null", "utf8" -> false;
-      case "base64" -> true;
-      default -> throw new HttpReplies.BadRequest("encoding must be utf8 or base64");
-    };
-    Codec codec = new Codec(base64);
+    Codec codec = new Codec(KvApi.base64Encoding(body.getValue("encoding")));
     List<Kv.Compare> compares = new ArrayList<>();
     for (JsonObject c : objects(body, "compare")) {
       compares.add(compare(c, codec));
@@ -167,18 +161,11 @@ final class TxnApi {
       if (!(o.getValue(field) instanceof String text)) {
         throw new HttpReplies.BadRequest("'" + field + "' must be a string" + (base64 ? " (base64)" : ""));
       }
-      if (!base64) {
-        return text.getBytes(UTF_8);
-      }
-      try {
-        return Base64.getDecoder().decode(text);
-      } catch (IllegalArgumentException e) {
-        throw new HttpReplies.BadRequest("'" + field + "' is not base64: " + e.getMessage());
-      }
+      return base64 ? BitcaskApi.base64(field, text) : text.getBytes(UTF_8);
     }
 
     String text(byte[] bytes) {
-      return base64 ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, UTF_8);
+      return KvApi.text(bytes, base64);
     }
   }
 }
