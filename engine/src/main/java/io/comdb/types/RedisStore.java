@@ -3,6 +3,7 @@ package io.comdb.types;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.LimitExceededException;
 import io.comdb.engine.Reads;
 import io.comdb.engine.Transaction;
 import io.comdb.engine.WriteBatch;
@@ -29,6 +30,7 @@ import java.util.function.LongSupplier;
  */
 public final class RedisStore {
   public static final int DATABASES = 16;
+  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
 
   private final Engine engine;
   private final RedisState state;
@@ -119,8 +121,11 @@ public final class RedisStore {
       group.commit(txn);
       committed.forEach(Runnable::run);
       return Reply.array(replies);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | LimitExceededException e) {
       return Reply.error("ERR the transaction was not applied: " + e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "EXEC failed", e);
+      return Reply.error("ERR the transaction was not applied (an internal error, logged by the server)");
     }
   }
 

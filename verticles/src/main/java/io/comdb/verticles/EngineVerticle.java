@@ -334,12 +334,19 @@ public final class EngineVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A request's failure as its sender gets it. The texts of the failures ComDB expects (bad input, limits,
+   * the disk) are written for clients; anything else is a bug, logged with its stack trace and answered
+   * with a text that carries none of the exception's.
+   */
   private static Writer.Failed failed(Throwable e) {
     Failure failure = Failure.of(e);
-    if (failure == Failure.STORAGE_ERROR || failure == Failure.CORRUPT_DATA) {
-      LOG.log(System.Logger.Level.ERROR, "a write failed", e);
+    boolean expected = e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException;
+    if (!expected || failure == Failure.STORAGE_ERROR || failure == Failure.CORRUPT_DATA) {
+      LOG.log(System.Logger.Level.ERROR, "a request to the writer failed", e);
     }
-    return new Writer.Failed(failure.code(), String.valueOf(e.getMessage()));
+    return new Writer.Failed(failure.code(), expected ? String.valueOf(e.getMessage())
+        : "the writer failed on this request (an internal error, logged by the server)");
   }
 
   /** A worker's task (a merge's swap): runs now, between two requests, and completes its own future. */
