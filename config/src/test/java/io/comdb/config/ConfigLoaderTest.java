@@ -89,8 +89,16 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void clusteringIsRefusedUntilItExists() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_CLUSTER_ENABLED", "true"), Map.of()))
-        .hasMessageStartingWith("cluster.enabled: clustering is not available in this build");
+  void clusterSectionFromEnvironmentAndItsChecks() {
+    ComDbConfig config = ConfigLoader.load(null, Map.of("COMDB_CLUSTER_ENABLED", "true",
+        "COMDB_CLUSTER_MEMBERS", "127.0.0.1:5701, 127.0.0.1:5702", "COMDB_CLUSTER_MIN_MEMBERS", "2"), Map.of());
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.cluster().memberList()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    assertThat(config.cluster().minMembers()).isEqualTo(2);
+    assertThat(config.cluster().port()).isEqualTo(5701);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_CLUSTER_MEMBERS", "a:99999"), Map.of()))
+        .hasMessageStartingWith("cluster.members: must be host[:port] separated by commas");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_CLUSTER_FAILURE_MILLIS", "10"), Map.of()))
+        .hasMessageStartingWith("cluster.failureMillis:");
   }
 }

@@ -37,5 +37,8 @@ final class ConnectionCommands {
     Commands.add("publish", 3, "pubsub loading stale fast may_replicate", 0, 0, 0, null);
     Commands.add("pubsub", -2, "", 0, 0, 0, null);
     Commands.add("slowlog", -2, "admin random loading stale", 0, 0, 0, null);
+    Commands.add("cluster", -2, "", 0, 0, 0, null);
+    Commands.add("readonly", 1, "loading stale fast", 0, 0, 0, null);
+    Commands.add("readwrite", 1, "loading stale fast", 0, 0, 0, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.comdb.launcher;
 
+import io.comdb.cluster.HazelcastSetup;
 import io.comdb.config.ComDbConfig;
 import io.comdb.config.ConfigException;
 import io.comdb.config.ConfigLoader;
@@ -43,22 +44,36 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--sync", paramLabel = "MODE", description = "always | interval | none (env COMDB_SYNC, default interval: every 1000 ms).")
   String sync;
 
+  @Option(names = "--cluster", description = "Join a cluster over Hazelcast (env COMDB_CLUSTER_ENABLED); see docs/cluster.md.")
+  Boolean cluster;
+
+  @Option(names = "--cluster-host", paramLabel = "ADDRESS", description = "Address the cluster's traffic binds and announces (env COMDB_CLUSTER_HOST, default 127.0.0.1).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast's port, or the next free one (env COMDB_CLUSTER_PORT, default 5701).")
+  Integer clusterPort;
+
+  @Option(names = "--cluster-members", paramLabel = "HOST[:PORT],...", description = "Members to join over TCP (env COMDB_CLUSTER_MEMBERS, default 127.0.0.1).")
+  String clusterMembers;
+
   @Option(names = "--conf", paramLabel = "FILE", description = "JSON configuration file (env COMDB_CONF); see docs/configuration.md.")
   Path conf;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Vertx vertx;
+  private ComDbConfig config;
 
   @Override
   public Integer call() throws InterruptedException {
-    ComDbConfig config;
     try {
       config = ConfigLoader.load(confFile(), System.getenv(), overrides());
     } catch (ConfigException e) {
       System.err.println("comdb: bad configuration: " + e.getMessage());
       return 2;
     }
-    String[] args = {ServerVerticle.class.getName(), "-conf", config.toJson().encode()};
+    String[] args = config.cluster().enabled()
+        ? new String[] {ServerVerticle.class.getName(), "-cluster", "-conf", config.toJson().encode()}
+        : new String[] {ServerVerticle.class.getName(), "-conf", config.toJson().encode()};
     int code = new VertxApplication(args, new Hooks()).launch();
     if (code != 0) {
       return code;
@@ -92,6 +107,18 @@ final class ServerCommand implements Callable<Integer> {
     if (respPort != null) {
       overrides.put("resp.port", respPort);
     }
+    if (cluster != null) {
+      overrides.put("cluster.enabled", cluster);
+    }
+    if (clusterHost != null) {
+      overrides.put("cluster.host", clusterHost);
+    }
+    if (clusterPort != null) {
+      overrides.put("cluster.port", clusterPort);
+    }
+    if (clusterMembers != null) {
+      overrides.put("cluster.members", clusterMembers);
+    }
     return overrides;
   }
 
@@ -112,8 +139,8 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /**
-   * Puts Micrometer's Prometheus registry into Vert.x, prefers Netty's native (epoll) transport, and keeps
-   * hold of the Vert.x instance.
+   * Puts Micrometer's Prometheus registry into Vert.x, prefers Netty's native (epoll) transport, clusters it
+   * over Hazelcast as the cluster section says, and keeps hold of the Vert.x instance.
    */
   private final class Hooks implements VertxApplicationHooks {
     @Override
@@ -123,7 +150,11 @@ final class ServerCommand implements Callable<Integer> {
           .setEnabled(true)
           .setJvmMetricsEnabled(true)
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-      return Vertx.builder().with(options);
+      if (!config.cluster().enabled()) {
+        return Vertx.builder().with(options);
+      }
+      options.getEventBusOptions().setHost(config.cluster().host());
+      return Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(config.cluster()));
     }
 
     @Override

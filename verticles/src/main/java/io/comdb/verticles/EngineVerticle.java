@@ -13,6 +13,7 @@ import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Redis;
 import io.comdb.verticles.api.Writer;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -81,6 +82,8 @@ public final class EngineVerticle extends VerticleBase {
   private WriterRequests requests;
   private BlockedPops blocked;
   private WriterMetrics metrics;
+  /** This node's place in its cluster: the writer applies only what this node owns now. */
+  private ClusterNode cluster;
   /** Under sync always: waits for each drain's fsync and answers it, drains in order; null otherwise. */
   private WorkerExecutor syncer;
   private long expiryTimer = -1;
@@ -148,6 +151,7 @@ public final class EngineVerticle extends VerticleBase {
         .compose(store -> {
           redis = store;
           writerQueue = new WriterQueue(config.maxPending());
+          cluster = ClusterNode.of(vertx);
           requests = new WriterRequests(engine, redis);
           blocked = new BlockedPops(vertx, redis);
           metrics = new WriterMetrics(ServerMetrics.registry(vertx), writerQueue, engine.readView());
@@ -160,15 +164,16 @@ public final class EngineVerticle extends VerticleBase {
           shared.maintenance = engine.maintenance();
           shared.reads = engine.readView();
           expiryTimer = vertx.setPeriodic(EXPIRY_CYCLE_MS, id -> expireSome());
+          // Clustered, the API's addresses are the router's, and this node's engine takes them at its own.
           for (String address : List.of(Addresses.KV_GET, Addresses.KV_PUT, Addresses.KV_DELETE, Addresses.KV_BATCH,
               Addresses.KV_TXN, Addresses.KV_SCAN, Addresses.ADMIN_STATS, Addresses.REDIS_EXEC, Addresses.REDIS_BLOCK)) {
-            consumers.add(vertx.eventBus().consumer(address, m -> enqueue(m, Writer.Source.BUS, false)));
+            consumers.add(vertx.eventBus().consumer(cluster.local(address), m -> enqueue(m, Writer.Source.BUS, false)));
           }
-          consumers.add(vertx.eventBus().consumer(Addresses.WRITER_PASS, m ->
+          consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_PASS, m ->
               enqueue(m, m.body() instanceof Writer.Pass pass ? pass.source() : Writer.Source.BUS, true)));
-          consumers.add(vertx.eventBus().consumer(Addresses.WRITER_COMMIT, m -> enqueue(m, Writer.Source.MEMORY, true)));
-          consumers.add(vertx.eventBus().consumer(Addresses.WRITER_TASK, m -> enqueue(m, Writer.Source.BUS, true)));
-          consumers.add(vertx.eventBus().consumer(Addresses.REDIS_UNBLOCK, m -> {
+          consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_COMMIT, m -> enqueue(m, Writer.Source.MEMORY, true)));
+          consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_TASK, m -> enqueue(m, Writer.Source.BUS, true)));
+          consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REDIS_UNBLOCK), m -> {
             if (m.body() instanceof Redis.Unblock unblock) {
               blocked.unblock(unblock.id());
             }
@@ -266,8 +271,11 @@ public final class EngineVerticle extends VerticleBase {
       commands += q.commands;
       metrics.applied(q.source, q.commands);
       Object body = q.message.body();
+      Writer.Failed refused = body instanceof Writer.Pass || body instanceof Writer.Task ? null : cluster.refusal(body);
       try {
-        if (body instanceof Writer.Pass pass) {
+        if (refused != null) {
+          answers.add(new Answer(q, refused, false));
+        } else if (body instanceof Writer.Pass pass) {
           List<Object> results = new ArrayList<>(pass.requests().size());
           for (Object request : pass.requests()) {
             results.add(applyOne(request, group));
@@ -327,6 +335,10 @@ public final class EngineVerticle extends VerticleBase {
 
   /** One request of a pass: its answer, or its failure as a {@link Writer.Failed} (the others go on). */
   private Object applyOne(Object request, WriteGroup group) {
+    Writer.Failed refused = cluster.refusal(request);
+    if (refused != null) {
+      return refused;
+    }
     try {
       return requests.apply(request, group, blocked::written);
     } catch (IOException | RuntimeException e) {

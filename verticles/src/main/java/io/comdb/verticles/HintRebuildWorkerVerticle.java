@@ -3,6 +3,7 @@ package io.comdb.verticles;
 import io.comdb.config.EngineSection;
 import io.comdb.engine.EngineMaintenance;
 import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.lang.System.Logger.Level;
@@ -50,7 +51,7 @@ public final class HintRebuildWorkerVerticle extends VerticleBase {
       int written = engine.buildHintFiles();
       if (written > 0) {
         LOG.log(Level.INFO, "wrote {0} hint files", written);
-        vertx.eventBus().publish(Addresses.ADMIN_HINTS_WRITTEN, written);
+        vertx.eventBus().publish(ClusterNode.of(vertx).local(Addresses.ADMIN_HINTS_WRITTEN), written);
       }
     } catch (Exception e) {
       // The engine is closing, or a disk error: the next start-up scans those data files instead.

@@ -17,6 +17,7 @@ import io.comdb.verticles.api.Memories;
 import io.comdb.engine.WriteBatch;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Writer;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -98,8 +99,10 @@ public final class MemorySearchVerticle extends VerticleBase {
           Map.entry(Addresses.MEMORY_COMPRESS, this::compress),
           Map.entry(Addresses.MEMORY_COMPRESSOR, body -> memories.setCompressor(Memories.agentId(body),
               Memories.string(body, "endpoint", false), createCapacity(body)).toJson()));
+      // Clustered, the plain addresses are the router's: a space is served by the node that owns its agent id.
+      ClusterNode node = ClusterNode.of(vertx);
       operations.forEach((address, operation) ->
-          consumers.add(vertx.eventBus().consumer(address, message -> run(operation, message))));
+          consumers.add(vertx.eventBus().consumer(node.local(address), message -> run(operation, message))));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }).onFailure(e -> ops.close());
   }
@@ -163,6 +166,11 @@ public final class MemorySearchVerticle extends VerticleBase {
   private void run(Operation operation, Message<Object> message) {
     if (!(message.body() instanceof JsonObject body)) {
       message.fail(Failure.INVALID_ARGUMENT.code(), "a comdb.memory request is a JSON object");
+      return;
+    }
+    Writer.Failed refused = ClusterNode.of(vertx).refusal(body);
+    if (refused != null) {
+      message.fail(refused.code(), refused.message());
       return;
     }
     ops.executeBlocking(() -> operation.apply(body), false).onComplete(ar -> {

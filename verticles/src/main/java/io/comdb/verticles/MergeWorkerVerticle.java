@@ -7,6 +7,7 @@ import io.comdb.engine.EngineStats;
 import io.comdb.engine.MergeResult;
 import io.comdb.engine.WriterHandoff;
 import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Failure;
@@ -73,8 +74,8 @@ public final class MergeWorkerVerticle extends VerticleBase {
     long interval = section.mergeCheckIntervalMs();
     Codecs.register(vertx);
     consumers = List.of(
-        vertx.eventBus().consumer(Addresses.ADMIN_MERGE, this::onMerge),
-        vertx.eventBus().consumer(Addresses.ADMIN_BACKUP, this::onBackup));
+        vertx.eventBus().consumer(ClusterNode.of(vertx).local(Addresses.ADMIN_MERGE), this::onMerge),
+        vertx.eventBus().consumer(ClusterNode.of(vertx).local(Addresses.ADMIN_BACKUP), this::onBackup));
     if (interval > 0) {
       timer = vertx.setPeriodic(interval, id -> {
         Object outcome = mergeIfDue();
@@ -191,7 +192,7 @@ public final class MergeWorkerVerticle extends VerticleBase {
         (System.nanoTime() - start) / 1_000_000);
     LOG.log(Level.INFO, "merged {0} files into {1} in {2} ms: {3} -> {4} bytes",
         merged.inputFiles(), merged.outputFiles(), merged.millis(), merged.bytesBefore(), merged.bytesAfter());
-    vertx.eventBus().publish(Addresses.ADMIN_MERGED, merged);
+    vertx.eventBus().publish(ClusterNode.of(vertx).local(Addresses.ADMIN_MERGED), merged);
     return merged;
   }
 }

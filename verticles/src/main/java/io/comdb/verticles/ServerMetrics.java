@@ -2,6 +2,7 @@ package io.comdb.verticles;
 
 import io.comdb.engine.ReadView;
 import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -67,7 +68,7 @@ public final class ServerMetrics {
         Gauge.builder("comdb.engine.last.sequence", engine, e -> e.stats().lastSequence()).register(registry),
         Gauge.builder("comdb.engine.durable.sequence", engine, e -> e.stats().durableSequence()).register(registry));
     Counter merges = Counter.builder("comdb.merge.runs").description("merges finished").register(registry);
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.ADMIN_MERGED, m -> merges.increment());
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(ClusterNode.of(vertx).local(Addresses.ADMIN_MERGED), m -> merges.increment());
     return () -> {
       consumer.unregister();
       meters.forEach(registry::remove);

@@ -1,6 +1,8 @@
 package io.comdb.verticles;
 
 import io.comdb.config.ComDbConfig;
+import io.comdb.verticles.cluster.ClusterNode;
+import io.comdb.verticles.cluster.RouterVerticle;
 import io.comdb.verticles.http.HttpVerticle;
 import io.comdb.verticles.resp.RespVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -70,13 +72,25 @@ public final class ServerVerticle extends VerticleBase {
     if (vertx.sharedData().getLocalMap(LOCAL_MAP).putIfAbsent("deployed", deployed) != null) {
       return Future.failedFuture(new IllegalStateException("a ServerVerticle is already deployed in this Vert.x instance"));
     }
+    if (config.cluster().enabled() && !vertx.isClustered()) {
+      vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
+      return Future.failedFuture(new IllegalStateException("cluster.enabled is true but this Vert.x is not clustered: "
+          + "start it with -cluster, or with Vertx.builder().withClusterManager(...)"));
+    }
     JsonObject engine = config.engine().toJson();
-    Future<?> started = deploy(EngineVerticle.class.getName(), worker("comdb-engine", engine))
+    // Clustered: join first, so that the verticles serve their own node's addresses from the start.
+    Future<?> started = vertx.isClustered()
+        ? vertx.executeBlocking(() -> ClusterNode.join(vertx, config.cluster().minMembers()))
+        : Future.succeededFuture();
+    started = started.compose(v -> deploy(EngineVerticle.class.getName(), worker("comdb-engine", engine)))
         .compose(v -> deploy(MergeWorkerVerticle.class.getName(), worker("comdb-merge", engine)))
         .compose(v -> deploy(HintRebuildWorkerVerticle.class.getName(), worker("comdb-hints", engine)));
     if (config.search().enabled()) {
       started = started.compose(v -> deploy(MemorySearchVerticle.class.getName(),
           worker("comdb-memory", config.toJson()).setWorkerPoolSize(2 * Runtime.getRuntime().availableProcessors())));
+    }
+    if (vertx.isClustered()) {
+      started = started.compose(v -> deploy(RouterVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())));
     }
     if (config.http().enabled()) {
       started = started.compose(v -> deploy(HttpVerticle.class.getName(),
@@ -87,15 +101,23 @@ public final class ServerVerticle extends VerticleBase {
           new DeploymentOptions().setConfig(config.toJson()).setInstances(config.resp().instanceCount())));
     }
     return started
-        .onFailure(e -> stopInOrder(vertx).onComplete(v -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed)))
-        .onSuccess(v -> LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, RESP on {3}:{4,number,#}, sync {5}",
-            config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.resp().host(), RespVerticle.port(vertx),
-            config.engine().sync()));
+        .onFailure(e -> stopInOrder(vertx).onComplete(v -> {
+          vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
+          ClusterNode.leave(vertx);
+        }))
+        .onSuccess(v -> {
+          ClusterNode node = ClusterNode.of(vertx);
+          node.announce(new ClusterNode.Endpoint(config.resp().host(), RespVerticle.port(vertx), config.http().host(), HttpVerticle.port(vertx)));
+          LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, RESP on {3}:{4,number,#}, sync {5}{6}",
+              config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.resp().host(), RespVerticle.port(vertx),
+              config.engine().sync(), node.clustered() ? ", cluster node " + node.id() + " of " + node.table().members().size() : "");
+        });
   }
 
   @Override
   public Future<?> stop() {
     vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
+    ClusterNode.leave(vertx);
     return Future.succeededFuture(); // Vert.x has undeployed the children already
   }
 

@@ -55,7 +55,8 @@ final class WriterRequests {
       return new Kv.Done(group.put(userKey(put.key()), put.value()));
     }
     if (request instanceof Kv.Get get) {
-      return new Kv.Value(engine.get(userKey(get.key())));
+      Versioned found = engine.versioned(userKey(get.key()));
+      return found == null ? new Kv.Value(null, 0) : new Kv.Value(found.value(), found.version());
     }
     if (request instanceof Kv.Delete delete) {
       long seq = group.delete(userKey(delete.key()));

@@ -71,4 +71,24 @@ public final class Addresses {
   public static final String MEMORY_COMPRESSOR = "comdb.memory.compressor";
 
   private Addresses() {}
+
+  /** The address that takes a key-value or Redis request, by its type. */
+  public static String of(Object request) {
+    if (request instanceof Kv.Get) {
+      return KV_GET;
+    } else if (request instanceof Kv.Put) {
+      return KV_PUT;
+    } else if (request instanceof Kv.Delete) {
+      return KV_DELETE;
+    } else if (request instanceof Kv.Batch) {
+      return KV_BATCH;
+    } else if (request instanceof Kv.Txn) {
+      return KV_TXN;
+    } else if (request instanceof Kv.Scan) {
+      return KV_SCAN;
+    } else if (request instanceof Redis.Exec || request instanceof Redis.Transaction) {
+      return REDIS_EXEC;
+    }
+    throw new IllegalArgumentException("no address takes a " + request.getClass().getSimpleName());
+  }
 }

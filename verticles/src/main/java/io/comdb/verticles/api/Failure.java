@@ -27,7 +27,13 @@ public enum Failure {
   /** A service ComDB called (the LLM endpoint of a compression) failed. */
   UPSTREAM_ERROR(7),
   /** The engine's writer has as many commands queued as it accepts ({@code engine.maxPending}): try again. */
-  BUSY(8);
+  BUSY(8),
+  /** Clustered: this node does not own the key's slot in the current partition table; ask the owner. */
+  NOT_OWNER(9),
+  /** Clustered: the keys of one request hash to different slots (Redis Cluster's CROSSSLOT). */
+  CROSS_SLOT(10),
+  /** Clustered: this side of the cluster has fewer members than {@code cluster.minMembers}; it takes no writes. */
+  NO_QUORUM(11);
 
   private final int code;
 

@@ -21,9 +21,13 @@ public final class Kv {
     static final WireCodec<Get> CODEC = new WireCodec<>(Get.class, (m, w) -> w.bytes(m.key), r -> new Get(r.bytes()));
   }
 
-  /** A key's value; {@code value} is null when the key is missing. */
-  public record Value(byte[] value) {
-    static final WireCodec<Value> CODEC = new WireCodec<>(Value.class, (m, w) -> w.bytes(m.value), r -> new Value(r.bytes()));
+  /**
+   * A key's value and its version (the sequence number of its record, what a transaction's version compare
+   * compares); {@code value} is null and {@code version} 0 when the key is missing.
+   */
+  public record Value(byte[] value, long version) {
+    static final WireCodec<Value> CODEC = new WireCodec<>(Value.class, (m, w) -> w.bytes(m.value).number(m.version),
+        r -> new Value(r.bytes(), r.number()));
   }
 
   /** Stores a value. */

@@ -6,10 +6,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.Versioned;
 import io.comdb.types.KeySpace;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -74,11 +76,12 @@ final class BitcaskApi {
     server.write(ctx, new Kv.Batch(writes), done -> ctx.response().end());
   }
 
-  private void get(RoutingContext ctx) throws IOException {
+  private void get(RoutingContext ctx) {
     String key = ctx.queryParams().get("key");
     byte[] bytes = key == null ? new byte[0] : key.getBytes(UTF_8);
-    byte[] value = bytes.length == 0 || KeySpace.isReserved(bytes) ? null : server.reads().get(bytes);
-    json(ctx, value == null ? "" : new String(value, UTF_8));
+    Future<Versioned> lookup = bytes.length == 0 || KeySpace.isReserved(bytes) ? Future.succeededFuture() : server.versioned(bytes);
+    lookup.onFailure(e -> HttpReplies.fail(ctx, e))
+        .onSuccess(found -> json(ctx, found == null ? "" : new String(found.value(), UTF_8)));
   }
 
   private void delete(RoutingContext ctx) {
@@ -87,6 +90,14 @@ final class BitcaskApi {
   }
 
   private void listKeys(RoutingContext ctx) {
+    if (server.clustered()) {
+      server.scanCluster(new byte[0]).onFailure(e -> HttpReplies.fail(ctx, e)).onSuccess(entries -> {
+        JsonArray keys = new JsonArray();
+        entries.forEach(e -> keys.add(new String(e.key(), UTF_8)));
+        json(ctx, keys);
+      });
+      return;
+    }
     JsonArray keys = new JsonArray();
     try (EngineIterator it = server.reads().iterator(IteratorOptions.all())) {
       for (; it.isValid(); it.next()) {
@@ -118,6 +129,14 @@ final class BitcaskApi {
     byte[] prefix = requiredParam(ctx, "prefix");
     if (KeySpace.isReserved(prefix)) {
       json(ctx, new JsonObject());
+      return;
+    }
+    if (server.clustered()) {
+      server.scanCluster(prefix).onFailure(e -> HttpReplies.fail(ctx, e)).onSuccess(entries -> {
+        JsonObject found = new JsonObject();
+        entries.forEach(e -> found.put(new String(e.key(), UTF_8), new String(e.value(), UTF_8)));
+        json(ctx, found);
+      });
       return;
     }
     JsonObject found = new JsonObject();

@@ -78,7 +78,11 @@ final class HttpReplies {
         return 413;
       case UNAVAILABLE:
       case BUSY:
+      case NOT_OWNER:
+      case NO_QUORUM:
         return 503;
+      case CROSS_SLOT:
+        return 400;
       case NOT_FOUND:
         return 404;
       case UPSTREAM_ERROR:

@@ -3,6 +3,7 @@ package io.comdb.verticles.http;
 import io.comdb.config.ComDbConfig;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.ReadView;
+import io.comdb.engine.Versioned;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.ServerPorts;
 import io.comdb.verticles.ServerMetrics;
@@ -10,7 +11,10 @@ import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Writer;
+import io.comdb.verticles.cluster.ClusterKeys;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -32,7 +36,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +57,8 @@ import java.util.function.Consumer;
  */
 public final class HttpVerticle extends VerticleBase {
   /** Merges and backups take as long as the data is large, compressions as long as their LLM; the rest answers in milliseconds. */
+  /** Clustered: a request for another node's slot goes to this node's router, which sends it on. */
+  private static final DeliveryOptions TO_ROUTER = new DeliveryOptions().setLocalOnly(true);
   private static final DeliveryOptions LONG_DELIVERY = new DeliveryOptions().setSendTimeout(3_600_000);
 
   /** A handler that may throw; what it throws is answered through {@link HttpReplies#fail}. */
@@ -61,6 +69,7 @@ public final class HttpVerticle extends VerticleBase {
   private ComDbConfig config;
   private ReadView reads;
   private WriterClient writer;
+  private ClusterNode cluster;
   private HttpServer server;
   private PrometheusMeterRegistry metrics;
   private byte[] openApi;
@@ -74,6 +83,7 @@ public final class HttpVerticle extends VerticleBase {
       openApi = readOpenApi();
       reads = EngineVerticle.reads(vertx);
       writer = new WriterClient(vertx, context, Writer.Source.HTTP);
+      cluster = ClusterNode.of(vertx);
     } catch (RuntimeException | IOException e) {
       return Future.failedFuture(e);
     }
@@ -221,7 +231,9 @@ public final class HttpVerticle extends VerticleBase {
    * applied and, under sync always, fsynced; or with the mapped failure (503 when the writer is busy).
    */
   void write(RoutingContext ctx, Object request, Consumer<Object> onDone) {
-    writer.submit(request).onComplete(ar -> {
+    Future<Object> answer = servedHere(request) ? writer.submit(request)
+        : vertx.eventBus().request(Addresses.of(request), request, TO_ROUTER).map(Message::body);
+    answer.onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result());
       } else {
@@ -230,9 +242,53 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  /** Sends a request to a worker (merge, backup) and answers with {@code onDone}, or with the mapped failure. */
+  /**
+   * A key's value and version (null when missing): read here, or, clustered, from the node that owns the
+   * key's slot.
+   */
+  Future<Versioned> versioned(byte[] key) {
+    Kv.Get get = new Kv.Get(key);
+    if (servedHere(get)) {
+      try {
+        return Future.succeededFuture(reads.versioned(key));
+      } catch (IOException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return vertx.eventBus().<Kv.Value>request(Addresses.KV_GET, get, TO_ROUTER)
+        .map(m -> m.body().value() == null ? null : new Versioned(m.body().value(), m.body().version()));
+  }
+
+  boolean clustered() {
+    return cluster.clustered();
+  }
+
+  /** Clustered: every entry under {@code prefix} on every node, in key order, a page at a time. */
+  Future<List<Kv.Entry>> scanCluster(byte[] prefix) {
+    List<Kv.Entry> entries = new ArrayList<>();
+    return scanFrom(prefix, null, entries).map(v -> entries);
+  }
+
+  private Future<Void> scanFrom(byte[] prefix, byte[] after, List<Kv.Entry> into) {
+    return vertx.eventBus().<Kv.Page>request(Addresses.KV_SCAN, new Kv.Scan(prefix, after, Kv.Scan.MAX_LIMIT, false), TO_ROUTER)
+        .compose(m -> {
+          into.addAll(m.body().entries());
+          return m.body().next() == null ? Future.succeededFuture() : scanFrom(prefix, m.body().next(), into);
+        });
+  }
+
+  /** Whether this node serves a key-value request: standalone, or it owns the request's slot. */
+  private boolean servedHere(Object request) {
+    return !cluster.clustered() || cluster.remoteOwner(ClusterKeys.slot(request)) == null;
+  }
+
+  /**
+   * Sends a request to a worker (merge, backup: this node's) or to agent memory (the router finds the
+   * space's node) and answers with {@code onDone}, or with the mapped failure.
+   */
   void request(RoutingContext ctx, String address, Object request, Consumer<Object> onDone) {
-    vertx.eventBus().request(address, request, delivery(address)).onComplete(ar -> {
+    String to = address.startsWith("comdb.admin.") ? cluster.local(address) : address;
+    vertx.eventBus().request(to, request, delivery(address)).onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result().body());
       } else {

@@ -10,6 +10,7 @@ import io.comdb.verticles.Scans;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,17 +59,19 @@ final class KvApi {
     router.get("/v1/stats").setName("stats").handler(this::stats);
   }
 
-  private void get(RoutingContext ctx) throws IOException {
+  private void get(RoutingContext ctx) {
     byte[] key = key(ctx);
-    Versioned found = KeySpace.isReserved(key) ? null : server.reads().versioned(key);
-    if (found == null) {
-      HttpReplies.error(ctx, 404, "no such key");
-      return;
-    }
-    ctx.response()
-        .putHeader("Content-Type", "application/octet-stream")
-        .putHeader(VERSION_HEADER, Long.toString(found.version()))
-        .end(Buffer.buffer(found.value()));
+    Future<Versioned> lookup = KeySpace.isReserved(key) ? Future.succeededFuture() : server.versioned(key);
+    lookup.onFailure(e -> HttpReplies.fail(ctx, e)).onSuccess(found -> {
+      if (found == null) {
+        HttpReplies.error(ctx, 404, "no such key");
+        return;
+      }
+      ctx.response()
+          .putHeader("Content-Type", "application/octet-stream")
+          .putHeader(VERSION_HEADER, Long.toString(found.version()))
+          .end(Buffer.buffer(found.value()));
+    });
   }
 
   private void put(RoutingContext ctx) {
@@ -92,11 +95,19 @@ final class KvApi {
     String prefix = ctx.queryParams().get("prefix");
     String cursor = ctx.queryParams().get("cursor");
     boolean base64 = base64Encoding(ctx.queryParams().get("encoding"));
-    Kv.Page page = Scans.page(server.reads(), new Kv.Scan(
+    Kv.Scan scan = new Kv.Scan(
         prefix == null ? new byte[0] : prefix.getBytes(UTF_8),
         cursor == null ? null : decodeCursor(cursor),
         limit(ctx.queryParams().get("limit")),
-        false));
+        false);
+    if (server.clustered()) {
+      server.request(ctx, Addresses.KV_SCAN, scan, page -> scanned(ctx, (Kv.Page) page, base64)); // every node's keys
+    } else {
+      scanned(ctx, Scans.page(server.reads(), scan), base64);
+    }
+  }
+
+  private static void scanned(RoutingContext ctx, Kv.Page page, boolean base64) {
     JsonArray entries = new JsonArray();
     for (Kv.Entry e : page.entries()) {
       entries.add(new JsonObject().put("key", text(e.key(), base64)).put("value", text(e.value(), base64)));

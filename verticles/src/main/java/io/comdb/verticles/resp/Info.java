@@ -21,7 +21,7 @@ final class Info {
       b.append("# Server\r\n")
           .append("redis_version:").append(REDIS_VERSION).append("\r\n")
           .append("comdb_version:0.1.0\r\n")
-          .append("redis_mode:standalone\r\n")
+          .append("redis_mode:").append(c.cluster().clustered() ? "cluster" : "standalone").append("\r\n")
           .append("os:").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append("\r\n")
           .append("process_id:").append(ProcessHandle.current().pid()).append("\r\n")
           .append("tcp_port:").append(c.socket.localAddress().port()).append("\r\n")
@@ -58,6 +58,9 @@ final class Info {
           .append("total_connections_received:").append(c.server.connectionsReceived.get()).append("\r\n")
           .append("total_commands_processed:").append(c.server.commandsProcessed.get()).append("\r\n")
           .append("expired_keys_pending:").append(c.view().expiringKeys()).append("\r\n\r\n");
+    }
+    if (all || s.equals("cluster")) {
+      b.append("# Cluster\r\n").append("cluster_enabled:").append(c.cluster().clustered() ? 1 : 0).append("\r\n\r\n");
     }
     if (all || s.equals("keyspace")) {
       b.append("# Keyspace\r\n");

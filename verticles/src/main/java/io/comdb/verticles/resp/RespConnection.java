@@ -12,11 +12,14 @@ import io.comdb.types.Reply;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Redis;
+import io.comdb.verticles.cluster.ClusterKeys;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,6 +57,8 @@ final class RespConnection implements RespParser.Listener {
       Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ping", "quit", "reset");
   private static final Set<String> NO_AUTH_NEEDED = Set.of("auth", "hello", "quit");
   private static final Set<String> RUN_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+  /** Clustered: a command for another node's slot goes to this node's router, which sends it on. */
+  private static final DeliveryOptions TO_ROUTER = new DeliveryOptions().setLocalOnly(true);
 
   /** A command out at the writer: its reply, once answered, and how long the writer took to run it. */
   private static final class AtWriter {
@@ -83,6 +88,9 @@ final class RespConnection implements RespParser.Listener {
   private boolean waiting;
   /** The id of this connection's blocked command at the writer, or -1. */
   private volatile long blockedId = -1;
+  /** Where to send the {@link Redis.Unblock} of the blocked command: the node whose writer holds it. */
+  private volatile String unblockAddress = Addresses.REDIS_UNBLOCK;
+  private final ClusterNode cluster;
   private boolean closing;
   private boolean paused;
   private boolean draining;
@@ -94,6 +102,8 @@ final class RespConnection implements RespParser.Listener {
   boolean authenticated;
   String name;
   String lastCommand = "NULL";
+  /** Clustered: the client asked for the slot map (CLUSTER SLOTS, ...), so it gets -MOVED, not forwarding. */
+  boolean clusterAware;
   /** MULTI's queue; null outside MULTI. */
   List<List<byte[]>> multi;
   boolean multiFailed;
@@ -109,6 +119,7 @@ final class RespConnection implements RespParser.Listener {
     this.server = server;
     this.socket = socket;
     this.context = context;
+    this.cluster = ClusterNode.of(server.vertx());
     this.authenticated = server.password() == null;
     this.parser = new RespParser(server.config().maxBulkBytes(), server.config().maxQueryBytes(), this);
     this.parser.authenticated(authenticated);
@@ -120,7 +131,7 @@ final class RespConnection implements RespParser.Listener {
       draining = true;
       socket.pause();
       if (blockedId >= 0) {
-        vertx().eventBus().send(Addresses.REDIS_UNBLOCK, new Redis.Unblock(blockedId)); // answers it at once
+        vertx().eventBus().send(unblockAddress, new Redis.Unblock(blockedId)); // answers it at once
       }
       if (!running) {
         runQueued();
@@ -193,8 +204,15 @@ final class RespConnection implements RespParser.Listener {
   private boolean step(List<byte[]> args) {
     CommandSpec spec = Commands.lookup(args.get(0));
     String name = spec != null ? spec.name() : new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
-    boolean toWriter = spec != null && spec.handler() != null && !spec.isBlocking() && spec.arityMatches(args.size())
-        && authenticated && multi == null && !(subscriptions.active() && protocol == 2);
+    boolean servable = spec != null && spec.handler() != null && spec.arityMatches(args.size()) && authenticated
+        && !(subscriptions.active() && protocol == 2);
+    if (servable && cluster.clustered()) {
+      Boolean routed = route(spec, args);
+      if (routed != null) {
+        return routed;
+      }
+    }
+    boolean toWriter = servable && !spec.isBlocking() && multi == null;
     if (toWriter && (spec.isWrite() || !atWriter.isEmpty())) {
       if (atWriter.size() >= MAX_AT_WRITER) {
         return false;
@@ -237,11 +255,53 @@ final class RespConnection implements RespParser.Listener {
     return name.equals("exec") || spec != null && spec.isBlocking();
   }
 
+  /**
+   * Clustered: where a data command runs. Null: here, as on a standalone server (this node owns its slot,
+   * or it has no key, or it is queued in MULTI, or it blocks: {@link #block} finds the owner). Otherwise it
+   * has been dealt with (true) or must wait for the replies before it (false): a command on keys of
+   * several slots is refused with CROSSSLOT; one on another node's slot gets {@code -MOVED} if the client
+   * is cluster-aware, and is otherwise sent to the owner through the router, its reply relayed in order.
+   */
+  private Boolean route(CommandSpec spec, List<byte[]> args) {
+    String owner;
+    int slot;
+    try {
+      slot = ClusterKeys.slotOfCommand(args);
+      owner = multi != null || spec.isBlocking() ? null : cluster.remoteOwner(slot);
+    } catch (ClusterKeys.CrossSlot | ReplyException e) {
+      if (!atWriter.isEmpty()) {
+        return false;
+      }
+      refuse(e instanceof ReplyException r ? RespErrors.of(r) : Reply.error(RespErrors.CROSSSLOT));
+      return true;
+    }
+    if (owner == null) {
+      return null;
+    }
+    String moved = clusterAware ? ClusterCommand.moved(cluster, slot, owner) : null;
+    if (!atWriter.isEmpty() && (moved != null || atWriter.size() >= MAX_AT_WRITER)) {
+      return false;
+    }
+    lastCommand = spec.name();
+    server.commandsProcessed.incrementAndGet();
+    if (moved != null) {
+      reply(Reply.error(moved));
+    } else {
+      await(args, vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
+    }
+    return true;
+  }
+
   /** A data command for the writer, in this pass's message. */
   private void send(List<byte[]> args) {
+    await(args, writer.submit(new Redis.Exec(db, args)));
+  }
+
+  /** A command out at a writer: its reply goes out in order, after those of the commands before it. */
+  private void await(List<byte[]> args, Future<Object> answer) {
     AtWriter command = new AtWriter(args);
     atWriter.add(command);
-    writer.submit(new Redis.Exec(db, args)).onComplete(ar -> {
+    answer.onComplete(ar -> {
       if (ar.succeeded()) {
         Redis.Result result = (Redis.Result) ar.result();
         command.reply = result.reply();
@@ -311,10 +371,23 @@ final class RespConnection implements RespParser.Listener {
       reply(Reply.error(e.getMessage()));
       return null;
     }
+    String node = cluster.id();
+    try {
+      String owner = cluster.clustered() ? cluster.remoteOwner(ClusterKeys.slotOfCommand(args)) : null;
+      node = owner != null ? owner : cluster.id();
+    } catch (ClusterKeys.CrossSlot e) {
+      reply(Reply.error(RespErrors.CROSSSLOT));
+      return null;
+    } catch (ReplyException e) {
+      reply(RespErrors.of(e));
+      return null;
+    }
     long blockId = server.newBlockId();
     blockedId = blockId;
+    unblockAddress = cluster.clustered() ? ClusterNode.at(node, Addresses.REDIS_UNBLOCK) : Addresses.REDIS_UNBLOCK;
+    String address = cluster.clustered() ? ClusterNode.at(node, Addresses.REDIS_BLOCK) : Addresses.REDIS_BLOCK;
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout == 0 ? FOREVER_MS : timeout + 60_000);
-    return vertx().eventBus().<Redis.Result>request(Addresses.REDIS_BLOCK, new Redis.Block(blockId, db, args), options)
+    return vertx().eventBus().<Redis.Result>request(address, new Redis.Block(blockId, db, args), options)
         .map(reply -> {
           blockedId = -1;
           server.slow(reply.body().micros(), args, this);
@@ -330,6 +403,10 @@ final class RespConnection implements RespParser.Listener {
     }
     reply(error);
     return null;
+  }
+
+  ClusterNode cluster() {
+    return cluster;
   }
 
   RedisView view() {
@@ -410,7 +487,7 @@ final class RespConnection implements RespParser.Listener {
     }
     subscriptions.clear();
     if (blockedId >= 0) {
-      vertx().eventBus().send(Addresses.REDIS_UNBLOCK, new Redis.Unblock(blockedId));
+      vertx().eventBus().send(unblockAddress, new Redis.Unblock(blockedId));
     }
     server.forget(this);
   }

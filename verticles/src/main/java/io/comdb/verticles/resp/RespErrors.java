@@ -7,6 +7,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /** How a failure of the writer or of a worker is answered on RESP, in one place. */
 final class RespErrors {
+  static final String CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
+  static final String CLUSTER_DOWN = "CLUSTERDOWN The cluster is down";
+
   private RespErrors() {}
 
   static Reply of(Throwable error) {
@@ -17,8 +20,18 @@ final class RespErrors {
       if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
         return Reply.error("ERR the engine is not running");
       }
-      if (Failure.of(reply.failureCode()) == Failure.BUSY) {
+      Failure failure = Failure.of(reply.failureCode());
+      if (failure == Failure.BUSY) {
         return Reply.error("BUSY " + reply.getMessage());
+      }
+      if (failure == Failure.CROSS_SLOT) {
+        return Reply.error(CROSSSLOT);
+      }
+      if (failure == Failure.NO_QUORUM) {
+        return Reply.error(CLUSTER_DOWN);
+      }
+      if (failure == Failure.NOT_OWNER) {
+        return Reply.error("TRYAGAIN the key's slot is moving between nodes; try again");
       }
     }
     return Reply.error("ERR " + error.getMessage());

@@ -2,6 +2,7 @@ package io.comdb.verticles.resp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.comdb.cluster.Slots;
 import io.comdb.engine.EngineMaintenance;
 import io.comdb.engine.EngineStats;
 import io.comdb.types.CommandSpec;
@@ -11,8 +12,11 @@ import io.comdb.types.RedisStore;
 import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Redis;
+import io.comdb.verticles.cluster.ClusterKeys;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -68,6 +72,7 @@ final class SessionCommands {
         case "publish" -> now(c, Reply.integer(PubSub.publish(c.vertx(), args.get(1), args.get(2))));
         case "pubsub" -> now(c, pubsub(c, args));
         case "slowlog" -> now(c, slowlog(c, args));
+        case "cluster", "readonly", "readwrite" -> now(c, ClusterCommand.run(c, args));
         default -> now(c, Reply.error(Errors.unknownCommand(name, args)));
       };
     } catch (io.comdb.types.RedisError e) {
@@ -170,7 +175,7 @@ final class SessionCommands {
         Reply.bulk("version"), Reply.bulk(Info.REDIS_VERSION),
         Reply.bulk("proto"), Reply.integer(protocol),
         Reply.bulk("id"), Reply.integer(c.id),
-        Reply.bulk("mode"), Reply.bulk("standalone"),
+        Reply.bulk("mode"), Reply.bulk(c.cluster().clustered() ? "cluster" : "standalone"),
         Reply.bulk("role"), Reply.bulk("master"),
         Reply.bulk("modules"), Reply.EMPTY_ARRAY));
   }
@@ -280,7 +285,15 @@ final class SessionCommands {
       return now(c, Reply.error(Errors.EXECABORT));
     }
     // The keys stay watched until the writer has run the transaction: it compares the stamps then.
-    Future<Object> ran = c.writer().submit(new Redis.Transaction(c.db, commands, keys, dbs, stamps));
+    Redis.Transaction transaction = new Redis.Transaction(c.db, commands, keys, dbs, stamps);
+    Future<Object> ran;
+    try {
+      ran = ownedHere(c, transaction) ? c.writer().submit(transaction)
+          : c.vertx().eventBus().request(Addresses.REDIS_EXEC, transaction, new DeliveryOptions().setLocalOnly(true)).map(m -> m.body());
+    } catch (ClusterKeys.CrossSlot e) {
+      c.unwatchAll();
+      return now(c, Reply.error(RespErrors.CROSSSLOT));
+    }
     return ran.onComplete(ar -> c.unwatchAll()).map(answer -> {
       Redis.Result timed = (Redis.Result) answer;
       c.server.slow(timed.micros(), List.of("exec".getBytes(UTF_8)), c);
@@ -297,9 +310,35 @@ final class SessionCommands {
     });
   }
 
+  /**
+   * Clustered: whether this node owns the slot of a transaction (or it has no key); if not, the router
+   * sends it to the owner. A standalone server owns every slot.
+   *
+   * @throws ClusterKeys.CrossSlot if its keys hash to different slots
+   */
+  private static boolean ownedHere(RespConnection c, Redis.Transaction transaction) {
+    if (!c.cluster().clustered()) {
+      return true;
+    }
+    int slot = ClusterKeys.slot(transaction);
+    return slot == ClusterKeys.NO_SLOT || c.cluster().table().isLocal(slot);
+  }
+
   private static Reply watch(RespConnection c, List<byte[]> args) {
     if (c.multi != null) {
       return Reply.error(Errors.WATCH_IN_MULTI);
+    }
+    if (c.cluster().clustered()) {
+      // A watch is a stamp of this node's keyspace: only keys this node owns can be watched here.
+      for (byte[] key : args.subList(1, args.size())) {
+        int slot = Slots.of(key);
+        String owner = c.cluster().table().owner(slot);
+        if (!c.cluster().id().equals(owner)) {
+          String moved = ClusterCommand.moved(c.cluster(), slot, owner);
+          return Reply.error(c.clusterAware && moved != null ? moved
+              : "ERR WATCH of a key another node owns: connect to the owner of slot " + slot + " (CLUSTER SLOTS)");
+        }
+      }
     }
     RedisView view = c.view();
     for (byte[] key : args.subList(1, args.size())) {

@@ -56,7 +56,7 @@ class CodecsTest {
     Kv.Put put = roundTrip(new Kv.Put(binary, new byte[0]));
     assertThat(put.key()).isEqualTo(binary);
     assertThat(put.value()).isEmpty();
-    assertThat(roundTrip(new Kv.Value(null)).value()).isNull();
+    assertThat(roundTrip(new Kv.Value(null, 0)).value()).isNull();
     assertThat(roundTrip(new Kv.Deleted(true, 9))).isEqualTo(new Kv.Deleted(true, 9));
     assertThat(roundTrip(new Kv.Done(-1))).isEqualTo(new Kv.Done(-1));
   }

@@ -1,0 +1,39 @@
+package io.comdb.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.comdb.config.ClusterSection;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Hazelcast's configuration for a ComDB node: ComDB's {@code cluster.xml} (found on the class path, as
+ * Vert.x's cluster manager finds it), with the network, the TCP-IP join and failure detection taken from
+ * the configuration's {@link ClusterSection}. Multicast is off: members are named.
+ */
+public final class HazelcastSetup {
+  private HazelcastSetup() {}
+
+  /** A cluster manager for {@code Vertx.builder().withClusterManager(...)}. */
+  public static HazelcastClusterManager clusterManager(ClusterSection section) {
+    return new HazelcastClusterManager(config(section));
+  }
+
+  public static Config config(ClusterSection section) {
+    Config config = ConfigUtil.loadConfig();
+    config.setProperty("hazelcast.local.localAddress", section.host());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(Math.max(2, section.failureMillis() / 1000)));
+    // ComDB stops in order (the servers, the engine, then Vert.x leaves the cluster): no hook of Hazelcast's own.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(section.port()).setPortAutoIncrement(true).setPortCount(100);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(section.memberList());
+    return config;
+  }
+}

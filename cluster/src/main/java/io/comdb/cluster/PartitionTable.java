@@ -1,0 +1,93 @@
+package io.comdb.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where each slot lives, as Hazelcast's partition table says now. Slots map onto Hazelcast's partitions
+ * in contiguous runs (partition = slot × partitions / 16384), so a node's slots form few ranges, as
+ * {@code CLUSTER SLOTS} lists them. Hazelcast decides which member owns each partition; ComDB runs no
+ * consensus of its own. A node is named by its Hazelcast member UUID, which is also its Vert.x node id.
+ */
+public final class PartitionTable {
+  private final HazelcastInstance hazelcast;
+  private final Partition[] partitions;
+  private final String localNode;
+  private final int minMembers;
+
+  public PartitionTable(HazelcastInstance hazelcast, int minMembers) {
+    this.hazelcast = hazelcast;
+    this.minMembers = minMembers;
+    this.localNode = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    List<Partition> all = new ArrayList<>(hazelcast.getPartitionService().getPartitions());
+    this.partitions = new Partition[all.size()];
+    for (Partition p : all) {
+      partitions[p.getPartitionId()] = p;
+    }
+  }
+
+  /** The partition holding {@code slot}, of {@code partitionCount}. */
+  public static int partitionOf(int slot, int partitionCount) {
+    return (int) ((long) slot * partitionCount / Slots.COUNT);
+  }
+
+  public int partitionCount() {
+    return partitions.length;
+  }
+
+  /** This node's id: its Hazelcast member UUID. */
+  public String localNode() {
+    return localNode;
+  }
+
+  /** The node that owns {@code slot} now, or null while Hazelcast has not assigned its partition. */
+  public String owner(int slot) {
+    Member owner = partitions[partitionOf(slot, partitions.length)].getOwner();
+    return owner == null ? null : owner.getUuid().toString();
+  }
+
+  /** Whether this node owns {@code slot} now. */
+  public boolean isLocal(int slot) {
+    return localNode.equals(owner(slot));
+  }
+
+  /** The members' ids, the oldest first. */
+  public List<String> members() {
+    List<String> ids = new ArrayList<>();
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      ids.add(m.getUuid().toString());
+    }
+    return ids;
+  }
+
+  /** Whether this side of the cluster has {@code cluster.minMembers} members: if not, it takes no writes. */
+  public boolean hasQuorum() {
+    return hazelcast.getCluster().getMembers().size() >= minMembers;
+  }
+
+  public int minMembers() {
+    return minMembers;
+  }
+
+  /** A run of slots owned by one node. */
+  public record SlotRange(int first, int last, String owner) {}
+
+  /** Every slot, as runs of one owner each (owner null where unassigned), in slot order. */
+  public List<SlotRange> ranges() {
+    List<SlotRange> ranges = new ArrayList<>();
+    int first = 0;
+    String owner = owner(0);
+    for (int slot = 1; slot <= Slots.COUNT; slot++) {
+      String next = slot == Slots.COUNT ? null : owner(slot);
+      if (slot == Slots.COUNT || !java.util.Objects.equals(next, owner)) {
+        ranges.add(new SlotRange(first, slot - 1, owner));
+        first = slot;
+        owner = next;
+      }
+    }
+    return ranges;
+  }
+}

@@ -1,0 +1,129 @@
+package io.comdb.verticles.cluster;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.comdb.cluster.Slots;
+import io.comdb.types.CommandSpec;
+import io.comdb.types.Commands;
+import io.comdb.verticles.api.Kv;
+import io.comdb.verticles.api.Redis;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The slot a request belongs to: the one slot all of its keys hash to ({@link Slots}). A memory space is
+ * placed by its agent id, like a key.
+ */
+public final class ClusterKeys {
+  /** A request without keys (DBSIZE, KEYS, PING, a scan): the node it reaches serves it. */
+  public static final int NO_SLOT = -1;
+
+  /** The keys of one request hash to different slots. */
+  public static final class CrossSlot extends IllegalArgumentException {
+    CrossSlot() {
+      super("the keys of the request hash to different slots; keys that share a {hash tag} share a slot");
+    }
+  }
+
+  private ClusterKeys() {}
+
+  /**
+   * The slot of an event-bus request of ComDB's API, or {@link #NO_SLOT}.
+   *
+   * @throws CrossSlot if its keys hash to different slots
+   */
+  public static int slot(Object body) {
+    Slot slot = new Slot();
+    if (body instanceof Kv.Get m) {
+      slot.add(m.key());
+    } else if (body instanceof Kv.Put m) {
+      slot.add(m.key());
+    } else if (body instanceof Kv.Delete m) {
+      slot.add(m.key());
+    } else if (body instanceof Kv.Batch m) {
+      m.writes().forEach(w -> slot.add(w.key()));
+    } else if (body instanceof Kv.Txn m) {
+      m.compares().forEach(c -> slot.add(c.key()));
+      m.success().forEach(op -> slot.add(op.key()));
+      m.failure().forEach(op -> slot.add(op.key()));
+    } else if (body instanceof Redis.Exec m) {
+      keys(m.args()).forEach(slot::add);
+    } else if (body instanceof Redis.Block m) {
+      keys(m.args()).forEach(slot::add);
+    } else if (body instanceof Redis.Transaction m) {
+      m.commands().forEach(c -> keys(c).forEach(slot::add));
+      m.watchedKeys().forEach(slot::add);
+    } else if (body instanceof JsonObject json && json.getValue("agentId") instanceof String agentId) {
+      slot.add(agentId.getBytes(UTF_8));
+    }
+    return slot.slot;
+  }
+
+  /** The slot of a Redis command's keys, or {@link #NO_SLOT}; unknown commands have none. */
+  public static int slotOfCommand(List<byte[]> args) {
+    Slot slot = new Slot();
+    keys(args).forEach(slot::add);
+    return slot.slot;
+  }
+
+  /**
+   * The key arguments of a Redis command: those its table row names, and for the commands whose keys move
+   * (a {@code numkeys} argument, {@code STREAMS}) those their syntax names.
+   */
+  public static List<byte[]> keys(List<byte[]> args) {
+    CommandSpec spec = Commands.lookup(args.get(0));
+    if (spec == null || !spec.arityMatches(args.size())) {
+      return List.of();
+    }
+    return switch (spec.name()) {
+      case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop", "eval", "evalsha", "eval_ro", "evalsha_ro",
+          "fcall", "fcall_ro" -> counted(args, 1, false);
+      case "blmpop", "bzmpop" -> counted(args, 2, false);
+      case "zunionstore", "zinterstore", "zdiffstore" -> counted(args, 2, true);
+      case "xread", "xreadgroup" -> streams(args);
+      default -> spec.keys(args);
+    };
+  }
+
+  /** {@code numkeys} at {@code at}, the keys after it; and the destination key first, if it has one. */
+  private static List<byte[]> counted(List<byte[]> args, int at, boolean destination) {
+    List<byte[]> keys = new ArrayList<>();
+    if (destination) {
+      keys.add(args.get(1));
+    }
+    long n;
+    try {
+      n = Long.parseLong(new String(args.get(at), UTF_8));
+    } catch (NumberFormatException e) {
+      return keys; // the command answers its own syntax error
+    }
+    for (int i = at + 1; i <= at + n && i < args.size(); i++) {
+      keys.add(args.get(i));
+    }
+    return keys;
+  }
+
+  private static List<byte[]> streams(List<byte[]> args) {
+    for (int i = 1; i < args.size(); i++) {
+      if (new String(args.get(i), UTF_8).toLowerCase(Locale.ROOT).equals("streams")) {
+        int n = (args.size() - i - 1) / 2;
+        return args.subList(i + 1, i + 1 + n);
+      }
+    }
+    return List.of();
+  }
+
+  private static final class Slot {
+    int slot = NO_SLOT;
+
+    void add(byte[] key) {
+      int s = Slots.of(key);
+      if (slot != NO_SLOT && slot != s) {
+        throw new CrossSlot();
+      }
+      slot = s;
+    }
+  }
+}
