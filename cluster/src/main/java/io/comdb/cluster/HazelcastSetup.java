@@ -15,9 +15,19 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class HazelcastSetup {
   private HazelcastSetup() {}
 
-  /** A cluster manager for {@code Vertx.builder().withClusterManager(...)}. */
+  /** A ComDB node's cluster manager, for {@code Vertx.builder().withClusterManager(...)}. */
   public static HazelcastClusterManager clusterManager(ClusterSection section) {
     return new HazelcastClusterManager(config(section));
+  }
+
+  /**
+   * The cluster manager of a Vert.x application that consumes ComDB over the clustered event bus: a
+   * Hazelcast <em>lite member</em>, which joins the cluster but owns no partition, so that ComDB's data
+   * stays on ComDB's nodes. A consumer that joined as a full member would be given partitions it cannot
+   * serve.
+   */
+  public static HazelcastClusterManager consumerClusterManager(ClusterSection section) {
+    return new HazelcastClusterManager(config(section).setLiteMember(true));
   }
 
   public static Config config(ClusterSection section) {

@@ -2,7 +2,14 @@ package io.comdb.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.internal.partition.InternalPartition;
+import com.hazelcast.internal.partition.InternalPartitionService;
+import com.hazelcast.internal.partition.PartitionReplica;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +22,8 @@ import java.util.List;
 public final class PartitionTable {
   private final HazelcastInstance hazelcast;
   private final Partition[] partitions;
+  /** Hazelcast's own partition table, which also names each partition's backups (replicas 1 to 6). */
+  private final InternalPartitionService internal;
   private final String localNode;
   private final int minMembers;
 
@@ -22,6 +31,7 @@ public final class PartitionTable {
     this.hazelcast = hazelcast;
     this.minMembers = minMembers;
     this.localNode = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.internal = ((HazelcastInstanceProxy) hazelcast).getOriginal().node.getPartitionService();
     List<Partition> all = new ArrayList<>(hazelcast.getPartitionService().getPartitions());
     this.partitions = new Partition[all.size()];
     for (Partition p : all) {
@@ -36,6 +46,49 @@ public final class PartitionTable {
 
   public int partitionCount() {
     return partitions.length;
+  }
+
+  /** The partition a slot is in. */
+  public int partitionOfSlot(int slot) {
+    return partitionOf(slot, partitions.length);
+  }
+
+  /**
+   * The nodes holding a partition, by replica index: the owner first, then {@code backups} backups, null
+   * where Hazelcast has assigned none (the cluster has fewer members, or it is still starting).
+   */
+  public List<String> replicas(int partition, int backups) {
+    InternalPartition p = internal.getPartition(partition);
+    List<String> nodes = new ArrayList<>(backups + 1);
+    for (int i = 0; i <= backups && i < InternalPartition.MAX_REPLICA_COUNT; i++) {
+      PartitionReplica replica = p == null ? null : p.getReplica(i);
+      nodes.add(replica == null ? null : replica.uuid().toString());
+    }
+    return nodes;
+  }
+
+  /** Where this node is among a partition's replicas: 0 owner, 1.. a backup; -1 none of the first {@code 1 + backups}. */
+  public int localReplicaIndex(int partition, int backups) {
+    return replicas(partition, backups).indexOf(localNode);
+  }
+
+  /** Calls {@code listener} whenever a replica of a partition moved (a member joined or left). */
+  public void onMigration(Runnable listener) {
+    hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
+      @Override
+      public void migrationStarted(MigrationState state) {}
+
+      @Override
+      public void migrationFinished(MigrationState state) {
+        listener.run();
+      }
+
+      @Override
+      public void replicaMigrationCompleted(ReplicaMigrationEvent event) {}
+
+      @Override
+      public void replicaMigrationFailed(ReplicaMigrationEvent event) {}
+    });
   }
 
   /** This node's id: its Hazelcast member UUID. */

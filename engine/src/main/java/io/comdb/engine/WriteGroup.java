@@ -17,6 +17,8 @@ public final class WriteGroup implements AutoCloseable {
   private final Engine engine;
   private long lastSeq = -1;
   private boolean closed;
+  /** The changes applied, when asked for ({@link #recordChanges}); else null. */
+  private java.util.List<Change> changes;
 
   WriteGroup(Engine engine) {
     this.engine = engine;
@@ -26,20 +28,28 @@ public final class WriteGroup implements AutoCloseable {
   public long put(byte[] key, byte[] value) throws IOException {
     engine.checkKey(key);
     engine.checkValue(key, value);
-    return apply(() -> engine.appender().put(key, value));
+    long seq = apply(() -> engine.appender().put(key, value));
+    recorded(key, value);
+    return seq;
   }
 
   /** Deletes {@code key}; returns the tombstone's sequence number, or -1 if the key had no value. */
   public long delete(byte[] key) throws IOException {
     engine.checkKey(key);
-    return apply(() -> engine.appender().delete(key));
+    long seq = apply(() -> engine.appender().delete(key));
+    if (seq != -1) {
+      recorded(key, null);
+    }
+    return seq;
   }
 
   /** Writes a batch atomically; returns its sequence number, or -1 if it changed nothing. */
   public long write(WriteBatch batch) throws IOException {
     engine.check(batch);
     java.util.List<LogAppender.Op> ops = batch.take();
-    return apply(() -> engine.appender().commit(ops, null));
+    long seq = apply(() -> engine.appender().commit(ops, null));
+    recorded(ops, seq);
+    return seq;
   }
 
   /**
@@ -49,9 +59,41 @@ public final class WriteGroup implements AutoCloseable {
   public long commit(Transaction transaction) throws IOException {
     transaction.committing();
     try {
-      return apply(() -> engine.appender().commit(transaction.ops(), transaction));
+      long seq = apply(() -> engine.appender().commit(transaction.ops(), transaction));
+      recorded(transaction.ops(), seq);
+      return seq;
     } finally {
       engine.endTransaction(transaction); // if the commit failed before it got to the log
+    }
+  }
+
+  /**
+   * From now on, remembers every change the group applies, in order, for {@link #changes()}: a cluster's
+   * writer replicates them.
+   */
+  public WriteGroup recordChanges() {
+    if (changes == null) {
+      changes = new java.util.ArrayList<>();
+    }
+    return this;
+  }
+
+  /** The changes applied since {@link #recordChanges()}, oldest first (empty if not recording). */
+  public java.util.List<Change> changes() {
+    return changes == null ? java.util.List.of() : changes;
+  }
+
+  private void recorded(byte[] key, byte[] value) {
+    if (changes != null) {
+      changes.add(new Change(key, value));
+    }
+  }
+
+  private void recorded(java.util.List<LogAppender.Op> ops, long seq) {
+    if (changes != null && seq != -1) {
+      for (LogAppender.Op op : ops) {
+        changes.add(new Change(op.key(), op.value()));
+      }
     }
   }
 

@@ -128,7 +128,12 @@ public final class Call {
 
   /** The number of keys in {@code db}, expired ones not counted. */
   long dbSize(int db) throws IOException {
-    return RedisView.dbSize(reads, db, now());
+    return RedisView.dbSize(reads, state, db);
+  }
+
+  /** Whether this node serves the Redis key (clustered, the others are backup copies). */
+  boolean serves(byte[] key) {
+    return state.serves(key);
   }
 
   long rememberCursor(int db, byte[] lastKey) {

@@ -155,7 +155,7 @@ final class KeyCommands {
       }
       for (; it.isValid() && keys.size() < max; it.next()) {
         byte[] key = KeySpace.userKey(it.key());
-        if (pattern != null && !Glob.matches(pattern, key)) {
+        if (pattern != null && !Glob.matches(pattern, key) || !c.serves(key)) {
           continue;
         }
         byte[] value = it.value();
@@ -346,6 +346,10 @@ final class KeyCommands {
       for (byte kind : new byte[] {KeySpace.META, KeySpace.SUB, KeySpace.SCORE}) {
         try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(new byte[] {KeySpace.RESERVED, kind, (byte) db}))) {
           for (; it.isValid(); it.next()) {
+            byte[] redisKey = KeySpace.redisKeyOf(it.key());
+            if (redisKey != null && !c.serves(redisKey)) {
+              continue; // a backup copy of another node's key
+            }
             if (kind == KeySpace.META) {
               c.batch().deleteKey(db, KeySpace.userKey(it.key()), Meta.string(0, 0, null));
             } else {

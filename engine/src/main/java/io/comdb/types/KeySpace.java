@@ -26,6 +26,24 @@ public final class KeySpace {
 
   private KeySpace() {}
 
+  /**
+   * The Redis key a stored key belongs to (a metadata key, a sub-key or a score key), or null for a key of
+   * another namespace: what a cluster places the stored key by.
+   */
+  public static byte[] redisKeyOf(byte[] stored) {
+    if (stored.length < 3 || stored[0] != RESERVED) {
+      return null;
+    }
+    if (stored[1] == META) {
+      return userKey(stored);
+    }
+    if ((stored[1] == SUB || stored[1] == SCORE) && stored.length >= 7) {
+      int length = ByteBuffer.wrap(stored, 3, 4).getInt();
+      return length >= 0 && 7 + length <= stored.length ? Arrays.copyOfRange(stored, 7, 7 + length) : null;
+    }
+    return null;
+  }
+
   /** Whether a key belongs to an internal namespace: the key-value APIs refuse such keys. */
   public static boolean isReserved(byte[] key) {
     return key.length > 0 && key[0] == RESERVED;

@@ -29,6 +29,8 @@ final class RedisState {
   record Deadline(long at, DbKey key) {}
 
   private final LongSupplier clock;
+  /** The Redis keys this node serves; the rest it holds as a cluster's backup copy (see {@link RedisStore#serveOnly}). */
+  private volatile java.util.function.Predicate<byte[]> served = key -> true;
   final Map<DbKey, Long> expiries = new ConcurrentHashMap<>();
   final ConcurrentSkipListSet<Deadline> deadlines = new ConcurrentSkipListSet<>(
       (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : compareKeys(a.key, b.key));
@@ -49,6 +51,15 @@ final class RedisState {
 
   long now() {
     return clock.getAsLong();
+  }
+
+  /** Whether this node serves the Redis key {@code key} (standalone: every key). */
+  boolean serves(byte[] key) {
+    return served.test(key);
+  }
+
+  void serveOnly(java.util.function.Predicate<byte[]> keys) {
+    served = keys;
   }
 
   /** The writer, after a commit: the key's expiry is now {@code at} (0: none). */

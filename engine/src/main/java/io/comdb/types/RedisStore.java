@@ -64,6 +64,26 @@ public final class RedisStore {
     this.view = new RedisView(engine.readView(), state);
   }
 
+  /**
+   * The writer applied a change it did not make through this store (a cluster's replication, from the
+   * key's owner): keeps the expiry index and WATCH stamps right. {@code value} is null for a delete.
+   */
+  public void replicated(byte[] storedKey, byte[] value) {
+    if (storedKey.length >= 3 && storedKey[0] == KeySpace.RESERVED && storedKey[1] == KeySpace.META && storedKey[2] >= 0
+        && storedKey[2] < DATABASES) {
+      state.written(storedKey[2], KeySpace.userKey(storedKey), value == null ? 0 : Meta.expireAtOf(value));
+    }
+  }
+
+  /**
+   * Clustered: the Redis keys this node serves (those of the slots it owns). The commands that walk the
+   * keyspace (KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSHDB, FLUSHALL) and the active expiry cycle see only
+   * these; the other keys are backup copies of other nodes' slots, kept by replication.
+   */
+  public void serveOnly(java.util.function.Predicate<byte[]> keys) {
+    state.serveOnly(keys);
+  }
+
   /** The read-only face of this keyspace, for the protocol servers' own threads. */
   public RedisView view() {
     return view;
@@ -175,7 +195,9 @@ public final class RedisStore {
       Batch batch = new Batch(engine);
       byte[] raw = engine.get(KeySpace.metaKey(first.key().db(), first.key().key()));
       Meta meta = raw == null ? null : Meta.decode(raw);
-      if (meta != null && meta.expired(now)) {
+      if (!state.serves(first.key().key())) {
+        state.deadlines.remove(first); // a backup copy: its owner expires it, and replication deletes it here
+      } else if (meta != null && meta.expired(now)) {
         batch.deleteKey(first.key().db(), first.key().key(), meta);
         deleted++;
       } else {

@@ -50,16 +50,17 @@ public final class RedisView {
 
   /** The number of keys in {@code db}, expired ones not counted. */
   public long dbSize(int db) throws IOException {
-    return dbSize(engine, db, state.now());
+    return dbSize(engine, state, db);
   }
 
-  /** The number of keys in {@code db} that {@code reads} holds, those expired at {@code now} not counted. */
-  static long dbSize(Reads reads, int db, long now) throws IOException {
+  /** The number of keys in {@code db} that {@code reads} holds and this node serves, expired ones not counted. */
+  static long dbSize(Reads reads, RedisState state, int db) throws IOException {
+    long now = state.now();
     long n = 0;
     try (EngineIterator it = reads.iterator(IteratorOptions.prefix(KeySpace.metaPrefix(db)))) {
       for (; it.isValid(); it.next()) {
         byte[] value = it.value();
-        if (value != null && !Meta.decode(value).expired(now)) {
+        if (value != null && state.serves(KeySpace.userKey(it.key())) && !Meta.decode(value).expired(now)) {
           n++;
         }
       }

@@ -109,4 +109,24 @@ class ReadViewTest {
       assertThat(db.groupCommitSyncs() - syncs).as("one fsync for the group").isEqualTo(1);
     }
   }
+
+  @Test
+  void aGroupRecordsTheChangesItAppliedWhenAsked() throws Exception {
+    try (Engine db = Engine.open(EngineOptions.builder(dir).build())) {
+      db.put(b("old"), b("x"));
+      try (WriteGroup group = db.beginGroup()) {
+        group.put(b("before"), b("not recorded"));
+        group.recordChanges();
+        group.put(b("a"), b("1"));
+        group.delete(b("missing")); // changed nothing: not a change
+        group.delete(b("old"));
+        group.write(new WriteBatch().put(b("b"), b("2")).delete(b("a")));
+        Transaction txn = db.beginTransaction();
+        txn.put(b("c"), b("3"));
+        group.commit(txn);
+        assertThat(group.changes()).extracting(c -> new String(c.key(), UTF_8) + "=" + (c.value() == null ? null : new String(c.value(), UTF_8)))
+            .containsExactly("a=1", "old=null", "b=2", "a=null", "c=3");
+      }
+    }
+  }
 }

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * A memory's id is its sequence number in decimal. The length prefix keeps one agent's records contiguous
  * and apart from an agent whose id extends this one's.
  */
-final class MemoryKeys {
+public final class MemoryKeys {
   static final byte SPACE = 0x10;
   static final byte MEMORY = 0x11;
   static final byte HISTORY = 0x12;
@@ -42,6 +42,24 @@ final class MemoryKeys {
 
   static byte[] space(byte[] agent) {
     return ByteBuffer.allocate(2 + agent.length).put(KeySpace.RESERVED).put(SPACE).put(agent).array();
+  }
+
+  /**
+   * The agent id bytes a stored key of agent memory belongs to (a space, memory, history or vector key),
+   * or null for a key of another namespace: what a cluster places the stored key by.
+   */
+  public static byte[] agentOf(byte[] stored) {
+    if (stored.length < 2 || stored[0] != KeySpace.RESERVED) {
+      return null;
+    }
+    if (stored[1] == SPACE) {
+      return java.util.Arrays.copyOfRange(stored, 2, stored.length);
+    }
+    if ((stored[1] == MEMORY || stored[1] == HISTORY || stored[1] == VECTOR) && stored.length >= 4) {
+      int length = ByteBuffer.wrap(stored, 2, 2).getShort() & 0xffff;
+      return 4 + length <= stored.length ? java.util.Arrays.copyOfRange(stored, 4, 4 + length) : null;
+    }
+    return null;
   }
 
   static String agentOfSpace(byte[] spaceKey) {

@@ -1,5 +1,6 @@
 package io.comdb.verticles;
 
+import io.comdb.cluster.Slots;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineMaintenance;
 import io.comdb.engine.ReadView;
@@ -14,6 +15,7 @@ import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Redis;
 import io.comdb.verticles.api.Writer;
 import io.comdb.verticles.cluster.ClusterNode;
+import io.comdb.verticles.cluster.Replication;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -84,6 +86,8 @@ public final class EngineVerticle extends VerticleBase {
   private WriterMetrics metrics;
   /** This node's place in its cluster: the writer applies only what this node owns now. */
   private ClusterNode cluster;
+  /** Clustered: the copies of this node's writes on their backups, and of others' writes here. */
+  private Replication replication;
   /** Under sync always: waits for each drain's fsync and answers it, drains in order; null otherwise. */
   private WorkerExecutor syncer;
   private long expiryTimer = -1;
@@ -152,7 +156,11 @@ public final class EngineVerticle extends VerticleBase {
           redis = store;
           writerQueue = new WriterQueue(config.maxPending());
           cluster = ClusterNode.of(vertx);
-          requests = new WriterRequests(engine, redis);
+          if (cluster.clustered()) {
+            redis.serveOnly(key -> cluster.table().isLocal(Slots.of(key)));
+          }
+          replication = new Replication(vertx, cluster, redis, engine.readView());
+          requests = new WriterRequests(engine, redis, cluster::servesStored);
           blocked = new BlockedPops(vertx, redis);
           metrics = new WriterMetrics(ServerMetrics.registry(vertx), writerQueue, engine.readView());
           if (engine.options().syncMode().kind() == SyncMode.Kind.ALWAYS) {
@@ -173,6 +181,10 @@ public final class EngineVerticle extends VerticleBase {
               enqueue(m, m.body() instanceof Writer.Pass pass ? pass.source() : Writer.Source.BUS, true)));
           consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_COMMIT, m -> enqueue(m, Writer.Source.MEMORY, true)));
           consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_TASK, m -> enqueue(m, Writer.Source.BUS, true)));
+          if (cluster.clustered()) {
+            consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REPLICA_APPLY), m -> enqueue(m, Writer.Source.REPLICA, false)));
+            consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_REPLICA, m -> enqueue(m, Writer.Source.REPLICA, false)));
+          }
           consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REDIS_UNBLOCK), m -> {
             if (m.body() instanceof Redis.Unblock unblock) {
               blocked.unblock(unblock.id());
@@ -267,6 +279,9 @@ public final class EngineVerticle extends VerticleBase {
     List<Answer> answers = new ArrayList<>(round.size());
     int commands = 0;
     WriteGroup group = engine.beginGroup();
+    if (replication.replicates()) {
+      group.recordChanges();
+    }
     for (Queued q : round) {
       commands += q.commands;
       metrics.applied(q.source, q.commands);
@@ -292,6 +307,8 @@ public final class EngineVerticle extends VerticleBase {
         } else if (body instanceof Writer.Task task) {
           runTask(task);
           writerQueue.release(q.commands);
+        } else if (Replication.handles(body)) {
+          answers.add(new Answer(q, replication.apply(body, group), true));
         } else {
           answers.add(new Answer(q, requests.apply(body, group, blocked::written), WriterRequests.writes(body)));
         }
@@ -302,18 +319,25 @@ public final class EngineVerticle extends VerticleBase {
     blocked.serve(group, (message, reply) -> answers.add(new Answer(new Queued(message, Writer.Source.RESP, 0), reply, true)));
     long written = group.end();
     metrics.drained(round.size(), commands);
-    if (syncer == null) {
-      answer(answers, written);
-    } else {
-      syncer.executeBlocking(() -> {
-        answer(answers, written);
-        return null;
-      }, true);
-    }
+    // Clustered, the drain's changes go to their backups meanwhile; it is answered once they have them.
+    replication.replicate(group.changes()).onComplete(copied -> {
+      Throwable notCopied = copied.failed() ? copied.cause() : null;
+      if (syncer == null) {
+        answer(answers, written, notCopied);
+      } else {
+        syncer.executeBlocking(() -> {
+          answer(answers, written, notCopied);
+          return null;
+        }, true);
+      }
+    });
   }
 
-  /** Answers a drain once its writes, up to {@code written}, are durable; a failed fsync fails its writes. */
-  private void answer(List<Answer> answers, long written) {
+  /**
+   * Answers a drain once its writes, up to {@code written}, are durable; a failed fsync fails its writes,
+   * and so does a backup that did not take them ({@code notCopied}).
+   */
+  private void answer(List<Answer> answers, long written, Throwable notCopied) {
     IOException notDurable = null;
     try {
       engine.awaitDurable(written);
@@ -327,6 +351,8 @@ public final class EngineVerticle extends VerticleBase {
         a.request.message.fail(f.code(), f.message());
       } else if (notDurable != null && a.wrote) {
         a.request.message.fail(Failure.STORAGE_ERROR.code(), "fsync failed; the write may not be stored: " + notDurable.getMessage());
+      } else if (notCopied != null && a.wrote) {
+        a.request.message.fail(Failure.UNAVAILABLE.code(), notCopied.getMessage());
       } else {
         a.request.message.reply(a.reply);
       }

@@ -9,12 +9,18 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** One page of a {@link Kv.Scan}, read from an engine's read view on the caller's thread. */
 public final class Scans {
   private Scans() {}
 
   public static Kv.Page page(Reads engine, Kv.Scan scan) throws IOException {
+    return page(engine, scan, key -> true);
+  }
+
+  /** A page of the entries {@code served} accepts (clustered: those of the slots this node owns). */
+  public static Kv.Page page(Reads engine, Kv.Scan scan, Predicate<byte[]> served) throws IOException {
     List<Kv.Entry> entries = new ArrayList<>();
     byte[] next = null;
     try (EngineIterator it = engine.iterator(new IteratorOptions(scan.prefix(), scan.reverse()))) {
@@ -29,8 +35,8 @@ public final class Scans {
           next = entries.get(entries.size() - 1).key();
           break;
         }
-        if (KeySpace.isReserved(it.key())) {
-          continue; // Redis and memory data, not the key-value API's
+        if (KeySpace.isReserved(it.key()) || !served.test(it.key())) {
+          continue; // Redis and memory data, not the key-value API's; or a backup copy
         }
         byte[] value = it.value();
         if (value != null) {

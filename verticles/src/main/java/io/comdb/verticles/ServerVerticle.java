@@ -2,6 +2,7 @@ package io.comdb.verticles;
 
 import io.comdb.config.ComDbConfig;
 import io.comdb.verticles.cluster.ClusterNode;
+import io.comdb.verticles.cluster.ReplicaVerticle;
 import io.comdb.verticles.cluster.RouterVerticle;
 import io.comdb.verticles.http.HttpVerticle;
 import io.comdb.verticles.resp.RespVerticle;
@@ -80,7 +81,7 @@ public final class ServerVerticle extends VerticleBase {
     JsonObject engine = config.engine().toJson();
     // Clustered: join first, so that the verticles serve their own node's addresses from the start.
     Future<?> started = vertx.isClustered()
-        ? vertx.executeBlocking(() -> ClusterNode.join(vertx, config.cluster().minMembers()))
+        ? vertx.executeBlocking(() -> ClusterNode.join(vertx, config.cluster()))
         : Future.succeededFuture();
     started = started.compose(v -> deploy(EngineVerticle.class.getName(), worker("comdb-engine", engine)))
         .compose(v -> deploy(MergeWorkerVerticle.class.getName(), worker("comdb-merge", engine)))
@@ -90,7 +91,9 @@ public final class ServerVerticle extends VerticleBase {
           worker("comdb-memory", config.toJson()).setWorkerPoolSize(2 * Runtime.getRuntime().availableProcessors())));
     }
     if (vertx.isClustered()) {
-      started = started.compose(v -> deploy(RouterVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())));
+      started = started
+          .compose(v -> deploy(ReplicaVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
+          .compose(v -> deploy(RouterVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())));
     }
     if (config.http().enabled()) {
       started = started.compose(v -> deploy(HttpVerticle.class.getName(),

@@ -12,10 +12,12 @@ import io.comdb.types.Reply;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
+import io.comdb.verticles.api.Replica;
 import io.comdb.verticles.api.Writer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What the writer does with each request it drains: the key-value API, etcd-style transactions, Redis
@@ -26,10 +28,13 @@ import java.util.List;
 final class WriterRequests {
   private final Engine engine;
   private final RedisStore redis;
+  /** The keys a scan lists: clustered, those of the slots this node owns (the rest are backup copies). */
+  private final Predicate<byte[]> served;
 
-  WriterRequests(Engine engine, RedisStore redis) {
+  WriterRequests(Engine engine, RedisStore redis, Predicate<byte[]> served) {
     this.engine = engine;
     this.redis = redis;
+    this.served = served;
   }
 
   /** How many commands a request counts for, in the queue's bound and the metrics (a worker's task: none). */
@@ -37,7 +42,9 @@ final class WriterRequests {
     if (request instanceof Writer.Pass pass) {
       return pass.requests().size();
     }
-    return request instanceof Writer.Task ? 0 : 1;
+    // A merge's steps, and copies of what another node's writer applied already, are never refused as BUSY.
+    return request instanceof Writer.Task || request instanceof Replica.Apply || request instanceof Replica.Fill
+        || request instanceof Replica.Filled ? 0 : 1;
   }
 
   /**
@@ -89,7 +96,7 @@ final class WriterRequests {
       return new Redis.Result(reply, (System.nanoTime() - start) / 1000);
     }
     if (request instanceof Kv.Scan scan) {
-      return Scans.page(engine.readView(), scan);
+      return Scans.page(engine.readView(), scan, served);
     }
     if (request instanceof Admin.StatsRequest) {
       EngineStats s = engine.stats();

@@ -43,6 +43,13 @@ public final class Addresses {
   /** {@link Writer.Task}, sent (it completes its own future): a merge's steps, local only. */
   public static final String WRITER_TASK = "comdb.writer.task";
 
+  /** Clustered, at a node's own address: {@link Replica.Apply} → {@link Kv.Done}, from the owner's writer. */
+  public static final String REPLICA_APPLY = "comdb.replica.apply";
+  /** Clustered, at a node's own address: {@link Replica.Fetch} → {@link Replica.Chunk}, to fill a new copy. */
+  public static final String REPLICA_FETCH = "comdb.replica.fetch";
+  /** This node's writer: {@link Replica.Fill} and {@link Replica.Filled} → {@link Kv.Done}, local only. */
+  public static final String WRITER_REPLICA = "comdb.writer.replica";
+
   /** {@code {agentId, capacity?, compressor?}} → the space: creates it or changes its settings. */
   public static final String MEMORY_SPACE_PUT = "comdb.memory.space.put";
   /** {@code {agentId}} → the space. */

@@ -19,6 +19,7 @@ public final class Codecs {
     all.addAll(Admin.codecs());
     all.addAll(Redis.codecs());
     all.addAll(Writer.codecs());
+    all.addAll(Replica.codecs());
     return all;
   }
 

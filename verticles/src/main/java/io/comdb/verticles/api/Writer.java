@@ -16,7 +16,9 @@ public final class Writer {
   public enum Source {
     RESP, HTTP, MEMORY,
     /** Requests to the public addresses ({@code comdb.kv.*}, {@code comdb.redis.exec}) from Vert.x services. */
-    BUS;
+    BUS,
+    /** Clustered: copies of other nodes' writes, and the entries of a partition this node fills. */
+    REPLICA;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

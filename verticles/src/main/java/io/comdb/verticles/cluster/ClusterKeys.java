@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.comdb.cluster.Slots;
 import io.comdb.types.CommandSpec;
+import io.comdb.search.MemoryKeys;
 import io.comdb.types.Commands;
+import io.comdb.types.KeySpace;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.json.JsonObject;
@@ -59,6 +61,22 @@ public final class ClusterKeys {
       slot.add(agentId.getBytes(UTF_8));
     }
     return slot.slot;
+  }
+
+  /**
+   * The slot of a key as the engine stores it: a key of the key-value API by itself, an internal key of a
+   * Redis type by its Redis key, one of agent memory by its agent id.
+   */
+  public static int slotOfStored(byte[] stored) {
+    if (!KeySpace.isReserved(stored)) {
+      return Slots.of(stored);
+    }
+    byte[] redisKey = KeySpace.redisKeyOf(stored);
+    if (redisKey != null) {
+      return Slots.of(redisKey);
+    }
+    byte[] agent = MemoryKeys.agentOf(stored);
+    return agent != null ? Slots.of(agent) : 0;
   }
 
   /** The slot of a Redis command's keys, or {@link #NO_SLOT}; unknown commands have none. */

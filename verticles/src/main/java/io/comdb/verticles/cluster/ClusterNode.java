@@ -3,8 +3,10 @@ package io.comdb.verticles.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.multimap.MultiMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.comdb.cluster.PartitionTable;
+import io.comdb.config.ClusterSection;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Writer;
 import io.vertx.core.Vertx;
@@ -12,7 +14,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * This node's place in a cluster, shared by the verticles of its Vert.x instance: the partition table
@@ -28,7 +37,8 @@ public final class ClusterNode implements Shareable {
   private static final String LOCAL_MAP = "comdb.cluster";
   private static final String KEY = "node";
   private static final String ENDPOINTS = "comdb.endpoints";
-  private static final ClusterNode STANDALONE = new ClusterNode(null, null);
+  private static final String HOLDERS = "comdb.holders";
+  private static final ClusterNode STANDALONE = new ClusterNode(null, null, null, new ClusterSection(false, "", 1, "", 1, 0, 5000));
 
   /** Where a node's servers listen; a port is -1 when that server is off. */
   public record Endpoint(String respHost, int respPort, String httpHost, int httpPort) {
@@ -44,10 +54,20 @@ public final class ClusterNode implements Shareable {
 
   private final PartitionTable table;
   private final ReplicatedMap<String, String> endpoints;
+  private final ClusterSection config;
+  private final HazelcastInstance hazelcast;
+  /** Told of each member that leaves (or is declared dead), on a Hazelcast thread. */
+  private final List<Consumer<String>> leftListeners = new CopyOnWriteArrayList<>();
+  /** The partitions whose entries this node holds whole (filled, or held from the start). */
+  private final Set<Integer> ready = ConcurrentHashMap.newKeySet();
+  /** The partitions this node is filling from another now. */
+  private final Set<Integer> filling = ConcurrentHashMap.newKeySet();
 
-  private ClusterNode(PartitionTable table, ReplicatedMap<String, String> endpoints) {
+  private ClusterNode(HazelcastInstance hazelcast, PartitionTable table, ReplicatedMap<String, String> endpoints, ClusterSection config) {
+    this.hazelcast = hazelcast;
     this.table = table;
     this.endpoints = endpoints;
+    this.config = config;
   }
 
   /** This Vert.x instance's node: the one {@link #join} made, or a standalone node. */
@@ -60,22 +80,24 @@ public final class ClusterNode implements Shareable {
    * Makes this Vert.x instance a node of its cluster (it must be clustered with Hazelcast's cluster manager).
    * Blocks while Hazelcast assigns the partitions: call it off the event loop.
    */
-  public static ClusterNode join(Vertx vertx, int minMembers) {
+  public static ClusterNode join(Vertx vertx, ClusterSection config) {
     if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
       throw new IllegalStateException("ComDB clusters over Hazelcast: start Vert.x with vertx-hazelcast's cluster manager");
     }
     HazelcastInstance hazelcast = manager.getHazelcastInstance();
     ReplicatedMap<String, String> endpoints = hazelcast.getReplicatedMap(ENDPOINTS);
+    ClusterNode node = new ClusterNode(hazelcast, new PartitionTable(hazelcast, config.minMembers()), endpoints, config);
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {}
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        endpoints.remove(event.getMember().getUuid().toString());
+        String left = event.getMember().getUuid().toString();
+        endpoints.remove(left);
+        node.leftListeners.forEach(listener -> listener.accept(left));
       }
     });
-    ClusterNode node = new ClusterNode(new PartitionTable(hazelcast, minMembers), endpoints);
     vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).put(KEY, node);
     return node;
   }
@@ -87,6 +109,26 @@ public final class ClusterNode implements Shareable {
 
   public boolean clustered() {
     return table != null;
+  }
+
+  /**
+   * Calls {@code listener} with the id of every member that leaves the cluster or is declared dead, on a
+   * Hazelcast thread: hop to your own context. Requests out to that member will not be answered.
+   */
+  public void onLeft(Consumer<String> listener) {
+    if (table != null) {
+      leftListeners.add(listener);
+    }
+  }
+
+  /** Backups of each partition ({@code cluster.backups}); 0 when standalone. */
+  public int backups() {
+    return config.backups();
+  }
+
+  /** How long a silent member stays a member ({@code cluster.failureMillis}). */
+  public long failureMillis() {
+    return config.failureMillis();
   }
 
   /** The partition table; clustered nodes only. */
@@ -111,10 +153,104 @@ public final class ClusterNode implements Shareable {
     }
     String owner = table.owner(slot);
     if (owner == null) {
-      throw new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
+      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
           "slot " + slot + " has no owner yet: the cluster is starting");
     }
-    return owner.equals(table.localNode()) ? null : owner;
+    if (!owner.equals(table.localNode())) {
+      return owner;
+    }
+    if (!ready.contains(table.partitionOfSlot(slot))) {
+      throw notReady(slot);
+    }
+    return null;
+  }
+
+  private static ReplyException notReady(int slot) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.NOT_OWNER.code(),
+        "slot " + slot + " has just moved to this node, which is still filling it; try again");
+  }
+
+  /** How many partitions this node holds whole, and how many it is filling now: INFO's figures. */
+  public int partitionsHeld() {
+    return ready.size();
+  }
+
+  public int partitionsFilling() {
+    return filling.size();
+  }
+
+  /** The partitions this node is filling now ({@link ReplicaVerticle}'s). */
+  Set<Integer> filling() {
+    return filling;
+  }
+
+  /** Whether this node holds the whole of a partition (it may serve it, or be a fill's source). */
+  public boolean ready(int partition) {
+    return ready.contains(partition);
+  }
+
+  /**
+   * This node holds the whole of {@code partition} from now on ({@code true}), or no more; the cluster's
+   * registry of holders says so too. Blocks: call it off the event loop.
+   */
+  void ready(int partition, boolean whole) {
+    MultiMap<Integer, String> holders = hazelcast.getMultiMap(HOLDERS);
+    if (whole) {
+      holders.put(partition, id());
+      ready.add(partition);
+    } else {
+      ready.remove(partition);
+      holders.remove(partition, id());
+    }
+  }
+
+  /**
+   * The members, this one included, that hold the whole of {@code partition}, as the cluster's registry
+   * says. Blocks: call it off the event loop.
+   */
+  List<String> holders(int partition) {
+    List<String> members = table.members();
+    List<String> live = new ArrayList<>();
+    for (String holder : hazelcast.<Integer, String>getMultiMap(HOLDERS).get(partition)) {
+      if (members.contains(holder)) {
+        live.add(holder);
+      }
+    }
+    return live;
+  }
+
+  /** Whether any member but this one holds any partition: false while the cluster is forming afresh. Blocks. */
+  boolean othersHoldData() {
+    List<String> members = table.members();
+    for (String holder : hazelcast.<Integer, String>getMultiMap(HOLDERS).values()) {
+      if (members.contains(holder) && !holder.equals(id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The partition of a stored key (internal keys by their Redis key or agent id); clustered only. */
+  public int partitionOfStored(byte[] storedKey) {
+    return table.partitionOfSlot(ClusterKeys.slotOfStored(storedKey));
+  }
+
+  /** Whether this node serves a stored key: it owns its slot (standalone: every key). */
+  public boolean servesStored(byte[] storedKey) {
+    return table == null || table.isLocal(ClusterKeys.slotOfStored(storedKey));
+  }
+
+  /** The other nodes that back a partition up now, at most {@code count}; clustered only. */
+  public List<String> backups(int partition, int count) {
+    List<String> replicas = table.replicas(partition, count);
+    List<String> backups = new ArrayList<>(count);
+    for (int i = 1; i < replicas.size(); i++) {
+      String node = replicas.get(i);
+      if (node != null && !node.equals(table.localNode())) {
+        backups.add(node);
+      }
+    }
+    return backups;
   }
 
   /** Whether this side of the cluster may take writes ({@code cluster.minMembers}); always when standalone. */
@@ -143,6 +279,9 @@ public final class ClusterNode implements Shareable {
     }
     if (slot != ClusterKeys.NO_SLOT && !table.isLocal(slot)) {
       return new Writer.Failed(Failure.NOT_OWNER.code(), "this node does not own slot " + slot + " now");
+    }
+    if (slot != ClusterKeys.NO_SLOT && !ready.contains(table.partitionOfSlot(slot))) {
+      return new Writer.Failed(Failure.NOT_OWNER.code(), notReady(slot).getMessage());
     }
     return null;
   }

@@ -14,14 +14,17 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Clustered only: takes the requests of ComDB's event-bus API at their plain addresses, on every node, and
  * sends each to the node that owns its slot ({@link ClusterKeys}), relaying the answer or the failure with
  * its code. A clustered consumer may so send to any node. A request that reaches a node which has just
- * lost the slot is answered {@link Failure#NOT_OWNER} there, and sent again to the owner the partition
- * table names then, a few times. A key-value scan asks every node and merges their pages in key order.
+ * lost the slot, or has just gained it and is still filling it, is answered {@link Failure#NOT_OWNER}
+ * there, and sent again to the owner the partition table names then, for about five seconds. A key-value
+ * scan asks every node and merges their pages in key order.
  */
 public final class RouterVerticle extends VerticleBase {
   /** The addresses routed by slot; a request without one goes to this node. */
@@ -30,13 +33,16 @@ public final class RouterVerticle extends VerticleBase {
       Addresses.MEMORY_SPACE_PUT, Addresses.MEMORY_SPACE_GET, Addresses.MEMORY_SPACE_DELETE, Addresses.MEMORY_ADD,
       Addresses.MEMORY_LIST, Addresses.MEMORY_GET, Addresses.MEMORY_UPDATE, Addresses.MEMORY_DELETE, Addresses.MEMORY_HISTORY,
       Addresses.MEMORY_SEARCH, Addresses.MEMORY_COMPRESS, Addresses.MEMORY_COMPRESSOR);
-  /** Sends of one request after its first, while the partition table moves the slot. */
-  private static final int RETRIES = 5;
+  /** Sends of one request after its first, while the partition table moves the slot (about 5 s in all). */
+  private static final int RETRIES = 25;
   private static final long RETRY_DELAY_MS = 200;
   /** Blocking commands and compressions may take long; the owner answers them within their own limits. */
   private static final long LONG_TIMEOUT_MS = 24L * 3600 * 1000;
 
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  /** Requests out, by the node they went to: what to do if that node leaves before it answers. */
+  private final Map<String, Map<Long, Runnable>> inFlight = new HashMap<>();
+  private long nextRequest;
   private ClusterNode node;
 
   @Override
@@ -50,6 +56,12 @@ public final class RouterVerticle extends VerticleBase {
       consumers.add(vertx.eventBus().consumer(address, m -> route(address, m, 0)));
     }
     consumers.add(vertx.eventBus().consumer(Addresses.KV_SCAN, this::scan));
+    node.onLeft(left -> context.runOnContext(v -> {
+      Map<Long, Runnable> out = inFlight.remove(left);
+      if (out != null) {
+        out.values().forEach(Runnable::run);
+      }
+    }));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -59,19 +71,38 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private void route(String address, Message<Object> message, int attempt) {
-    String target;
+    String targetNode;
     try {
       int slot = address.equals(Addresses.ADMIN_STATS) ? ClusterKeys.NO_SLOT : ClusterKeys.slot(message.body());
       String owner = node.remoteOwner(slot);
-      target = ClusterNode.at(owner == null ? node.id() : owner, address);
+      targetNode = owner == null ? node.id() : owner;
     } catch (ClusterKeys.CrossSlot e) {
       message.fail(Failure.CROSS_SLOT.code(), e.getMessage());
       return;
     } catch (ReplyException e) {
-      message.fail(e.failureCode(), e.getMessage());
+      if (attempt < RETRIES && movedAway(e)) {
+        vertx.setTimer(RETRY_DELAY_MS, t -> route(address, message, attempt + 1));
+      } else {
+        message.fail(e.failureCode(), e.getMessage());
+      }
       return;
     }
-    vertx.eventBus().request(target, message.body(), delivery(address)).onComplete(ar -> {
+    // If the owner dies with the request out, its sender hears so when Hazelcast declares it dead, not at the timeout.
+    long id = nextRequest++;
+    boolean[] settled = {false};
+    inFlight.computeIfAbsent(targetNode, k -> new HashMap<>()).put(id, () -> {
+      settled[0] = true;
+      message.fail(Failure.UNAVAILABLE.code(), "the node that owns the key left the cluster with the request out: "
+          + "it may or may not have run; try again");
+    });
+    vertx.eventBus().request(ClusterNode.at(targetNode, address), message.body(), delivery(address)).onComplete(ar -> {
+      Map<Long, Runnable> out = inFlight.get(targetNode);
+      if (out != null && out.remove(id) != null && out.isEmpty()) {
+        inFlight.remove(targetNode);
+      }
+      if (settled[0]) {
+        return;
+      }
       if (ar.succeeded()) {
         message.reply(ar.result().body());
       } else if (attempt < RETRIES && movedAway(ar.cause())) {

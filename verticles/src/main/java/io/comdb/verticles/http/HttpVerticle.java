@@ -11,6 +11,7 @@ import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Writer;
 import io.comdb.verticles.cluster.ClusterKeys;
@@ -24,6 +25,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -279,7 +281,17 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Whether this node serves a key-value request: standalone, or it owns the request's slot. */
   private boolean servedHere(Object request) {
-    return !cluster.clustered() || cluster.remoteOwner(ClusterKeys.slot(request)) == null;
+    if (!cluster.clustered()) {
+      return true;
+    }
+    try {
+      return cluster.remoteOwner(ClusterKeys.slot(request)) == null;
+    } catch (ReplyException e) {
+      if (e.failureCode() == Failure.NOT_OWNER.code()) {
+        return false; // this node is still filling the slot: the router waits for it, a few seconds at most
+      }
+      throw e;
+    }
   }
 
   /**

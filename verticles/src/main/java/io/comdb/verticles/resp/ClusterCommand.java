@@ -84,6 +84,9 @@ final class ClusterCommand {
         + "cluster_known_nodes:" + members + "\r\n"
         + "cluster_size:" + byNode(node).size() + "\r\n"
         + "comdb_partitions:" + node.table().partitionCount() + "\r\n"
+        + "comdb_backups:" + node.backups() + "\r\n"
+        + "comdb_partitions_held:" + node.partitionsHeld() + "\r\n"
+        + "comdb_partitions_filling:" + node.partitionsFilling() + "\r\n"
         + "comdb_min_members:" + node.table().minMembers() + "\r\n";
   }
 

@@ -11,6 +11,7 @@ import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Redis;
 import io.comdb.verticles.cluster.ClusterKeys;
 import io.comdb.verticles.cluster.ClusterNode;
@@ -268,17 +269,19 @@ final class RespConnection implements RespParser.Listener {
     try {
       slot = ClusterKeys.slotOfCommand(args);
       owner = multi != null || spec.isBlocking() ? null : cluster.remoteOwner(slot);
-    } catch (ClusterKeys.CrossSlot | ReplyException e) {
-      if (!atWriter.isEmpty()) {
-        return false;
+    } catch (ReplyException e) {
+      if (e.failureCode() != Failure.NOT_OWNER.code() || clusterAware) {
+        return refuseInOrder(RespErrors.of(e));
       }
-      refuse(e instanceof ReplyException r ? RespErrors.of(r) : Reply.error(RespErrors.CROSSSLOT));
-      return true;
+      slot = -1;
+      owner = cluster.id(); // this node is still filling the slot: the router waits for it, a few seconds at most
+    } catch (ClusterKeys.CrossSlot e) {
+      return refuseInOrder(Reply.error(RespErrors.CROSSSLOT));
     }
     if (owner == null) {
       return null;
     }
-    String moved = clusterAware ? ClusterCommand.moved(cluster, slot, owner) : null;
+    String moved = clusterAware && slot >= 0 ? ClusterCommand.moved(cluster, slot, owner) : null;
     if (!atWriter.isEmpty() && (moved != null || atWriter.size() >= MAX_AT_WRITER)) {
       return false;
     }
@@ -289,6 +292,15 @@ final class RespConnection implements RespParser.Listener {
     } else {
       await(args, vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
     }
+    return true;
+  }
+
+  /** A refusal, once the replies due before it are out (false until then). */
+  private boolean refuseInOrder(Reply error) {
+    if (!atWriter.isEmpty()) {
+      return false;
+    }
+    refuse(error);
     return true;
   }
 

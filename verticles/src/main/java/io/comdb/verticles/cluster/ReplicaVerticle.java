@@ -1,0 +1,249 @@
+package io.comdb.verticles.cluster;
+
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.ReadView;
+import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Failure;
+import io.comdb.verticles.api.Kv;
+import io.comdb.verticles.api.Replica;
+import io.comdb.verticles.api.Writer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Clustered only: keeps this node's copies of partitions whole as Hazelcast moves replicas between
+ * members. After every migration (and twice a second, to catch what events miss) it compares the
+ * partition table with what this node holds:
+ *
+ * <ul>
+ *   <li>A partition this node now holds a replica of (owner or backup) but not the data of is <b>filled</b>
+ *       from a node that holds it (its owner if it can): the writer drops this node's stale entries of it,
+ *       then pages of the partition's entries are fetched and applied, while live replication from the
+ *       owner goes on (a fill never overwrites what live replication wrote). Only then does this node serve
+ *       it as owner ({@link ClusterNode#remoteOwner} answers "try again" meanwhile) or count as a holder.
+ *   <li>A partition it holds but is no longer a replica of is given up, once every current replica holds it
+ *       (one of them may be filling from here), and its entries are dropped.
+ * </ul>
+ *
+ * While nobody holds anything (a cluster forming afresh) each node takes what it is given as whole.
+ */
+public final class ReplicaVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
+  private static final int PAGE_ENTRIES = 1000;
+  private static final int PAGE_BYTES = 4 << 20;
+  private static final long RECONCILE_MS = 500;
+  private static final DeliveryOptions FETCH = new DeliveryOptions().setSendTimeout(120_000);
+
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private ClusterNode node;
+  /** Partitions being filled now (the node's, for INFO). */
+  private Set<Integer> filling;
+  private ReadView reads;
+  private long timer = -1;
+  private boolean reconciling;
+  private boolean again;
+
+  /** What one look at the partition table found to do: fills by source node, and partitions to drop. */
+  private record Plan(Map<String, List<Integer>> fills, List<Integer> drops) {}
+
+  @Override
+  public Future<?> start() {
+    node = ClusterNode.of(vertx);
+    if (!node.clustered()) {
+      return Future.failedFuture(new IllegalStateException("the replica verticle runs on clustered nodes only"));
+    }
+    filling = node.filling();
+    reads = EngineVerticle.reads(vertx);
+    Codecs.register(vertx);
+    consumers.add(vertx.eventBus().consumer(node.local(Addresses.REPLICA_FETCH), this::fetch));
+    node.table().onMigration(() -> context.runOnContext(v -> reconcile()));
+    timer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> vertx.executeBlocking(this::plan)) // the first look: what this node holds from the start
+        .onSuccess(this::carryOut);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  private void reconcile() {
+    if (reconciling) {
+      again = true;
+      return;
+    }
+    reconciling = true;
+    vertx.executeBlocking(this::plan).onComplete(ar -> {
+      reconciling = false;
+      if (ar.succeeded()) {
+        carryOut(ar.result());
+      } else {
+        LOG.log(Level.WARNING, "looking at the partition table failed: {0}", ar.cause().toString());
+      }
+      if (again) {
+        again = false;
+        reconcile();
+      }
+    });
+  }
+
+  /** Compares the partition table with what this node holds (blocking: the holders' registry is Hazelcast's). */
+  private Plan plan() {
+    int backups = node.backups();
+    String me = node.id();
+    boolean fresh = !node.othersHoldData();
+    Map<String, List<Integer>> fills = new LinkedHashMap<>();
+    List<Integer> drops = new ArrayList<>();
+    for (int p = 0; p < node.table().partitionCount(); p++) {
+      List<String> replicas = node.table().replicas(p, backups);
+      boolean replica = replicas.contains(me);
+      if (replica && !node.ready(p) && !filling.contains(p)) {
+        List<String> holders = new ArrayList<>(node.holders(p));
+        holders.remove(me);
+        if (holders.isEmpty()) {
+          if (!fresh) {
+            LOG.log(Level.ERROR, "partition {0} has no live copy left on another node: this node serves what it holds of it", p);
+          }
+          node.ready(p, true);
+        } else {
+          String source = holders.contains(replicas.get(0)) ? replicas.get(0) : holders.get(0);
+          fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
+        }
+      } else if (!replica && node.ready(p)) {
+        List<String> holders = node.holders(p);
+        if (replicas.stream().filter(Objects::nonNull).allMatch(holders::contains)) {
+          node.ready(p, false);
+          drops.add(p);
+        }
+      }
+    }
+    return new Plan(fills, drops);
+  }
+
+  private void carryOut(Plan plan) {
+    if (!plan.drops().isEmpty()) {
+      toWriter(new Replica.Fill(plan.drops(), true))
+          .compose(v -> toWriter(new Replica.Fill(plan.drops(), false)))
+          .onSuccess(v -> LOG.log(Level.INFO, "dropped {0} partitions this node no longer holds", plan.drops().size()))
+          .onFailure(e -> LOG.log(Level.WARNING, "dropping partitions failed: {0}", e.toString()));
+    }
+    plan.fills().forEach(this::fill);
+  }
+
+  /** Fills {@code partitions} from {@code source}: drop what is here, fetch every page, then hold them. */
+  private void fill(String source, List<Integer> partitions) {
+    filling.addAll(partitions);
+    long start = System.nanoTime();
+    long[] entries = {0};
+    toWriter(new Replica.Fill(partitions, true))
+        .compose(v -> fetchFrom(source, partitions, null, entries))
+        .compose(v -> toWriter(new Replica.Fill(partitions, false)))
+        .compose(v -> vertx.executeBlocking(() -> {
+          partitions.forEach(p -> node.ready(p, true));
+          return null;
+        }))
+        .onComplete(ar -> {
+          filling.removeAll(partitions);
+          if (ar.succeeded()) {
+            LOG.log(Level.INFO, "filled {0} partitions from {1}: {2} entries in {3} ms", partitions.size(), source, entries[0],
+                (System.nanoTime() - start) / 1_000_000);
+          } else {
+            LOG.log(Level.WARNING, "filling {0} partitions from {1} failed, to be tried again: {2}", partitions.size(), source,
+                ar.cause().getMessage());
+            toWriter(new Replica.Fill(partitions, false));
+          }
+        });
+  }
+
+  private Future<Void> fetchFrom(String source, List<Integer> partitions, byte[] after, long[] entries) {
+    Replica.Fetch fetch = new Replica.Fetch(partitions, after, PAGE_ENTRIES, node.id());
+    return vertx.eventBus().<Replica.Chunk>request(ClusterNode.at(source, Addresses.REPLICA_FETCH), fetch, FETCH)
+        .compose(m -> {
+          Replica.Chunk chunk = m.body();
+          entries[0] += chunk.entries().size();
+          Future<Void> applied = chunk.entries().isEmpty() ? Future.succeededFuture() : toWriter(new Replica.Filled(chunk.entries()));
+          return applied.compose(v -> chunk.next() == null ? Future.succeededFuture() : fetchFrom(source, partitions, chunk.next(), entries));
+        });
+  }
+
+  private Future<Void> toWriter(Object request) {
+    return vertx.eventBus().request(Addresses.WRITER_REPLICA, request).mapEmpty();
+  }
+
+  /**
+   * Serves a page of a fill: only partitions this node holds, to a node the partition table names as
+   * their replica (so that from now on this node's writes to them reach it too). Before the first page,
+   * this node's writer has applied everything sent to it so far, so the pages hold every write this node
+   * acknowledged.
+   */
+  private void fetch(Message<Object> message) {
+    if (!(message.body() instanceof Replica.Fetch fetch)) {
+      message.fail(Failure.INVALID_ARGUMENT.code(), "comdb.replica.fetch takes a Replica.Fetch");
+      return;
+    }
+    for (int p : fetch.partitions()) {
+      if (!node.ready(p) || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
+        message.fail(Failure.NOT_OWNER.code(), "partition " + p + " cannot be filled from this node now");
+        return;
+      }
+    }
+    Future<Void> barrier = fetch.after() == null ? writerBarrier() : Future.succeededFuture();
+    barrier.compose(v -> vertx.executeBlocking(() -> page(fetch), false))
+        .onSuccess(message::reply)
+        .onFailure(e -> message.fail(Failure.STORAGE_ERROR.code(), "reading the partition failed: " + e.getMessage()));
+  }
+
+  private Future<Void> writerBarrier() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.eventBus().send(Addresses.WRITER_TASK, new Writer.Task(() -> {}, done));
+    return Future.fromCompletionStage(done, context);
+  }
+
+  private Replica.Chunk page(Replica.Fetch fetch) throws java.io.IOException {
+    Set<Integer> partitions = new HashSet<>(fetch.partitions());
+    List<Kv.Write> entries = new ArrayList<>();
+    long bytes = 0;
+    try (EngineIterator it = reads.iterator(IteratorOptions.all())) {
+      if (fetch.after() != null) {
+        it.seek(fetch.after());
+        if (it.isValid() && Arrays.equals(it.key(), fetch.after())) {
+          it.next();
+        }
+      }
+      for (; it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!partitions.contains(node.partitionOfStored(key))) {
+          continue;
+        }
+        byte[] value = it.value();
+        if (value == null) {
+          continue;
+        }
+        entries.add(new Kv.Write(key, value));
+        bytes += key.length + value.length;
+        if (entries.size() >= Math.min(fetch.limit(), PAGE_ENTRIES) || bytes >= PAGE_BYTES) {
+          return new Replica.Chunk(entries, key);
+        }
+      }
+    }
+    return new Replica.Chunk(entries, null);
+  }
+}

@@ -1,0 +1,210 @@
+package io.comdb.verticles.cluster;
+
+import io.comdb.engine.Change;
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.IteratorOptions;
+import io.comdb.engine.ReadView;
+import io.comdb.engine.WriteBatch;
+import io.comdb.engine.WriteGroup;
+import io.comdb.types.RedisStore;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Failure;
+import io.comdb.verticles.api.Kv;
+import io.comdb.verticles.api.Replica;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The writer's side of a cluster's copies, used on the writer's thread only.
+ *
+ * <p><b>As an owner</b>, after each drain the writer {@link #replicate}s the drain's changes: each changed
+ * key goes to the backups of its partition, as the partition table names them then, and the drain is
+ * answered only once every one of them has applied it (durably, under its sync mode). A backup that left
+ * the cluster (or stopped being a backup) needs it no more: its successor fills the partition from this
+ * node, after this drain.
+ *
+ * <p><b>As a backup</b>, it {@link #apply applies} the owner's changes as they come, in order.
+ *
+ * <p><b>Filling</b> a partition this node newly holds: a {@link Replica.Fill} begin drops the entries of
+ * the partition this node has (they are stale), and from then on the keys live replication writes are
+ * noted; {@link Replica.Filled} pages from a node that holds the partition are applied but for those keys
+ * (live writes are newer); the fill's end forgets the notes.
+ */
+public final class Replication {
+  private static final long RETRY_MS = 250;
+
+  private final Vertx vertx;
+  private final ClusterNode node;
+  private final int backups;
+  private final long failureMillis;
+  private final RedisStore redis;
+  private final ReadView reads;
+  /** Partitions being filled → the keys live replication wrote since the fill began. */
+  private final Map<Integer, Set<ByteBuffer>> filling = new HashMap<>();
+  /** Copies out, by backup: completed at once if the backup leaves the cluster before it answers. */
+  private final Map<String, Set<Promise<Void>>> out = new HashMap<>();
+
+  public Replication(Vertx vertx, ClusterNode node, RedisStore redis, ReadView reads) {
+    this.vertx = vertx;
+    this.node = node;
+    this.backups = node.backups();
+    this.failureMillis = node.failureMillis();
+    this.redis = redis;
+    this.reads = reads;
+    Context context = vertx.getOrCreateContext();
+    node.onLeft(left -> context.runOnContext(v -> {
+      Set<Promise<Void>> waiting = out.remove(left);
+      if (waiting != null) {
+        waiting.forEach(Promise::tryComplete); // it is no backup any more; its successor fills from this node
+      }
+    }));
+  }
+
+  /** Whether this writer's drains have changes to send: clustered, with backups. */
+  public boolean replicates() {
+    return node.clustered() && backups > 0;
+  }
+
+  /** Whether a request to the writer is one of this class's. */
+  public static boolean handles(Object request) {
+    return request instanceof Replica.Apply || request instanceof Replica.Fill || request instanceof Replica.Filled;
+  }
+
+  /** Applies a replication request; its answer is a {@link Kv.Done}. */
+  public Kv.Done apply(Object request, WriteGroup group) throws IOException {
+    if (request instanceof Replica.Apply apply) {
+      return new Kv.Done(write(group, apply.writes(), true));
+    }
+    if (request instanceof Replica.Filled filled) {
+      List<Kv.Write> fresh = new ArrayList<>(filled.entries().size());
+      for (Kv.Write w : filled.entries()) {
+        Set<ByteBuffer> live = filling.get(node.partitionOfStored(w.key()));
+        if (live != null && !live.contains(ByteBuffer.wrap(w.key()))) {
+          fresh.add(w);
+        }
+      }
+      return new Kv.Done(write(group, fresh, false));
+    }
+    Replica.Fill fill = (Replica.Fill) request;
+    if (!fill.begin()) {
+      fill.partitions().forEach(filling::remove);
+      return new Kv.Done(-1);
+    }
+    Set<Integer> partitions = new HashSet<>(fill.partitions());
+    partitions.forEach(p -> filling.put(p, new HashSet<>()));
+    List<byte[]> stale = new ArrayList<>();
+    try (EngineIterator it = reads.iterator(IteratorOptions.all())) {
+      for (; it.isValid(); it.next()) {
+        if (partitions.contains(node.partitionOfStored(it.key()))) {
+          stale.add(it.key());
+        }
+      }
+    }
+    long seq = -1;
+    for (byte[] key : stale) {
+      seq = Math.max(seq, group.delete(key));
+      redis.replicated(key, null);
+    }
+    return new Kv.Done(seq);
+  }
+
+  private long write(WriteGroup group, List<Kv.Write> writes, boolean live) throws IOException {
+    if (writes.isEmpty()) {
+      return -1;
+    }
+    WriteBatch batch = new WriteBatch();
+    for (Kv.Write w : writes) {
+      if (w.value() == null) {
+        batch.delete(w.key());
+      } else {
+        batch.put(w.key(), w.value());
+      }
+      if (live && !filling.isEmpty()) {
+        Set<ByteBuffer> noted = filling.get(node.partitionOfStored(w.key()));
+        if (noted != null) {
+          noted.add(ByteBuffer.wrap(w.key()));
+        }
+      }
+    }
+    long seq = group.write(batch);
+    for (Kv.Write w : writes) {
+      redis.replicated(w.key(), w.value());
+    }
+    return seq;
+  }
+
+  /**
+   * Sends a drain's changes to the backups of their partitions; completes once each backup has them, or
+   * fails ({@link Failure#UNAVAILABLE}) if one that is still a backup did not take them.
+   */
+  public Future<Void> replicate(List<Change> changes) {
+    if (changes.isEmpty() || !replicates()) {
+      return Future.succeededFuture();
+    }
+    Map<String, List<Kv.Write>> byNode = new LinkedHashMap<>();
+    Map<String, Set<Integer>> partitionsByNode = new HashMap<>();
+    for (Change c : changes) {
+      int partition = node.partitionOfStored(c.key());
+      for (String backup : node.backups(partition, backups)) {
+        byNode.computeIfAbsent(backup, k -> new ArrayList<>()).add(new Kv.Write(c.key(), c.value()));
+        partitionsByNode.computeIfAbsent(backup, k -> new HashSet<>()).add(partition);
+      }
+    }
+    List<Future<Void>> sent = new ArrayList<>(byNode.size());
+    long deadline = System.currentTimeMillis() + 2 * failureMillis;
+    byNode.forEach((backup, writes) -> {
+      Promise<Void> done = Promise.promise();
+      send(backup, new Replica.Apply(writes), partitionsByNode.get(backup), deadline, done);
+      sent.add(done.future());
+    });
+    return Future.all(sent).mapEmpty();
+  }
+
+  private void send(String backup, Replica.Apply apply, Set<Integer> partitions, long deadline, Promise<Void> done) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(failureMillis + 5000);
+    out.computeIfAbsent(backup, k -> new HashSet<>()).add(done);
+    vertx.eventBus().request(ClusterNode.at(backup, Addresses.REPLICA_APPLY), apply, options).onComplete(ar -> {
+      Set<Promise<Void>> waiting = out.get(backup);
+      if (waiting != null && waiting.remove(done) && waiting.isEmpty()) {
+        out.remove(backup);
+      }
+      if (done.future().isComplete()) {
+        return;
+      }
+      if (ar.succeeded() || !stillBacksUp(backup, partitions)) {
+        done.complete();
+      } else if (ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+          && System.currentTimeMillis() < deadline) {
+        // It is going away; once the partition table says so, its successor fills from this node.
+        vertx.setTimer(RETRY_MS, t -> send(backup, apply, partitions, deadline, done));
+      } else {
+        done.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
+            "a backup did not take the write, which this node has applied; it may or may not be stored: "
+                + ar.cause().getMessage()));
+      }
+    });
+  }
+
+  private boolean stillBacksUp(String backup, Set<Integer> partitions) {
+    for (int p : partitions) {
+      if (node.backups(p, backups).contains(backup)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

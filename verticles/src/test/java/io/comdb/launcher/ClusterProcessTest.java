@@ -1,0 +1,283 @@
+package io.comdb.launcher;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.comdb.cluster.HazelcastSetup;
+import io.comdb.config.ClusterSection;
+import io.comdb.verticles.api.Addresses;
+import io.comdb.verticles.api.Codecs;
+import io.comdb.verticles.api.Kv;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster of real server JVMs on loopback: every API on every node, real Redis clients (redis-py's
+ * RedisCluster, redis-cli -c), a clustered event-bus consumer (this JVM, as a Hazelcast lite member), and
+ * no acknowledged write lost when a node is killed with SIGKILL or a node joins under load.
+ */
+class ClusterProcessTest {
+  private static final int PARTITIONS = 271;
+
+  @TempDir
+  Path dir;
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  private final List<ServerProcess> nodes = new ArrayList<>();
+  private int[] hazelcastPorts;
+
+  @AfterEach
+  void stopNodes() throws InterruptedException {
+    for (ServerProcess node : nodes) {
+      node.close();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private String members() {
+    return IntStream.of(hazelcastPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+  }
+
+  private ServerProcess startNode(int i) throws IOException {
+    ServerProcess node = ServerProcess.start(dir.resolve("node" + i), "--sync", "always", "--cluster",
+        "--cluster-port", Integer.toString(hazelcastPorts[i]), "--cluster-members", members());
+    nodes.add(node);
+    return node;
+  }
+
+  /** Waits until {@code live} nodes are members and each partition and its backup are held whole. */
+  private void awaitSettled(List<ServerProcess> live) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (true) {
+      int held = 0;
+      int filling = 0;
+      boolean members = true;
+      for (ServerProcess node : live) {
+        try (RedisSocket redis = new RedisSocket(node.respPort())) {
+          Map<String, String> info = clusterInfo(redis);
+          members &= info.get("cluster_known_nodes").equals(Integer.toString(live.size()));
+          held += Integer.parseInt(info.get("comdb_partitions_held"));
+          filling += Integer.parseInt(info.get("comdb_partitions_filling"));
+        }
+      }
+      if (members && filling == 0 && held == 2 * PARTITIONS) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("the cluster settles: held %d, filling %d", held, filling).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  private static Map<String, String> clusterInfo(RedisSocket redis) throws IOException {
+    Map<String, String> info = new java.util.HashMap<>();
+    for (String line : ((String) redis.command("CLUSTER", "INFO")).split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        info.put(line.substring(0, colon), line.substring(colon + 1));
+      }
+    }
+    return info;
+  }
+
+  private HttpResponse<String> put(int port, String key, String value) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/kv/" + key))
+        .PUT(HttpRequest.BodyPublishers.ofString(value)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out.trim();
+  }
+
+  @Test
+  void everyNodeServesEveryKeyOnEveryApi() throws Exception {
+    hazelcastPorts = new int[] {freePort(), freePort(), freePort()};
+    for (int i = 0; i < 3; i++) {
+      startNode(i);
+    }
+    awaitSettled(nodes);
+    int[] resp = {nodes.get(0).respPort(), nodes.get(1).respPort(), nodes.get(2).respPort()};
+    int[] httpPorts = {nodes.get(0).port(), nodes.get(1).port(), nodes.get(2).port()};
+
+    // A plain client on one node, read back on the others; a cluster-aware client anywhere.
+    String script = """
+        import sys, redis
+        from redis.cluster import RedisCluster
+        ports = [int(p) for p in sys.argv[1:]]
+        plain = redis.Redis(port=ports[0])
+        for i in range(300):
+            plain.set('k%d' % i, 'v%d' % i)
+        for port in ports[1:]:
+            other = redis.Redis(port=port)
+            assert [other.get('k%d' % i) for i in range(300)] == [b'v%d' % i for i in range(300)]
+        try:
+            plain.mset({'a': 1, 'b': 2})
+            raise SystemExit('no CROSSSLOT')
+        except redis.ResponseError as e:
+            assert str(e).startswith('CROSSSLOT'), e
+        assert plain.mset({'{u}a': 1, '{u}b': 2}) and plain.mget('{u}a', '{u}b') == [b'1', b'2']
+        pipe = plain.pipeline(transaction=True)
+        pipe.incr('{u}n').incr('{u}n')
+        assert pipe.execute() == [1, 2]
+        aware = RedisCluster(host='127.0.0.1', port=ports[1])
+        assert aware.get('k7') == b'v7'
+        for i in range(100):
+            aware.set('c%d' % i, i)
+        assert [int(plain.get('c%d' % i)) for i in range(100)] == list(range(100))
+        print('ok')
+        """;
+    assertThat(run("/usr/bin/python3", "-c", script, Integer.toString(resp[0]), Integer.toString(resp[1]), Integer.toString(resp[2])))
+        .isEqualTo("ok");
+    assertThat(run("redis-cli", "-c", "-p", Integer.toString(resp[2]), "GET", "k42")).isEqualTo("v42");
+    try (RedisSocket redis = new RedisSocket(resp[0])) {
+      assertThat(redis.command("CLUSTER", "KEYSLOT", "foo")).isEqualTo(12182L);
+      @SuppressWarnings("unchecked")
+      List<List<Object>> slots = (List<List<Object>>) redis.command("CLUSTER", "SLOTS");
+      assertThat(slots.stream().mapToLong(r -> (Long) r.get(1) - (Long) r.get(0) + 1).sum()).isEqualTo(16384);
+      assertThat(slots.stream().map(r -> ((List<?>) r.get(2)).get(1)).distinct()).hasSize(3);
+    }
+
+    // HTTP: written through one node, read and listed through the others.
+    for (int i = 0; i < 50; i++) {
+      assertThat(put(httpPorts[i % 3], "h" + i, "value" + i).statusCode()).isEqualTo(204);
+    }
+    for (int port : httpPorts) {
+      for (int i = 0; i < 50; i++) {
+        assertThat(get(port, "/v1/kv/h" + i).body()).isEqualTo("value" + i);
+      }
+      assertThat(new JsonObject(get(port, "/v1/kv?prefix=h&limit=1000").body()).getJsonArray("entries")).hasSize(50);
+    }
+
+    // A Vert.x service in the same cluster, joined as a lite member: writes, reads, memory, and bad input.
+    ClusterSection consumer = new ClusterSection(true, "127.0.0.1", freePort(), members(), 1, 1, 5000);
+    Vertx vertx = Vertx.builder().withClusterManager(HazelcastSetup.consumerClusterManager(consumer)).buildClustered()
+        .await(60, TimeUnit.SECONDS);
+    try {
+      Codecs.register(vertx);
+      Kv.Done done = vertx.eventBus().<Kv.Done>request(Addresses.KV_PUT, new Kv.Put("bus".getBytes(UTF_8), "from the bus".getBytes(UTF_8)))
+          .await(30, TimeUnit.SECONDS).body();
+      assertThat(done.sequence()).isPositive();
+      assertThat(get(httpPorts[1], "/v1/kv/bus").body()).isEqualTo("from the bus");
+      Kv.Value value = vertx.eventBus().<Kv.Value>request(Addresses.KV_GET, new Kv.Get("h3".getBytes(UTF_8))).await(30, TimeUnit.SECONDS).body();
+      assertThat(new String(value.value(), UTF_8)).isEqualTo("value3");
+      JsonObject added = vertx.eventBus().<JsonObject>request(Addresses.MEMORY_ADD,
+          new JsonObject().put("agentId", "agent-7").put("text", "the deploy key lives in the vault").put("createSpace", true))
+          .await(30, TimeUnit.SECONDS).body();
+      assertThat(added.getJsonArray("ids")).hasSize(1);
+      JsonObject found = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[2] + "/v1/agents/agent-7/memories/search"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"deploy key\"}")).header("Content-Type", "application/json").build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(found.getJsonArray("results").getJsonObject(0).getString("text")).isEqualTo("the deploy key lives in the vault");
+      try {
+        vertx.eventBus().request(Addresses.KV_BATCH, new Kv.Batch(List.of(new Kv.Write("a".getBytes(UTF_8), new byte[1]),
+            new Kv.Write("b".getBytes(UTF_8), new byte[1])))).await(30, TimeUnit.SECONDS);
+        throw new AssertionError("a batch across slots was taken");
+      } catch (ReplyException e) {
+        assertThat(e.failureCode()).isEqualTo(10); // CROSS_SLOT
+      }
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Under a write load with sync always, a node is killed with SIGKILL, then a fourth node joins: every
+   * write acknowledged before, during and after is readable from the survivors, and the new node holds
+   * partitions' data.
+   */
+  @Test
+  void noAcknowledgedWriteIsLostWhenANodeDiesOrJoins() throws Exception {
+    hazelcastPorts = new int[] {freePort(), freePort(), freePort(), freePort()};
+    for (int i = 0; i < 3; i++) {
+      startNode(i);
+    }
+    awaitSettled(nodes);
+    int[] httpPorts = {nodes.get(0).port(), nodes.get(1).port(), nodes.get(2).port()};
+    Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger count = new AtomicInteger();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 6; w++) {
+      int writer = w;
+      Thread t = new Thread(() -> {
+        int port = httpPorts[1 + writer % 2]; // nodes 1 and 2: node 0 is the one killed
+        for (int i = 0; !stop.get(); i++) {
+          String key = "w" + writer + "-" + i;
+          try {
+            if (put(port, key, "value-" + i).statusCode() == 204) {
+              acknowledged.put(key, "value-" + i);
+              count.incrementAndGet();
+            }
+          } catch (Exception e) {
+            // not acknowledged
+          }
+        }
+      });
+      t.start();
+      writers.add(t);
+    }
+    awaitCount(count, 300);
+    nodes.get(0).kill();
+    awaitCount(count, count.get() + 300); // writes go on with the survivors
+    List<ServerProcess> live = new ArrayList<>(nodes.subList(1, 3));
+    awaitSettled(live);
+    ServerProcess joined = startNode(3);
+    live.add(joined);
+    awaitCount(count, count.get() + 300);
+    awaitSettled(live);
+    stop.set(true);
+    for (Thread t : writers) {
+      t.join();
+    }
+    for (int port : new int[] {httpPorts[1], httpPorts[2], joined.port()}) {
+      for (Map.Entry<String, String> e : acknowledged.entrySet()) {
+        HttpResponse<String> got = get(port, "/v1/kv/" + e.getKey());
+        assertThat(got.statusCode()).as("%s through port %d", e.getKey(), port).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(e.getValue());
+      }
+    }
+    JsonObject stats = new JsonObject(get(joined.port(), "/v1/stats").body());
+    assertThat(stats.getLong("liveKeys")).as("the new node holds its partitions").isPositive();
+  }
+
+  private static void awaitCount(AtomicInteger count, int target) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (count.get() < target) {
+      assertThat(System.nanoTime()).as("%d acknowledged writes", target).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+}
