@@ -714,44 +714,64 @@ public final class MemoryService implements Closeable {
         }
       }
     }
-    long memories = 0;
-    long embedded = 0;
+    long[] counts = new long[2]; // memories indexed with their stored vector (or none), and embedded anew
     for (int i = 0; i < spaceKeys.size(); i++) {
       String agentId = MemoryKeys.agentOfSpace(spaceKeys.get(i));
-      Space space = new Space(agentId, MemoryKeys.agentBytes(agentId), MemoryCodec.decodeSpace(spaceValues.get(i)));
-      List<Memory> pending = new ArrayList<>();
-      try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.prefix(MemoryKeys.MEMORY, space.agent)))) {
-        for (; it.isValid(); it.next()) {
-          byte[] value = it.value();
-          if (value == null) {
-            continue;
-          }
-          long seq = MemoryKeys.seqOf(it.key());
-          Memory m = MemoryCodec.decodeMemory(seq, value);
-          float[] vector = null;
-          if (denseEnabled()) {
-            byte[] stored = engine.get(space.key(MemoryKeys.VECTOR, seq));
-            vector = stored == null ? null : MemoryCodec.decodeVector(options.embedder().model(), stored);
-            if (vector == null) {
-              pending.add(m);
-              if (pending.size() == EMBED_BATCH) {
-                embedded += embedAndIndex(space, pending);
-                pending.clear();
-              }
-              continue;
-            }
-          }
-          space.indexed(seq, m, vector);
-          if (++memories % 100_000 == 0) {
-            LOG.log(System.Logger.Level.INFO, "memory index: {0} memories indexed", memories);
-          }
-        }
-      }
-      embedded += embedAndIndex(space, pending);
-      spaces.put(agentId, space);
+      spaces.put(agentId, load(agentId, spaceValues.get(i), counts));
     }
+    long memories = counts[0];
+    long embedded = counts[1];
     LOG.log(System.Logger.Level.INFO, "memory index rebuilt: {0} spaces, {1} memories ({2} embedded anew) in {3} ms",
         spaces.size(), memories + embedded, embedded, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** One space, its memories indexed; adds to {@code counts} the memories indexed as stored and those embedded anew. */
+  private Space load(String agentId, byte[] spaceValue, long[] counts) throws IOException {
+    Space space = new Space(agentId, MemoryKeys.agentBytes(agentId), MemoryCodec.decodeSpace(spaceValue));
+    List<Memory> pending = new ArrayList<>();
+    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.prefix(MemoryKeys.MEMORY, space.agent)))) {
+      for (; it.isValid(); it.next()) {
+        byte[] value = it.value();
+        if (value == null) {
+          continue;
+        }
+        long seq = MemoryKeys.seqOf(it.key());
+        Memory m = MemoryCodec.decodeMemory(seq, value);
+        float[] vector = null;
+        if (denseEnabled()) {
+          byte[] stored = engine.get(space.key(MemoryKeys.VECTOR, seq));
+          vector = stored == null ? null : MemoryCodec.decodeVector(options.embedder().model(), stored);
+          if (vector == null) {
+            pending.add(m);
+            if (pending.size() == EMBED_BATCH) {
+              counts[1] += embedAndIndex(space, pending);
+              pending.clear();
+            }
+            continue;
+          }
+        }
+        space.indexed(seq, m, vector);
+        if (++counts[0] % 100_000 == 0) {
+          LOG.log(System.Logger.Level.INFO, "memory index: {0} memories indexed", counts[0]);
+        }
+      }
+    }
+    counts[1] += embedAndIndex(space, pending);
+    return space;
+  }
+
+  /**
+   * Reads one space again from the engine, its index rebuilt: its records changed without this service (a
+   * cluster's copies, written by replication). A space no longer stored is forgotten.
+   */
+  public void reload(String agentId) throws IOException {
+    byte[] agent = MemoryKeys.agentBytes(agentId);
+    byte[] raw = engine.get(MemoryKeys.space(agent));
+    Space fresh = raw == null ? null : load(agentId, raw, new long[2]);
+    Space old = fresh == null ? spaces.remove(agentId) : spaces.put(agentId, fresh);
+    if (old != null) {
+      old.index.close();
+    }
   }
 
   /** Embeds memories that had no vector of the current model, stores the vectors, and indexes them. */

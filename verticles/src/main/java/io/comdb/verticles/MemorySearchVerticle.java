@@ -67,6 +67,8 @@ public final class MemorySearchVerticle extends VerticleBase {
   private static final DeliveryOptions WRITE_DELIVERY = new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS);
 
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  /** Clustered: spaces whose records replication changed; each is reloaded before it is next served. */
+  private final java.util.Set<String> stale = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private SearchSection config;
   private MemoryService memories;
   private WorkerExecutor ops;
@@ -103,6 +105,11 @@ public final class MemorySearchVerticle extends VerticleBase {
       ClusterNode node = ClusterNode.of(vertx);
       operations.forEach((address, operation) ->
           consumers.add(vertx.eventBus().consumer(node.local(address), message -> run(operation, message))));
+      consumers.add(vertx.eventBus().localConsumer(Addresses.MEMORY_STALE, message -> {
+        if (message.body() instanceof JsonArray agents) {
+          agents.forEach(agent -> stale.add(String.valueOf(agent)));
+        }
+      }));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }).onFailure(e -> ops.close());
   }
@@ -173,7 +180,12 @@ public final class MemorySearchVerticle extends VerticleBase {
       message.fail(refused.code(), refused.message());
       return;
     }
-    ops.executeBlocking(() -> operation.apply(body), false).onComplete(ar -> {
+    ops.executeBlocking(() -> {
+      if (body.getValue("agentId") instanceof String agent && stale.remove(agent)) {
+        memories.reload(agent); // a cluster's copies changed its records since it was indexed here
+      }
+      return operation.apply(body);
+    }, false).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.comdb.cluster.HazelcastSetup;
 import io.comdb.config.ClusterSection;
+import io.comdb.examples.ClusterConsumer;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Kv;
@@ -64,9 +65,11 @@ class ClusterProcessTest {
     return IntStream.of(hazelcastPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }
 
-  private ServerProcess startNode(int i) throws IOException {
-    ServerProcess node = ServerProcess.start(dir.resolve("node" + i), "--sync", "always", "--cluster",
-        "--cluster-port", Integer.toString(hazelcastPorts[i]), "--cluster-members", members());
+  private ServerProcess startNode(int i, String... flags) throws IOException {
+    List<String> all = new ArrayList<>(List.of("--sync", "always", "--cluster",
+        "--cluster-port", Integer.toString(hazelcastPorts[i]), "--cluster-members", members()));
+    all.addAll(List.of(flags));
+    ServerProcess node = ServerProcess.start(dir.resolve("node" + i), all.toArray(String[]::new));
     nodes.add(node);
     return node;
   }
@@ -112,6 +115,11 @@ class ClusterProcessTest {
 
   private HttpResponse<String> get(int port, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(int port, String path, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String run(String... command) throws Exception {
@@ -197,10 +205,11 @@ class ClusterProcessTest {
           new JsonObject().put("agentId", "agent-7").put("text", "the deploy key lives in the vault").put("createSpace", true))
           .await(30, TimeUnit.SECONDS).body();
       assertThat(added.getJsonArray("ids")).hasSize(1);
-      JsonObject found = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[2] + "/v1/agents/agent-7/memories/search"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"deploy key\"}")).header("Content-Type", "application/json").build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      JsonObject found = new JsonObject(post(httpPorts[2], "/v1/agents/agent-7/memories/search", "{\"query\":\"deploy key\"}").body());
       assertThat(found.getJsonArray("results").getJsonObject(0).getString("text")).isEqualTo("the deploy key lives in the vault");
+      assertThat(ClusterConsumer.demo(vertx).await(60, TimeUnit.SECONDS)) // the example in the repository
+          .startsWith("read 'hello from the event bus' (version ")
+          .endsWith("memory search found: The staging database is backed up every night at 02:00");
       try {
         vertx.eventBus().request(Addresses.KV_BATCH, new Kv.Batch(List.of(new Kv.Write("a".getBytes(UTF_8), new byte[1]),
             new Kv.Write("b".getBytes(UTF_8), new byte[1])))).await(30, TimeUnit.SECONDS);
@@ -250,6 +259,10 @@ class ClusterProcessTest {
       writers.add(t);
     }
     awaitCount(count, 300);
+    for (int a = 0; a < 6; a++) { // spaces on every node, some of them on the node about to die
+      assertThat(post(httpPorts[1], "/v1/agents/agent-" + a + "/memories",
+          "{\"text\":\"agent " + a + " keeps the blue notebook\",\"createSpace\":true}").statusCode()).isEqualTo(201);
+    }
     nodes.get(0).kill();
     awaitCount(count, count.get() + 300); // writes go on with the survivors
     List<ServerProcess> live = new ArrayList<>(nodes.subList(1, 3));
@@ -269,8 +282,48 @@ class ClusterProcessTest {
         assertThat(got.body()).isEqualTo(e.getValue());
       }
     }
+    for (int a = 0; a < 6; a++) {
+      JsonObject found = new JsonObject(post(joined.port(), "/v1/agents/agent-" + a + "/memories/search", "{\"query\":\"blue notebook\"}").body());
+      assertThat(found.getJsonArray("results").getJsonObject(0).getString("text")).isEqualTo("agent " + a + " keeps the blue notebook");
+    }
     JsonObject stats = new JsonObject(get(joined.port(), "/v1/stats").body());
     assertThat(stats.getLong("liveKeys")).as("the new node holds its partitions").isPositive();
+  }
+
+  /** With cluster.minMembers 2, the node left alone refuses writes on every API, and reads go on. */
+  @Test
+  void aSideWithFewerThanMinMembersRefusesWrites() throws Exception {
+    hazelcastPorts = new int[] {freePort(), freePort()};
+    Path conf = dir.resolve("comdb.json");
+    java.nio.file.Files.writeString(conf, "{\"cluster\": {\"minMembers\": 2}}");
+    startNode(0, "--conf", conf.toString());
+    startNode(1, "--conf", conf.toString());
+    awaitSettled(nodes);
+    ServerProcess survivor = nodes.get(1);
+    try (RedisSocket redis = new RedisSocket(survivor.respPort())) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(redis.command("SET", "before" + i, "v")).isEqualTo("OK");
+      }
+      nodes.get(0).kill();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!clusterInfo(redis).get("cluster_known_nodes").equals("1")) {
+        assertThat(System.nanoTime()).as("the survivor sees the other gone").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      assertThat(clusterInfo(redis).get("cluster_state")).isEqualTo("fail");
+      try {
+        redis.command("SET", "after", "v");
+        throw new AssertionError("a write was taken without quorum");
+      } catch (IOException e) {
+        assertThat(e).hasMessage("error reply: -CLUSTERDOWN The cluster is down");
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(redis.command("GET", "before" + i)).isEqualTo("v");
+      }
+    }
+    HttpResponse<String> refused = put(survivor.port(), "after", "v");
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(refused.body()).getString("error")).contains("cluster.minMembers");
   }
 
   private static void awaitCount(AtomicInteger count, int target) throws InterruptedException {

@@ -47,6 +47,8 @@ public final class Addresses {
   public static final String REPLICA_APPLY = "comdb.replica.apply";
   /** Clustered, at a node's own address: {@link Replica.Fetch} → {@link Replica.Chunk}, to fill a new copy. */
   public static final String REPLICA_FETCH = "comdb.replica.fetch";
+  /** Published locally: a {@code JsonArray} of agent ids whose memory records replication changed. */
+  public static final String MEMORY_STALE = "comdb.memory.stale";
   /** This node's writer: {@link Replica.Fill} and {@link Replica.Filled} → {@link Kv.Done}, local only. */
   public static final String WRITER_REPLICA = "comdb.writer.replica";
 

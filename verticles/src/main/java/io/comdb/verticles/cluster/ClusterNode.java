@@ -179,6 +179,17 @@ public final class ClusterNode implements Shareable {
     return filling.size();
   }
 
+  /** How many partitions this node owns in the partition table now. */
+  public int partitionsOwned() {
+    int owned = 0;
+    for (int p = 0; p < table.partitionCount(); p++) {
+      if (table.localNode().equals(table.replicas(p, 0).get(0))) {
+        owned++;
+      }
+    }
+    return owned;
+  }
+
   /** The partitions this node is filling now ({@link ReplicaVerticle}'s). */
   Set<Integer> filling() {
     return filling;

@@ -4,12 +4,16 @@ import io.comdb.engine.EngineIterator;
 import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.ReadView;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.ServerMetrics;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Replica;
 import io.comdb.verticles.api.Writer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -51,6 +55,7 @@ public final class ReplicaVerticle extends VerticleBase {
   private static final DeliveryOptions FETCH = new DeliveryOptions().setSendTimeout(120_000);
 
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final List<Meter> meters = new ArrayList<>();
   private ClusterNode node;
   /** Partitions being filled now (the node's, for INFO). */
   private Set<Integer> filling;
@@ -69,6 +74,15 @@ public final class ReplicaVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalStateException("the replica verticle runs on clustered nodes only"));
     }
     filling = node.filling();
+    MeterRegistry registry = ServerMetrics.registry(vertx);
+    meters.add(Gauge.builder("comdb.cluster.members", node, n -> n.table().members().size())
+        .description("members of the cluster, as this node sees it").register(registry));
+    meters.add(Gauge.builder("comdb.cluster.partitions.owned", node, ClusterNode::partitionsOwned)
+        .description("partitions this node owns").register(registry));
+    meters.add(Gauge.builder("comdb.cluster.partitions.held", node, ClusterNode::partitionsHeld)
+        .description("partitions this node holds whole, as owner or backup").register(registry));
+    meters.add(Gauge.builder("comdb.cluster.partitions.filling", node, ClusterNode::partitionsFilling)
+        .description("partitions being copied to this node now").register(registry));
     reads = EngineVerticle.reads(vertx);
     Codecs.register(vertx);
     consumers.add(vertx.eventBus().consumer(node.local(Addresses.REPLICA_FETCH), this::fetch));
@@ -82,6 +96,7 @@ public final class ReplicaVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    meters.forEach(m -> ServerMetrics.registry(vertx).remove(m));
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
   }
 

@@ -6,6 +6,8 @@ import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.ReadView;
 import io.comdb.engine.WriteBatch;
 import io.comdb.engine.WriteGroup;
+import io.comdb.search.MemoryKeys;
+import io.comdb.types.KeySpace;
 import io.comdb.types.RedisStore;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
@@ -18,8 +20,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,6 +50,7 @@ import java.util.Set;
  */
 public final class Replication {
   private static final long RETRY_MS = 250;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final ClusterNode node;
@@ -115,10 +120,13 @@ public final class Replication {
       }
     }
     long seq = -1;
+    Set<String> agents = new HashSet<>();
     for (byte[] key : stale) {
       seq = Math.max(seq, group.delete(key));
       redis.replicated(key, null);
+      noteAgent(key, agents);
     }
+    staleSpaces(agents);
     return new Kv.Done(seq);
   }
 
@@ -141,10 +149,27 @@ public final class Replication {
       }
     }
     long seq = group.write(batch);
+    Set<String> agents = new HashSet<>();
     for (Kv.Write w : writes) {
       redis.replicated(w.key(), w.value());
+      noteAgent(w.key(), agents);
     }
+    staleSpaces(agents);
     return seq;
+  }
+
+  private static void noteAgent(byte[] key, Set<String> agents) {
+    byte[] agent = KeySpace.isReserved(key) ? MemoryKeys.agentOf(key) : null;
+    if (agent != null) {
+      agents.add(new String(agent, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Agent memory reloads these spaces before it next serves them: replication changed their records. */
+  private void staleSpaces(Set<String> agents) {
+    if (!agents.isEmpty()) {
+      vertx.eventBus().publish(Addresses.MEMORY_STALE, new JsonArray(new ArrayList<>(agents)), LOCAL);
+    }
   }
 
   /**

@@ -60,7 +60,15 @@ final class Info {
           .append("expired_keys_pending:").append(c.view().expiringKeys()).append("\r\n\r\n");
     }
     if (all || s.equals("cluster")) {
-      b.append("# Cluster\r\n").append("cluster_enabled:").append(c.cluster().clustered() ? 1 : 0).append("\r\n\r\n");
+      b.append("# Cluster\r\n").append("cluster_enabled:").append(c.cluster().clustered() ? 1 : 0).append("\r\n");
+      if (c.cluster().clustered()) {
+        b.append("comdb_members:").append(c.cluster().table().members().size()).append("\r\n")
+            .append("comdb_backups:").append(c.cluster().backups()).append("\r\n")
+            .append("comdb_partitions_owned:").append(c.cluster().partitionsOwned()).append("\r\n")
+            .append("comdb_partitions_held:").append(c.cluster().partitionsHeld()).append("\r\n")
+            .append("comdb_partitions_filling:").append(c.cluster().partitionsFilling()).append("\r\n");
+      }
+      b.append("\r\n");
     }
     if (all || s.equals("keyspace")) {
       b.append("# Keyspace\r\n");
