@@ -165,6 +165,15 @@ class ClusterProcessTest {
         for i in range(100):
             aware.set('c%d' % i, i)
         assert [int(plain.get('c%d' % i)) for i in range(100)] == list(range(100))
+        subscriber = redis.Redis(port=ports[2]).pubsub()
+        subscriber.subscribe('news')
+        psubscriber = redis.Redis(port=ports[1]).pubsub()
+        psubscriber.psubscribe('ne*')
+        for s in (subscriber, psubscriber):
+            assert s.get_message(timeout=5)['type'] in ('subscribe', 'psubscribe')
+        assert plain.publish('news', 'hello') == 2  # subscribers on the other two nodes
+        assert subscriber.get_message(timeout=5)['data'] == b'hello'
+        assert psubscriber.get_message(timeout=5)['data'] == b'hello'
         print('ok')
         """;
     assertThat(run("/usr/bin/python3", "-c", script, Integer.toString(resp[0]), Integer.toString(resp[1]), Integer.toString(resp[2])))

@@ -1,8 +1,11 @@
 package io.comdb.verticles.resp;
 
 import io.comdb.types.Reply;
+import io.comdb.verticles.cluster.ClusterNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
@@ -16,18 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Redis pub/sub carried on the Vert.x event bus, so that it spans every RESP verticle of the node (and,
- * with a clustered event bus, every node). A channel is the address {@code comdb.pubsub.c.<base64url>};
- * a pattern subscription is the address {@code comdb.pubsub.p.<base64url>}. PUBLISH publishes to the
- * channel's address and to the address of every pattern it matches. Message bodies are buffers:
- * channel length (int), channel, message.
+ * Redis pub/sub carried on the Vert.x event bus, so that it spans every RESP verticle of the node. A
+ * channel is the local address {@code comdb.pubsub.c.<base64url>}; a pattern subscription is the local
+ * address {@code comdb.pubsub.p.<base64url>}. PUBLISH publishes to the channel's address and to the
+ * address of every pattern it matches. Message bodies are buffers: channel length (int), channel,
+ * message.
  *
- * <p>PUBLISH answers the number of receiving subscriptions on this node (Redis counts a client once per
- * subscription that matched); {@link Registry} keeps those counts.
+ * <p>PUBLISH answers the number of receiving subscriptions (Redis counts a client once per subscription
+ * that matched); {@link Registry} keeps each node's counts. Clustered, the node asks every other node to
+ * deliver the message to its subscribers ({@code comdb.node.<id>.comdb.pubsub.publish}) and adds up
+ * their counts.
  */
 final class PubSub {
   private static final String CHANNEL = "comdb.pubsub.c.";
   private static final String PATTERN = "comdb.pubsub.p.";
+  /** At each node's own address: a message to deliver to that node's subscribers → their number (Long). */
+  private static final String PUBLISH = "comdb.pubsub.publish";
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions TO_NODE = new DeliveryOptions().setSendTimeout(5_000);
 
   private PubSub() {}
 
@@ -35,6 +44,8 @@ final class PubSub {
   static final class Registry implements Shareable {
     final Map<ByteBuffer, AtomicInteger> channels = new ConcurrentHashMap<>();
     final Map<ByteBuffer, AtomicInteger> patterns = new ConcurrentHashMap<>();
+    /** Whether a RESP verticle of this node takes other nodes' PUBLISHes. */
+    final java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean();
 
     static Registry of(Vertx vertx) {
       LocalMap<String, Registry> map = vertx.sharedData().getLocalMap("comdb.pubsub");
@@ -53,20 +64,55 @@ final class PubSub {
     return kind + Base64.getUrlEncoder().withoutPadding().encodeToString(name);
   }
 
-  /** PUBLISH: returns the number of subscriptions on this node that receive it. */
-  static long publish(Vertx vertx, byte[] channel, byte[] message) {
-    Registry registry = Registry.of(vertx);
+  /**
+   * Clustered: takes other nodes' PUBLISHes for this node's subscribers, once per node (the first RESP
+   * verticle to start; its consumer goes when it stops).
+   */
+  static void serve(Vertx vertx) {
+    ClusterNode node = ClusterNode.of(vertx);
+    if (node.clustered() && Registry.of(vertx).serving.compareAndSet(false, true)) {
+      vertx.eventBus().<Buffer>consumer(node.local(PUBLISH), m -> m.reply(deliver(vertx, m.body())));
+    }
+  }
+
+  /** PUBLISH: the number of subscriptions that receive it, on every node when clustered. */
+  static Future<Reply> publish(Vertx vertx, byte[] channel, byte[] message) {
     Buffer body = Buffer.buffer().appendInt(channel.length).appendBytes(channel).appendBytes(message);
+    long here = deliver(vertx, body);
+    ClusterNode node = ClusterNode.of(vertx);
+    if (!node.clustered()) {
+      return Future.succeededFuture(Reply.integer(here));
+    }
+    List<Future<Long>> others = new ArrayList<>();
+    for (String member : node.table().members()) {
+      if (!member.equals(node.id())) { // a member without ComDB (a consumer) has no handler: it counts 0
+        others.add(vertx.eventBus().<Long>request(ClusterNode.at(member, PUBLISH), body, TO_NODE)
+            .map(m -> m.body()).otherwise(0L));
+      }
+    }
+    return Future.all(others).map(all -> {
+      long receivers = here;
+      for (Future<Long> f : others) {
+        receivers += f.result();
+      }
+      return Reply.integer(receivers);
+    });
+  }
+
+  /** Delivers a message to this node's subscribers; returns how many subscriptions received it. */
+  private static long deliver(Vertx vertx, Buffer body) {
+    Registry registry = Registry.of(vertx);
+    byte[] channel = body.getBytes(4, 4 + body.getInt(0));
     long receivers = 0;
     AtomicInteger direct = registry.channels.get(ByteBuffer.wrap(channel));
     if (direct != null) {
       receivers += direct.get();
     }
-    vertx.eventBus().publish(address(CHANNEL, channel), body);
+    vertx.eventBus().publish(address(CHANNEL, channel), body, LOCAL);
     for (Map.Entry<ByteBuffer, AtomicInteger> p : registry.patterns.entrySet()) {
       if (io.comdb.types.Glob.matches(p.getKey().array(), channel)) {
         receivers += p.getValue().get();
-        vertx.eventBus().publish(address(PATTERN, p.getKey().array()), body);
+        vertx.eventBus().publish(address(PATTERN, p.getKey().array()), body, LOCAL);
       }
     }
     return receivers;
@@ -106,7 +152,7 @@ final class PubSub {
       for (byte[] name : names) {
         ByteBuffer key = ByteBuffer.wrap(name);
         if (!mine.containsKey(key)) {
-          MessageConsumer<Buffer> consumer = connection.vertx().eventBus().consumer(address(pattern ? PATTERN : CHANNEL, name),
+          MessageConsumer<Buffer> consumer = connection.vertx().eventBus().localConsumer(address(pattern ? PATTERN : CHANNEL, name),
               m -> deliver(m.body(), pattern ? name : null));
           mine.put(key, consumer);
           Registry.add(pattern ? registry.patterns : registry.channels, name, 1);

@@ -36,6 +36,7 @@ public final class RespVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Codecs.register(vertx);
+    PubSub.serve(vertx);
     RespServer shared = RespServer.of(vertx, config);
     NetServerOptions options = new NetServerOptions()
         .setHost(config.resp().host())

@@ -69,7 +69,7 @@ final class SessionCommands {
         }
         case "subscribe", "psubscribe" -> many(c, c.subscriptions.subscribe(args.subList(1, args.size()), name.equals("psubscribe")));
         case "unsubscribe", "punsubscribe" -> many(c, c.subscriptions.unsubscribe(args.subList(1, args.size()), name.equals("punsubscribe")));
-        case "publish" -> now(c, Reply.integer(PubSub.publish(c.vertx(), args.get(1), args.get(2))));
+        case "publish" -> PubSub.publish(c.vertx(), args.get(1), args.get(2));
         case "pubsub" -> now(c, pubsub(c, args));
         case "slowlog" -> now(c, slowlog(c, args));
         case "cluster", "readonly", "readwrite" -> now(c, ClusterCommand.run(c, args));
