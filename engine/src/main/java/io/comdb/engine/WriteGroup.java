@@ -19,6 +19,8 @@ public final class WriteGroup implements AutoCloseable {
   private boolean closed;
   /** The changes applied, when asked for ({@link #recordChanges}); else null. */
   private java.util.List<Change> changes;
+  /** Whether changes are being recorded now ({@link #pauseChanges}). */
+  private boolean recording;
 
   WriteGroup(Engine engine) {
     this.engine = engine;
@@ -75,7 +77,16 @@ public final class WriteGroup implements AutoCloseable {
     if (changes == null) {
       changes = new java.util.ArrayList<>();
     }
+    recording = true;
     return this;
+  }
+
+  /**
+   * Stops recording until {@link #recordChanges()} is called again: what is written meanwhile is not to be
+   * replicated (it came from another node).
+   */
+  public void pauseChanges() {
+    recording = false;
   }
 
   /** The changes applied since {@link #recordChanges()}, oldest first (empty if not recording). */
@@ -84,13 +95,13 @@ public final class WriteGroup implements AutoCloseable {
   }
 
   private void recorded(byte[] key, byte[] value) {
-    if (changes != null) {
+    if (recording) {
       changes.add(new Change(key, value));
     }
   }
 
   private void recorded(java.util.List<LogAppender.Op> ops, long seq) {
-    if (changes != null && seq != -1) {
+    if (recording && seq != -1) {
       for (LogAppender.Op op : ops) {
         changes.add(new Change(op.key(), op.value()));
       }

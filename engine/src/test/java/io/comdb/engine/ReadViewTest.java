@@ -124,6 +124,9 @@ class ReadViewTest {
         Transaction txn = db.beginTransaction();
         txn.put(b("c"), b("3"));
         group.commit(txn);
+        group.pauseChanges();
+        group.put(b("copied"), b("from another node"));
+        group.recordChanges();
         assertThat(group.changes()).extracting(c -> new String(c.key(), UTF_8) + "=" + (c.value() == null ? null : new String(c.value(), UTF_8)))
             .containsExactly("a=1", "old=null", "b=2", "a=null", "c=3");
       }

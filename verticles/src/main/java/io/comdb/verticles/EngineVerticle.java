@@ -184,6 +184,9 @@ public final class EngineVerticle extends VerticleBase {
           if (cluster.clustered()) {
             consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REPLICA_APPLY), m -> enqueue(m, Writer.Source.REPLICA, false)));
             consumers.add(vertx.eventBus().localConsumer(Addresses.WRITER_REPLICA, m -> enqueue(m, Writer.Source.REPLICA, false)));
+            // Other nodes' protocol verticles send the requests of a pass for this node's slots; room is taken here.
+            consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.WRITER_PASS), m ->
+                enqueue(m, m.body() instanceof Writer.Pass pass ? pass.source() : Writer.Source.BUS, false)));
           }
           consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REDIS_UNBLOCK), m -> {
             if (m.body() instanceof Redis.Unblock unblock) {
@@ -403,7 +406,12 @@ public final class EngineVerticle extends VerticleBase {
       return;
     }
     try (WriteGroup group = engine.beginGroup()) {
+      if (replication.replicates()) {
+        group.recordChanges();
+      }
       redis.expireCycle(group, EXPIRED_PER_CYCLE);
+      // The backups delete what expired too; nobody waits for it (a backup deletes expired keys when it takes over).
+      replication.replicate(group.changes());
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "the expiry cycle failed: {0}", e.toString());
     }

@@ -3,6 +3,7 @@ package io.comdb.verticles;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Writer;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A protocol verticle's line to the engine's writer: the write requests its connections submit during one
@@ -23,10 +30,18 @@ import java.util.List;
  * <p>Before it sends, it reserves room in the writer's queue; when there is none every request of the
  * pass fails with {@link Failure#BUSY} and nothing of it is applied. One per verticle instance, used on
  * its event loop only.
+ *
+ * <p>Clustered, requests for another node's slots go the same way to that node's writer
+ * ({@link #submitTo}): one pass message per node and pass, which that writer admits or refuses whole. A
+ * request the node no longer owns (or is still filling) goes again through this node's router, which
+ * finds the owner; requests out to a node that leaves the cluster fail when it is declared dead.
  */
 public final class WriterClient {
   /** Writes are answered in milliseconds; a minute means the writer is stuck (a disk that hangs). */
   private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(60_000);
+
+  /** Clustered: a request for another node's slot goes through this node's router when it must be sent again. */
+  private static final DeliveryOptions TO_ROUTER = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final Context context;
@@ -34,7 +49,17 @@ public final class WriterClient {
   private final WriterQueue queue;
   private List<Object> requests = new ArrayList<>();
   private List<Promise<Object>> answers = new ArrayList<>();
+  /** Clustered: this pass's requests for other nodes, by node. */
+  private final Map<String, Pass> remote = new LinkedHashMap<>();
+  /** Clustered: passes out to other nodes, by node, failed at once if the node leaves. */
+  private final Map<String, Set<List<Promise<Object>>>> out = new HashMap<>(); // sets by identity
   private boolean sendScheduled;
+
+  /** Requests gathered for one node, and their answers to come. */
+  private static final class Pass {
+    final List<Object> requests = new ArrayList<>();
+    final List<Promise<Object>> answers = new ArrayList<>();
+  }
 
   /** For the verticle running on {@code context}; {@code source} labels its writes in the metrics. */
   public WriterClient(Vertx vertx, Context context, Writer.Source source) {
@@ -42,6 +67,14 @@ public final class WriterClient {
     this.context = context;
     this.source = source;
     this.queue = EngineVerticle.queue(vertx);
+    ClusterNode.of(vertx).onLeft(left -> context.runOnContext(v -> {
+      Set<List<Promise<Object>>> passes = out.remove(left);
+      if (passes != null) {
+        ReplyException gone = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
+            "the node that owns the key left the cluster with the request out: it may or may not have run; try again");
+        passes.forEach(waiting -> waiting.forEach(p -> p.tryFail(gone)));
+      }
+    }));
   }
 
   /**
@@ -52,15 +85,39 @@ public final class WriterClient {
     Promise<Object> answer = Promise.promise();
     requests.add(request);
     answers.add(answer);
+    scheduleSend();
+    return answer.future();
+  }
+
+  /**
+   * Clustered: queues a request for the writer of {@code node}, which owns its slot, in this pass's
+   * message to that node.
+   */
+  public Future<Object> submitTo(String node, Object request) {
+    Pass pass = remote.computeIfAbsent(node, k -> new Pass());
+    Promise<Object> answer = Promise.promise();
+    pass.requests.add(request);
+    pass.answers.add(answer);
+    scheduleSend();
+    return answer.future();
+  }
+
+  private void scheduleSend() {
     if (!sendScheduled) {
       sendScheduled = true;
       context.runOnContext(v -> send());
     }
-    return answer.future();
   }
 
   private void send() {
     sendScheduled = false;
+    if (!remote.isEmpty()) {
+      remote.forEach(this::sendTo);
+      remote.clear();
+    }
+    if (requests.isEmpty()) {
+      return;
+    }
     List<Object> sent = requests;
     List<Promise<Object>> waiting = answers;
     requests = new ArrayList<>();
@@ -78,14 +135,50 @@ public final class WriterClient {
         waiting.forEach(p -> p.fail(ar.cause()));
         return;
       }
-      List<Object> results = ar.result().body().answers();
-      for (int i = 0; i < waiting.size(); i++) {
-        Object result = results.get(i);
-        if (result instanceof Writer.Failed f) {
-          waiting.get(i).fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, f.code(), f.message()));
-        } else {
-          waiting.get(i).complete(result);
-        }
+      spread(ar.result().body().answers(), sent, waiting, false);
+    });
+  }
+
+  private void sendTo(String node, Pass pass) {
+    out.computeIfAbsent(node, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(pass.answers);
+    vertx.eventBus().<Writer.Answers>request(ClusterNode.at(node, Addresses.WRITER_PASS), new Writer.Pass(source, pass.requests), DELIVERY)
+        .onComplete(ar -> {
+          Set<List<Promise<Object>>> passes = out.get(node);
+          if (passes != null && passes.remove(pass.answers) && passes.isEmpty()) {
+            out.remove(node);
+          }
+          if (ar.succeeded()) {
+            spread(ar.result().body().answers(), pass.requests, pass.answers, true);
+          } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+            for (int i = 0; i < pass.requests.size(); i++) { // it is going away: the router finds the new owner
+              reroute(pass.requests.get(i), pass.answers.get(i));
+            }
+          } else {
+            pass.answers.forEach(p -> p.tryFail(ar.cause()));
+          }
+        });
+  }
+
+  /** The writer's answers to their requests; with {@code reroute}, one the node did not own goes through the router. */
+  private void spread(List<Object> results, List<Object> requests, List<Promise<Object>> waiting, boolean reroute) {
+    for (int i = 0; i < waiting.size(); i++) {
+      Object result = results.get(i);
+      if (result instanceof Writer.Failed f && reroute && f.code() == Failure.NOT_OWNER.code()) {
+        reroute(requests.get(i), waiting.get(i));
+      } else if (result instanceof Writer.Failed f) {
+        waiting.get(i).tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, f.code(), f.message()));
+      } else {
+        waiting.get(i).tryComplete(result);
+      }
+    }
+  }
+
+  private void reroute(Object request, Promise<Object> answer) {
+    vertx.eventBus().request(Addresses.of(request), request, TO_ROUTER).onComplete(ar -> {
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result().body());
+      } else {
+        answer.tryFail(ar.cause());
       }
     });
   }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -232,30 +233,37 @@ class ClusterProcessTest {
   }
 
   /**
-   * Under a write load with sync always, a node is killed with SIGKILL, then a fourth node joins: every
-   * write acknowledged before, during and after is readable from the survivors, and the new node holds
-   * partitions' data.
+   * Under a write load with sync always, a node is killed with SIGKILL, then a new node joins: every write
+   * acknowledged before, during and after is readable from the survivors, and the new node holds
+   * partitions' data. {@code -Dcomdb.cluster.rounds=N} repeats the kill and the join N times (a soak test
+   * outside the default run: {@code mvn -pl verticles test -Dtest=ClusterProcessTest -Dcomdb.cluster.rounds=10}).
    */
   @Test
   void noAcknowledgedWriteIsLostWhenANodeDiesOrJoins() throws Exception {
-    hazelcastPorts = new int[] {freePort(), freePort(), freePort(), freePort()};
+    int rounds = Integer.getInteger("comdb.cluster.rounds", 1);
+    hazelcastPorts = new int[3 + rounds];
+    for (int i = 0; i < hazelcastPorts.length; i++) {
+      hazelcastPorts[i] = freePort();
+    }
     for (int i = 0; i < 3; i++) {
       startNode(i);
     }
-    awaitSettled(nodes);
-    int[] httpPorts = {nodes.get(0).port(), nodes.get(1).port(), nodes.get(2).port()};
+    List<ServerProcess> live = new ArrayList<>(nodes);
+    awaitSettled(live);
     Map<String, String> acknowledged = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger count = new AtomicInteger();
+    // The writers go through every live node but the next to be killed (live.get(0)).
+    AtomicReference<int[]> writePorts = new AtomicReference<>(httpPorts(live.subList(1, live.size())));
     List<Thread> writers = new ArrayList<>();
     for (int w = 0; w < 6; w++) {
       int writer = w;
       Thread t = new Thread(() -> {
-        int port = httpPorts[1 + writer % 2]; // nodes 1 and 2: node 0 is the one killed
         for (int i = 0; !stop.get(); i++) {
+          int[] ports = writePorts.get();
           String key = "w" + writer + "-" + i;
           try {
-            if (put(port, key, "value-" + i).statusCode() == 204) {
+            if (put(ports[writer % ports.length], key, "value-" + i).statusCode() == 204) {
               acknowledged.put(key, "value-" + i);
               count.incrementAndGet();
             }
@@ -268,35 +276,46 @@ class ClusterProcessTest {
       writers.add(t);
     }
     awaitCount(count, 300);
+    int spacesPort = live.get(1).port();
     for (int a = 0; a < 6; a++) { // spaces on every node, some of them on the node about to die
-      assertThat(post(httpPorts[1], "/v1/agents/agent-" + a + "/memories",
+      assertThat(post(spacesPort, "/v1/agents/agent-" + a + "/memories",
           "{\"text\":\"agent " + a + " keeps the blue notebook\",\"createSpace\":true}").statusCode()).isEqualTo(201);
     }
-    nodes.get(0).kill();
-    awaitCount(count, count.get() + 300); // writes go on with the survivors
-    List<ServerProcess> live = new ArrayList<>(nodes.subList(1, 3));
-    awaitSettled(live);
-    ServerProcess joined = startNode(3);
-    live.add(joined);
-    awaitCount(count, count.get() + 300);
-    awaitSettled(live);
+    for (int round = 0; round < rounds; round++) {
+      live.remove(0).kill();
+      awaitCount(count, count.get() + 300); // writes go on with the survivors
+      awaitSettled(live);
+      live.add(startNode(3 + round));
+      writePorts.set(httpPorts(live.subList(1, live.size())));
+      awaitCount(count, count.get() + 300);
+      awaitSettled(live);
+    }
     stop.set(true);
     for (Thread t : writers) {
       t.join();
     }
-    for (int port : new int[] {httpPorts[1], httpPorts[2], joined.port()}) {
+    for (ServerProcess node : live) {
       for (Map.Entry<String, String> e : acknowledged.entrySet()) {
-        HttpResponse<String> got = get(port, "/v1/kv/" + e.getKey());
-        assertThat(got.statusCode()).as("%s through port %d", e.getKey(), port).isEqualTo(200);
+        HttpResponse<String> got = get(node.port(), "/v1/kv/" + e.getKey());
+        assertThat(got.statusCode()).as("%s through port %d", e.getKey(), node.port()).isEqualTo(200);
         assertThat(got.body()).isEqualTo(e.getValue());
       }
     }
+    ServerProcess joined = live.get(live.size() - 1);
     for (int a = 0; a < 6; a++) {
       JsonObject found = new JsonObject(post(joined.port(), "/v1/agents/agent-" + a + "/memories/search", "{\"query\":\"blue notebook\"}").body());
       assertThat(found.getJsonArray("results").getJsonObject(0).getString("text")).isEqualTo("agent " + a + " keeps the blue notebook");
     }
     JsonObject stats = new JsonObject(get(joined.port(), "/v1/stats").body());
     assertThat(stats.getLong("liveKeys")).as("the new node holds its partitions").isPositive();
+  }
+
+  private static int[] httpPorts(List<ServerProcess> nodes) throws Exception {
+    int[] ports = new int[nodes.size()];
+    for (int i = 0; i < ports.length; i++) {
+      ports[i] = nodes.get(i).port();
+    }
+    return ports;
   }
 
   /** With cluster.minMembers 2, the node left alone refuses writes on every API, and reads go on. */

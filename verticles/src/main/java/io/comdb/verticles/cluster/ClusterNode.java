@@ -145,7 +145,8 @@ public final class ClusterNode implements Shareable {
    * The node to send a request for {@code slot} to: null when this node serves it (it owns the slot, the
    * request has no slot, or this node is standalone).
    *
-   * @throws ReplyException {@link Failure#UNAVAILABLE} while Hazelcast has not assigned the slot's partition
+   * @throws ReplyException {@link Failure#NOT_OWNER} while the slot has no owner (the cluster is starting,
+   *     or reassigning a dead member's partitions) or this node is still filling it: a moment later it has
    */
   public String remoteOwner(int slot) {
     if (table == null || slot == ClusterKeys.NO_SLOT) {
@@ -153,8 +154,8 @@ public final class ClusterNode implements Shareable {
     }
     String owner = table.owner(slot);
     if (owner == null) {
-      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
-          "slot " + slot + " has no owner yet: the cluster is starting");
+      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.NOT_OWNER.code(),
+          "slot " + slot + " has no owner right now (the cluster is starting, or reassigning a dead member's slots); try again");
     }
     if (!owner.equals(table.localNode())) {
       return owner;
@@ -269,6 +270,12 @@ public final class ClusterNode implements Shareable {
     return table == null || table.hasQuorum();
   }
 
+  /** The refusal of a write on a side without quorum. */
+  public ReplyException noQuorum() {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.NO_QUORUM.code(), "this side of the cluster has "
+        + table.members().size() + " members, fewer than cluster.minMembers (" + table.minMembers() + "): it takes no writes");
+  }
+
   /**
    * Why the writer must not apply {@code request} now, or null if it may: a side of the cluster without
    * quorum applies nothing, and a node applies only requests for slots it owns in the current partition
@@ -279,8 +286,7 @@ public final class ClusterNode implements Shareable {
       return null;
     }
     if (!table.hasQuorum()) {
-      return new Writer.Failed(Failure.NO_QUORUM.code(), "this side of the cluster has " + table.members().size()
-          + " members, fewer than cluster.minMembers (" + table.minMembers() + "): it takes no writes");
+      return new Writer.Failed(Failure.NO_QUORUM.code(), noQuorum().getMessage());
     }
     int slot;
     try {

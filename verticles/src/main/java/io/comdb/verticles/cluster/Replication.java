@@ -89,8 +89,23 @@ public final class Replication {
     return request instanceof Replica.Apply || request instanceof Replica.Fill || request instanceof Replica.Filled;
   }
 
-  /** Applies a replication request; its answer is a {@link Kv.Done}. */
+  /**
+   * Applies a replication request; its answer is a {@link Kv.Done}. What it writes came from another node
+   * (or is this node's own housekeeping), so the group does not record it for replication.
+   */
   public Kv.Done apply(Object request, WriteGroup group) throws IOException {
+    if (!replicates()) {
+      return applyHere(request, group);
+    }
+    group.pauseChanges();
+    try {
+      return applyHere(request, group);
+    } finally {
+      group.recordChanges();
+    }
+  }
+
+  private Kv.Done applyHere(Object request, WriteGroup group) throws IOException {
     if (request instanceof Replica.Apply apply) {
       return new Kv.Done(write(group, apply.writes(), true));
     }

@@ -233,8 +233,14 @@ public final class HttpVerticle extends VerticleBase {
    * applied and, under sync always, fsynced; or with the mapped failure (503 when the writer is busy).
    */
   void write(RoutingContext ctx, Object request, Consumer<Object> onDone) {
-    Future<Object> answer = servedHere(request) ? writer.submit(request)
-        : vertx.eventBus().request(Addresses.of(request), request, TO_ROUTER).map(Message::body);
+    if (!cluster.hasQuorum()) {
+      HttpReplies.fail(ctx, cluster.noQuorum());
+      return;
+    }
+    String owner = elsewhere(request);
+    Future<Object> answer = owner == null ? writer.submit(request)
+        : owner.equals(cluster.id()) ? vertx.eventBus().request(Addresses.of(request), request, TO_ROUTER).map(Message::body)
+        : writer.submitTo(owner, request);
     answer.onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result());
@@ -250,7 +256,7 @@ public final class HttpVerticle extends VerticleBase {
    */
   Future<Versioned> versioned(byte[] key) {
     Kv.Get get = new Kv.Get(key);
-    if (servedHere(get)) {
+    if (elsewhere(get) == null) {
       try {
         return Future.succeededFuture(reads.versioned(key));
       } catch (IOException e) {
@@ -279,16 +285,20 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
-  /** Whether this node serves a key-value request: standalone, or it owns the request's slot. */
-  private boolean servedHere(Object request) {
+  /**
+   * Where a key-value request goes: null to this node (standalone, or it owns the request's slot), the id
+   * of the node that owns it, or this node's own id when it is still filling the slot (the router waits
+   * for it, a few seconds at most).
+   */
+  private String elsewhere(Object request) {
     if (!cluster.clustered()) {
-      return true;
+      return null;
     }
     try {
-      return cluster.remoteOwner(ClusterKeys.slot(request)) == null;
+      return cluster.remoteOwner(ClusterKeys.slot(request));
     } catch (ReplyException e) {
       if (e.failureCode() == Failure.NOT_OWNER.code()) {
-        return false; // this node is still filling the slot: the router waits for it, a few seconds at most
+        return cluster.id();
       }
       throw e;
     }

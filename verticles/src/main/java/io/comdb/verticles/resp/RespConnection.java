@@ -58,7 +58,7 @@ final class RespConnection implements RespParser.Listener {
       Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ping", "quit", "reset");
   private static final Set<String> NO_AUTH_NEEDED = Set.of("auth", "hello", "quit");
   private static final Set<String> RUN_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
-  /** Clustered: a command for another node's slot goes to this node's router, which sends it on. */
+  /** Clustered: a command for a slot this node is still filling goes to its router, which waits for it. */
   private static final DeliveryOptions TO_ROUTER = new DeliveryOptions().setLocalOnly(true);
 
   /** A command out at the writer: its reply, once answered, and how long the writer took to run it. */
@@ -261,9 +261,13 @@ final class RespConnection implements RespParser.Listener {
    * or it has no key, or it is queued in MULTI, or it blocks: {@link #block} finds the owner). Otherwise it
    * has been dealt with (true) or must wait for the replies before it (false): a command on keys of
    * several slots is refused with CROSSSLOT; one on another node's slot gets {@code -MOVED} if the client
-   * is cluster-aware, and is otherwise sent to the owner through the router, its reply relayed in order.
+   * is cluster-aware, and is otherwise sent to the owner's writer in this pass's message to that node, its
+   * reply relayed in order. A slot this node is still filling goes through the router, which waits for it.
    */
   private Boolean route(CommandSpec spec, List<byte[]> args) {
+    if (spec.isWrite() && !cluster.hasQuorum()) {
+      return refuseInOrder(RespErrors.of(cluster.noQuorum()));
+    }
     String owner;
     int slot;
     try {
@@ -289,8 +293,10 @@ final class RespConnection implements RespParser.Listener {
     server.commandsProcessed.incrementAndGet();
     if (moved != null) {
       reply(Reply.error(moved));
-    } else {
+    } else if (owner.equals(cluster.id())) {
       await(args, vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
+    } else {
+      await(args, writer.submitTo(owner, new Redis.Exec(db, args))); // in this pass's message to the owner
     }
     return true;
   }

@@ -21,7 +21,7 @@ class CodecsTest {
   @Test
   void everyMessageTypeHasACodec() {
     List<Class<?>> messages = new java.util.ArrayList<>();
-    for (Class<?> holder : List.of(Kv.class, Admin.class, Redis.class, Writer.class)) {
+    for (Class<?> holder : List.of(Kv.class, Admin.class, Redis.class, Writer.class, Replica.class)) {
       for (Class<?> nested : holder.getDeclaredClasses()) {
         // the parts of messages, not messages
         if (nested.isRecord() && !List.of(Kv.Write.class, Kv.Entry.class, Kv.Compare.class, Kv.TxnOp.class, Kv.TxnResponse.class).contains(nested)) {
@@ -32,6 +32,19 @@ class CodecsTest {
     List<Class<?>> withCodecs = Codecs.all().stream().<Class<?>>map(WireCodec::type).toList();
     assertThat(withCodecs).containsExactlyInAnyOrderElementsOf(messages);
     assertThat(Codecs.all()).extracting(WireCodec::name).doesNotHaveDuplicates().contains("comdb.Kv.Get", "comdb.Admin.Stats");
+  }
+
+  @Test
+  void aClustersCopiesSurvive() {
+    Replica.Apply apply = roundTrip(new Replica.Apply(List.of(new Kv.Write(new byte[] {0, 1, 2}, "v".getBytes()), new Kv.Write("gone".getBytes(), null))));
+    assertThat(apply.writes()).hasSize(2);
+    assertThat(apply.writes().get(0).key()).containsExactly(0, 1, 2);
+    assertThat(apply.writes().get(1).value()).isNull();
+    Replica.Fetch fetch = roundTrip(new Replica.Fetch(List.of(3, 270), null, 1000, "node-a"));
+    assertThat(fetch).usingRecursiveComparison().isEqualTo(new Replica.Fetch(List.of(3, 270), null, 1000, "node-a"));
+    Replica.Chunk chunk = roundTrip(new Replica.Chunk(List.of(new Kv.Write("k".getBytes(), "v".getBytes())), "k".getBytes()));
+    assertThat(chunk.next()).containsExactly('k');
+    assertThat(roundTrip(new Kv.Value("v".getBytes(), 42)).version()).isEqualTo(42);
   }
 
   @Test
