@@ -16,21 +16,8 @@ sync="${SYNC:-interval}"
 for tool in redis-benchmark redis-cli /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "bench/cluster.sh: $tool is missing (apt-get install redis-tools python3-redis)" >&2; exit 1; }
 done
-work="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/comdb-cluster-bench.XXXXXX")"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_ping() {
-  for _ in $(seq 1 240); do
-    [[ "$(redis-cli -p "$1" PING 2>/dev/null)" == PONG ]] && return 0
-    sleep 0.5
-  done
-  echo "bench/cluster.sh: nothing answers on port $1" >&2; exit 1
-}
+name=cluster
+source "$root/bench/common.sh"
 info_field() { redis-cli -p "$1" CLUSTER INFO 2>/dev/null | tr -d '\r' | awk -F: -v f="$2" '$1 == f {print $2} END {if (!NR) print 0}'; }
 
 "$root/bin/comdb" --help >/dev/null # builds the jar if needed

@@ -16,21 +16,8 @@ rounds="${ROUNDS:-3}"
 for tool in redis-server redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
-work="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/comdb-resp-bench.XXXXXX")"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_ping() {
-  for _ in $(seq 1 120); do
-    [[ "$(redis-cli -p "$1" PING 2>/dev/null)" == PONG ]] && return 0
-    sleep 0.5
-  done
-  echo "bench/resp.sh: nothing answers on port $1" >&2; exit 1
-}
+name=resp
+source "$root/bench/common.sh"
 # The servers start in this shell, not in a $(...) subshell, so that their pids reach the cleanup.
 start_redis() { # fsync policy -> the port, in $port
   local dir

@@ -2,6 +2,7 @@ package io.comdb.launcher;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.comdb.cluster.HazelcastSetup;
 import io.comdb.config.ClusterSection;
@@ -328,11 +329,13 @@ class ClusterProcessTest {
     startNode(1, "--conf", conf.toString());
     awaitSettled(nodes);
     ServerProcess survivor = nodes.get(1);
-    try (RedisSocket redis = new RedisSocket(survivor.respPort())) {
+    try (RedisSocket redis = new RedisSocket(survivor.respPort()); RedisSocket blocked = new RedisSocket(survivor.respPort())) {
       for (int i = 0; i < 20; i++) {
         assertThat(redis.command("SET", "before" + i, "v")).isEqualTo("OK");
       }
+      blocked.send("BLPOP", keyOwnedBy(nodes.get(0)), "0"); // waits on the writer of the node about to die
       nodes.get(0).kill();
+      assertThatThrownBy(blocked::reply).hasMessageContaining("left the cluster while this command waited");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!clusterInfo(redis).get("cluster_known_nodes").equals("1")) {
         assertThat(System.nanoTime()).as("the survivor sees the other gone").isLessThan(deadline);
@@ -352,6 +355,22 @@ class ClusterProcessTest {
     HttpResponse<String> refused = put(survivor.port(), "after", "v");
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(new JsonObject(refused.body()).getString("error")).contains("cluster.minMembers");
+  }
+
+  /** A key in one of {@code node}'s slots. */
+  private static String keyOwnedBy(ServerProcess node) throws Exception {
+    try (RedisSocket redis = new RedisSocket(node.respPort())) {
+      @SuppressWarnings("unchecked")
+      List<List<Object>> slots = (List<List<Object>>) redis.command("CLUSTER", "SLOTS");
+      for (int i = 0; ; i++) {
+        long slot = (Long) redis.command("CLUSTER", "KEYSLOT", "queue" + i);
+        for (List<Object> range : slots) {
+          if ((Long) range.get(0) <= slot && slot <= (Long) range.get(1) && ((List<?>) range.get(2)).get(1).equals((long) node.respPort())) {
+            return "queue" + i;
+          }
+        }
+      }
+    }
   }
 
   private static void awaitCount(AtomicInteger count, int target) throws InterruptedException {

@@ -7,6 +7,7 @@ import io.comdb.types.CommandSpec;
 import io.comdb.search.MemoryKeys;
 import io.comdb.types.Commands;
 import io.comdb.types.KeySpace;
+import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.json.JsonObject;
@@ -77,6 +78,21 @@ public final class ClusterKeys {
     }
     byte[] agent = MemoryKeys.agentOf(stored);
     return agent != null ? Slots.of(agent) : 0;
+  }
+
+  /**
+   * Whether a request to a writer may change data: what a side of the cluster without quorum refuses. Agent
+   * memory's requests ({@code JsonObject}) reach the writer as {@code Writer.Commit}s when they write.
+   */
+  public static boolean mayWrite(Object request) {
+    if (request instanceof Kv.Get || request instanceof Kv.Scan || request instanceof Admin.StatsRequest || request instanceof JsonObject) {
+      return false;
+    }
+    if (request instanceof Redis.Exec exec) {
+      CommandSpec spec = Commands.lookup(exec.args().get(0));
+      return spec != null && spec.isWrite();
+    }
+    return true;
   }
 
   /** The slot of a Redis command's keys, or {@link #NO_SLOT}; unknown commands have none. */

@@ -278,14 +278,14 @@ public final class ClusterNode implements Shareable {
 
   /**
    * Why the writer must not apply {@code request} now, or null if it may: a side of the cluster without
-   * quorum applies nothing, and a node applies only requests for slots it owns in the current partition
+   * quorum applies no write, and a node applies only requests for slots it owns in the current partition
    * table, so it never acknowledges a write for a slot another node owns.
    */
   public Writer.Failed refusal(Object request) {
     if (table == null) {
       return null;
     }
-    if (!table.hasQuorum()) {
+    if (!table.hasQuorum() && ClusterKeys.mayWrite(request)) {
       return new Writer.Failed(Failure.NO_QUORUM.code(), noQuorum().getMessage());
     }
     int slot;

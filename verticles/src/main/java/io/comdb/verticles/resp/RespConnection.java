@@ -17,10 +17,12 @@ import io.comdb.verticles.cluster.ClusterKeys;
 import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -91,6 +93,9 @@ final class RespConnection implements RespParser.Listener {
   private volatile long blockedId = -1;
   /** Where to send the {@link Redis.Unblock} of the blocked command: the node whose writer holds it. */
   private volatile String unblockAddress = Addresses.REDIS_UNBLOCK;
+  /** The blocked command's answer to come, and the node whose writer holds it; on this event loop. */
+  private Promise<Redis.Result> blockedAnswer;
+  private String blockedNode;
   private final ClusterNode cluster;
   private boolean closing;
   private boolean paused;
@@ -405,13 +410,37 @@ final class RespConnection implements RespParser.Listener {
     unblockAddress = cluster.clustered() ? ClusterNode.at(node, Addresses.REDIS_UNBLOCK) : Addresses.REDIS_UNBLOCK;
     String address = cluster.clustered() ? ClusterNode.at(node, Addresses.REDIS_BLOCK) : Addresses.REDIS_BLOCK;
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout == 0 ? FOREVER_MS : timeout + 60_000);
-    return vertx().eventBus().<Redis.Result>request(address, new Redis.Block(blockId, db, args), options)
-        .map(reply -> {
-          blockedId = -1;
-          server.slow(reply.body().micros(), args, this);
-          return reply.body().reply();
+    Promise<Redis.Result> answer = Promise.promise();
+    blockedAnswer = answer;
+    blockedNode = node;
+    vertx().eventBus().<Redis.Result>request(address, new Redis.Block(blockId, db, args), options)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            answer.tryComplete(ar.result().body());
+          } else {
+            answer.tryFail(ar.cause());
+          }
+        });
+    return answer.future()
+        .map(result -> {
+          server.slow(result.micros(), args, this);
+          return result.reply();
         })
-        .onFailure(e -> blockedId = -1);
+        .onComplete(ar -> {
+          blockedId = -1;
+          blockedAnswer = null;
+        });
+  }
+
+  /** Clustered: {@code node} left the cluster; a command of this connection blocked there fails now. */
+  void nodeLeft(String node) {
+    context.runOnContext(v -> {
+      Promise<Redis.Result> answer = blockedAnswer;
+      if (answer != null && node.equals(blockedNode)) {
+        answer.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
+            "the node that holds the key left the cluster while this command waited: try again"));
+      }
+    });
   }
 
   /** A command refused before it ran: inside MULTI this also dooms the transaction (EXECABORT). */

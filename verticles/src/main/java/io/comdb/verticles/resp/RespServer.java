@@ -3,6 +3,7 @@ package io.comdb.verticles.resp;
 import io.comdb.config.ComDbConfig;
 import io.comdb.config.RespSection;
 import io.comdb.types.Reply;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
@@ -37,6 +38,8 @@ final class RespServer implements Shareable {
   private RespServer(Vertx vertx, ComDbConfig config) {
     this.vertx = vertx;
     this.config = config;
+    // Clustered: a client blocked on a node that dies hears so when the node is declared dead.
+    ClusterNode.of(vertx).onLeft(left -> clients().forEach(c -> c.nodeLeft(left)));
   }
 
   static RespServer of(Vertx vertx, ComDbConfig config) {
