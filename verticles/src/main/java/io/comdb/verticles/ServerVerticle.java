@@ -81,7 +81,7 @@ public final class ServerVerticle extends VerticleBase {
     JsonObject engine = config.engine().toJson();
     // Clustered: join first, so that the verticles serve their own node's addresses from the start.
     Future<?> started = vertx.isClustered()
-        ? vertx.executeBlocking(() -> ClusterNode.join(vertx, config.cluster()))
+        ? vertx.executeBlocking(() -> ClusterNode.join(vertx, config.cluster(), java.nio.file.Path.of(config.engine().dataDir())))
         : Future.succeededFuture();
     started = started.compose(v -> deploy(EngineVerticle.class.getName(), worker("comdb-engine", engine)))
         .compose(v -> deploy(MergeWorkerVerticle.class.getName(), worker("comdb-merge", engine)))

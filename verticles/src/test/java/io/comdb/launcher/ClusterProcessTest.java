@@ -231,6 +231,24 @@ class ClusterProcessTest {
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
+
+    // The whole cluster dies at once and restarts: each node offers what it held, and nothing is lost.
+    for (ServerProcess node : List.copyOf(nodes)) {
+      node.kill();
+    }
+    List<ServerProcess> restarted = new ArrayList<>();
+    for (int i = 2; i >= 0; i--) {
+      restarted.add(startNode(i));
+    }
+    awaitSettled(restarted);
+    for (int i = 0; i < 50; i++) {
+      assertThat(get(restarted.get(i % 3).port(), "/v1/kv/h" + i).body()).isEqualTo("value" + i);
+    }
+    try (RedisSocket redis = new RedisSocket(restarted.get(0).respPort())) {
+      for (int i = 0; i < 300; i++) {
+        assertThat(redis.command("GET", "k" + i)).isEqualTo("v" + i);
+      }
+    }
   }
 
   /**

@@ -15,6 +15,10 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * This node's place in a cluster, shared by the verticles of its Vert.x instance: the partition table
@@ -38,7 +43,11 @@ public final class ClusterNode implements Shareable {
   private static final String KEY = "node";
   private static final String ENDPOINTS = "comdb.endpoints";
   private static final String HOLDERS = "comdb.holders";
-  private static final ClusterNode STANDALONE = new ClusterNode(null, null, null, new ClusterSection(false, "", 1, "", 1, 0, 5000));
+  /** Partitions members held whole when they last ran, offered after a restart (see {@link #offerPersisted}). */
+  private static final String CANDIDATES = "comdb.candidates";
+  /** In the data directory: the partitions this node holds whole, kept across restarts. */
+  private static final String HOLDINGS_FILE = "cluster-holdings";
+  private static final ClusterNode STANDALONE = new ClusterNode(null, null, null, new ClusterSection(false, "", 1, "", 1, 0, 5000), null);
 
   /** Where a node's servers listen; a port is -1 when that server is off. */
   public record Endpoint(String respHost, int respPort, String httpHost, int httpPort) {
@@ -62,12 +71,17 @@ public final class ClusterNode implements Shareable {
   private final Set<Integer> ready = ConcurrentHashMap.newKeySet();
   /** The partitions this node is filling from another now. */
   private final Set<Integer> filling = ConcurrentHashMap.newKeySet();
+  /** Partitions this node held whole when it last ran, not yet held again, filled over or dropped. */
+  private final Set<Integer> persisted = ConcurrentHashMap.newKeySet();
+  private final Path holdingsFile;
 
-  private ClusterNode(HazelcastInstance hazelcast, PartitionTable table, ReplicatedMap<String, String> endpoints, ClusterSection config) {
+  private ClusterNode(HazelcastInstance hazelcast, PartitionTable table, ReplicatedMap<String, String> endpoints, ClusterSection config,
+      Path dataDir) {
     this.hazelcast = hazelcast;
     this.table = table;
     this.endpoints = endpoints;
     this.config = config;
+    this.holdingsFile = dataDir == null ? null : dataDir.resolve(HOLDINGS_FILE);
   }
 
   /** This Vert.x instance's node: the one {@link #join} made, or a standalone node. */
@@ -80,13 +94,14 @@ public final class ClusterNode implements Shareable {
    * Makes this Vert.x instance a node of its cluster (it must be clustered with Hazelcast's cluster manager).
    * Blocks while Hazelcast assigns the partitions: call it off the event loop.
    */
-  public static ClusterNode join(Vertx vertx, ClusterSection config) {
+  public static ClusterNode join(Vertx vertx, ClusterSection config, Path dataDir) throws IOException {
     if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
       throw new IllegalStateException("ComDB clusters over Hazelcast: start Vert.x with vertx-hazelcast's cluster manager");
     }
     HazelcastInstance hazelcast = manager.getHazelcastInstance();
     ReplicatedMap<String, String> endpoints = hazelcast.getReplicatedMap(ENDPOINTS);
-    ClusterNode node = new ClusterNode(hazelcast, new PartitionTable(hazelcast, config.minMembers()), endpoints, config);
+    ClusterNode node = new ClusterNode(hazelcast, new PartitionTable(hazelcast, config.minMembers()), endpoints, config, dataDir);
+    node.loadHoldings();
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {}
@@ -229,6 +244,69 @@ public final class ClusterNode implements Shareable {
       }
     }
     return live;
+  }
+
+  /** Live members, not this one, that offered a copy of {@code partition} they held before a restart. Blocks. */
+  List<String> candidates(int partition) {
+    List<String> members = table.members();
+    List<String> live = new ArrayList<>();
+    for (String candidate : hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(partition)) {
+      if (members.contains(candidate) && !candidate.equals(id())) {
+        live.add(candidate);
+      }
+    }
+    return live;
+  }
+
+  /** Whether any live member offers copies from before a restart. Blocks. */
+  boolean anyCandidates() {
+    List<String> members = table.members();
+    return hazelcast.<Integer, String>getMultiMap(CANDIDATES).values().stream().anyMatch(members::contains);
+  }
+
+  /** Offers the partitions this node held when it last ran, for a cluster that restarts to fill from. Blocks. */
+  void offerPersisted() {
+    MultiMap<Integer, String> candidates = hazelcast.getMultiMap(CANDIDATES);
+    persisted.forEach(p -> candidates.put(p, id()));
+  }
+
+  /** Whether this node has a copy of {@code partition} it held whole when it last ran, not yet reconciled. */
+  boolean persistedCopy(int partition) {
+    return persisted.contains(partition);
+  }
+
+  /** The partitions of the last run this node still keeps. */
+  Set<Integer> persisted() {
+    return persisted;
+  }
+
+  /** The copy of the last run is held again, refilled or dropped: no longer offered. Blocks. */
+  void forgetPersisted(int partition) {
+    if (persisted.remove(partition)) {
+      hazelcast.<Integer, String>getMultiMap(CANDIDATES).remove(partition, id());
+    }
+  }
+
+  private void loadHoldings() throws IOException {
+    if (holdingsFile != null && Files.exists(holdingsFile)) {
+      for (String p : Files.readString(holdingsFile).trim().split(",")) {
+        if (!p.isEmpty()) {
+          persisted.add(Integer.parseInt(p));
+        }
+      }
+    }
+  }
+
+  /** Writes the partitions this node holds (and those of its last run it still keeps) to its data directory. */
+  void saveHoldings() throws IOException {
+    if (holdingsFile == null) {
+      return;
+    }
+    Set<Integer> all = new java.util.TreeSet<>(ready);
+    all.addAll(persisted);
+    Path temp = holdingsFile.resolveSibling(HOLDINGS_FILE + ".tmp");
+    Files.writeString(temp, all.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    Files.move(temp, holdingsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Whether any member but this one holds any partition: false while the cluster is forming afresh. Blocks. */

@@ -53,6 +53,8 @@ public final class ReplicaVerticle extends VerticleBase {
   private static final int PAGE_BYTES = 4 << 20;
   private static final long RECONCILE_MS = 500;
   private static final DeliveryOptions FETCH = new DeliveryOptions().setSendTimeout(120_000);
+  /** After a restart, how long a partition nobody offers waits for a node that held it before it is served empty. */
+  private static final long RESTART_WAIT_MS = 30_000;
 
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final List<Meter> meters = new ArrayList<>();
@@ -63,6 +65,12 @@ public final class ReplicaVerticle extends VerticleBase {
   private long timer = -1;
   private boolean reconciling;
   private boolean again;
+  /** Until when partitions that no live member holds wait for one that held them before a restart; 0 before the first look. */
+  private long restartDeadline;
+  /** Whether this node held partitions when it last ran: then it is no new, empty cluster's member. */
+  private boolean heldBefore;
+  /** How many partitions waited at the last look (logged when it changes). */
+  private int lastWaiting;
 
   /** What one look at the partition table found to do: fills by source node, and partitions to drop. */
   private record Plan(Map<String, List<Integer>> fills, List<Integer> drops) {}
@@ -121,35 +129,53 @@ public final class ReplicaVerticle extends VerticleBase {
   }
 
   /** Compares the partition table with what this node holds (blocking: the holders' registry is Hazelcast's). */
-  private Plan plan() {
+  private Plan plan() throws java.io.IOException {
+    if (restartDeadline == 0) { // the first look: offer what this node held when it last ran
+      node.offerPersisted();
+      restartDeadline = System.currentTimeMillis() + RESTART_WAIT_MS;
+      heldBefore = !node.persisted().isEmpty();
+    }
     int backups = node.backups();
     String me = node.id();
-    boolean fresh = !node.othersHoldData();
+    boolean anyData = heldBefore || node.othersHoldData() || node.anyCandidates();
     Map<String, List<Integer>> fills = new LinkedHashMap<>();
     List<Integer> drops = new ArrayList<>();
+    int waiting = 0;
     for (int p = 0; p < node.table().partitionCount(); p++) {
       List<String> replicas = node.table().replicas(p, backups);
       boolean replica = replicas.contains(me);
       if (replica && !node.ready(p) && !filling.contains(p)) {
         List<String> holders = new ArrayList<>(node.holders(p));
         holders.remove(me);
-        if (holders.isEmpty()) {
-          if (!fresh) {
-            LOG.log(Level.ERROR, "partition {0} has no live copy left on another node: this node serves what it holds of it", p);
-          }
-          node.ready(p, true);
-        } else {
-          String source = holders.contains(replicas.get(0)) ? replicas.get(0) : holders.get(0);
+        List<String> sources = holders.isEmpty() ? node.candidates(p) : holders;
+        if (!holders.isEmpty() || !sources.isEmpty() && !node.persistedCopy(p)) {
+          String source = sources.contains(replicas.get(0)) ? replicas.get(0) : sources.get(0);
           fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
+        } else if (node.persistedCopy(p) || !anyData) {
+          node.ready(p, true); // its copy from before a restart is as whole as any; or a cluster new and empty
+          node.forgetPersisted(p);
+        } else if (System.currentTimeMillis() < restartDeadline) {
+          waiting++; // a restarting cluster: a node that held it may still come
+        } else {
+          LOG.log(Level.ERROR, "no live member holds partition {0} or offers a copy of it: this node serves it empty", p);
+          node.ready(p, true);
         }
-      } else if (!replica && node.ready(p)) {
-        List<String> holders = node.holders(p);
-        if (replicas.stream().filter(Objects::nonNull).allMatch(holders::contains)) {
+      } else if (!replica && (node.ready(p) || node.persistedCopy(p)) && !filling.contains(p)) {
+        // Given up once every current replica holds it: one of them may be filling from here.
+        List<String> current = replicas.stream().filter(Objects::nonNull).toList();
+        if (!current.isEmpty() && node.holders(p).containsAll(current)) {
           node.ready(p, false);
+          node.forgetPersisted(p);
           drops.add(p);
         }
       }
     }
+    if (waiting != lastWaiting && waiting > 0) {
+      LOG.log(Level.WARNING, "{0} partitions wait for a node that held them before the cluster restarted (up to {1} s more)",
+          waiting, Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
+    }
+    lastWaiting = waiting;
+    node.saveHoldings();
     return new Plan(fills, drops);
   }
 
@@ -172,7 +198,11 @@ public final class ReplicaVerticle extends VerticleBase {
         .compose(v -> fetchFrom(source, partitions, null, entries))
         .compose(v -> toWriter(new Replica.Fill(partitions, false)))
         .compose(v -> vertx.executeBlocking(() -> {
-          partitions.forEach(p -> node.ready(p, true));
+          partitions.forEach(p -> {
+            node.ready(p, true);
+            node.forgetPersisted(p);
+          });
+          node.saveHoldings();
           return null;
         }))
         .onComplete(ar -> {
@@ -215,7 +245,7 @@ public final class ReplicaVerticle extends VerticleBase {
       return;
     }
     for (int p : fetch.partitions()) {
-      if (!node.ready(p) || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
+      if (!(node.ready(p) || node.persistedCopy(p)) || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
         message.fail(Failure.NOT_OWNER.code(), "partition " + p + " cannot be filled from this node now");
         return;
       }
