@@ -74,6 +74,8 @@ public final class ClusterNode implements Shareable {
   /** Partitions this node held whole when it last ran, not yet held again, filled over or dropped. */
   private final Set<Integer> persisted = ConcurrentHashMap.newKeySet();
   private final Path holdingsFile;
+  /** What {@link #saveHoldings} last wrote. */
+  private String savedHoldings;
 
   private ClusterNode(HazelcastInstance hazelcast, PartitionTable table, ReplicatedMap<String, String> endpoints, ClusterSection config,
       Path dataDir) {
@@ -304,9 +306,16 @@ public final class ClusterNode implements Shareable {
     }
     Set<Integer> all = new java.util.TreeSet<>(ready);
     all.addAll(persisted);
-    Path temp = holdingsFile.resolveSibling(HOLDINGS_FILE + ".tmp");
-    Files.writeString(temp, all.stream().map(String::valueOf).collect(Collectors.joining(",")));
-    Files.move(temp, holdingsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    String text = all.stream().map(String::valueOf).collect(Collectors.joining(","));
+    synchronized (holdingsFile) {
+      if (text.equals(savedHoldings)) {
+        return;
+      }
+      Path temp = holdingsFile.resolveSibling(HOLDINGS_FILE + ".tmp");
+      Files.writeString(temp, text);
+      Files.move(temp, holdingsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      savedHoldings = text;
+    }
   }
 
   /** Whether any member but this one holds any partition: false while the cluster is forming afresh. Blocks. */
