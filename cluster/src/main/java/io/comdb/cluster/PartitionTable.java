@@ -107,18 +107,23 @@ public final class PartitionTable {
     return localNode.equals(owner(slot));
   }
 
-  /** The members' ids, the oldest first. */
+  /**
+   * The ids of the members that hold data, the oldest first: not Hazelcast's lite members (the Vert.x
+   * services that consume ComDB over the event bus).
+   */
   public List<String> members() {
     List<String> ids = new ArrayList<>();
     for (Member m : hazelcast.getCluster().getMembers()) {
-      ids.add(m.getUuid().toString());
+      if (!m.isLiteMember()) {
+        ids.add(m.getUuid().toString());
+      }
     }
     return ids;
   }
 
-  /** Whether this side of the cluster has {@code cluster.minMembers} members: if not, it takes no writes. */
+  /** Whether this side of the cluster has {@code cluster.minMembers} data members: if not, it takes no writes. */
   public boolean hasQuorum() {
-    return hazelcast.getCluster().getMembers().size() >= minMembers;
+    return members().size() >= minMembers;
   }
 
   public int minMembers() {

@@ -210,6 +210,12 @@ class ClusterProcessTest {
           .await(30, TimeUnit.SECONDS).body();
       assertThat(done.sequence()).isPositive();
       assertThat(get(httpPorts[1], "/v1/kv/bus").body()).isEqualTo("from the bus");
+      // A consumer holds no data: scans, PUBLISH and the member count leave it out.
+      assertThat(new JsonObject(get(httpPorts[0], "/v1/kv?prefix=h&limit=1000").body()).getJsonArray("entries")).hasSize(50);
+      try (RedisSocket redis = new RedisSocket(resp[0])) {
+        assertThat(clusterInfo(redis).get("cluster_known_nodes")).isEqualTo("3");
+        assertThat(redis.command("PUBLISH", "nobody", "listens")).isEqualTo(0L);
+      }
       Kv.Value value = vertx.eventBus().<Kv.Value>request(Addresses.KV_GET, new Kv.Get("h3".getBytes(UTF_8))).await(30, TimeUnit.SECONDS).body();
       assertThat(new String(value.value(), UTF_8)).isEqualTo("value3");
       JsonObject added = vertx.eventBus().<JsonObject>request(Addresses.MEMORY_ADD,
