@@ -93,31 +93,17 @@ final class ServerCommand implements Callable<Integer> {
     return env == null || env.isEmpty() ? null : Path.of(env);
   }
 
+  /** The flags given, by the dotted field each sets. */
   private Map<String, Object> overrides() {
     Map<String, Object> overrides = new HashMap<>();
-    if (dataDir != null) {
-      overrides.put("engine.dataDir", dataDir);
-    }
-    if (sync != null) {
-      overrides.put("engine.sync", sync);
-    }
-    if (httpPort != null) {
-      overrides.put("http.port", httpPort);
-    }
-    if (respPort != null) {
-      overrides.put("resp.port", respPort);
-    }
-    if (cluster != null) {
-      overrides.put("cluster.enabled", cluster);
-    }
-    if (clusterHost != null) {
-      overrides.put("cluster.host", clusterHost);
-    }
-    if (clusterPort != null) {
-      overrides.put("cluster.port", clusterPort);
-    }
-    if (clusterMembers != null) {
-      overrides.put("cluster.members", clusterMembers);
+    Object[][] flags = {
+        {"engine.dataDir", dataDir}, {"engine.sync", sync}, {"http.port", httpPort}, {"resp.port", respPort},
+        {"cluster.enabled", cluster}, {"cluster.host", clusterHost}, {"cluster.port", clusterPort},
+        {"cluster.members", clusterMembers}};
+    for (Object[] flag : flags) {
+      if (flag[1] != null) {
+        overrides.put((String) flag[0], flag[1]);
+      }
     }
     return overrides;
   }
