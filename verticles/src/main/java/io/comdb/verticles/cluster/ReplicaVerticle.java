@@ -45,7 +45,10 @@ import java.util.concurrent.CompletableFuture;
  *       (one of them may be filling from here), and its entries are dropped.
  * </ul>
  *
- * While nobody holds anything (a cluster forming afresh) each node takes what it is given as whole.
+ * A cluster that forms with nothing held yet is either new (each node takes what it is given, empty) or
+ * restarted: each node offers the partitions it held when it last ran ({@code cluster-holdings} in its
+ * data directory); a partition no live member holds is filled from such an offer, kept from the node's own
+ * copy, or waits up to 30 s for a node that held it before it is served empty.
  */
 public final class ReplicaVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
