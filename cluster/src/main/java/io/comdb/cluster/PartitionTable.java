@@ -72,9 +72,12 @@ public final class PartitionTable {
     return replicas(partition, backups).indexOf(localNode);
   }
 
-  /** Calls {@code listener} whenever a replica of a partition moved (a member joined or left). */
-  public void onMigration(Runnable listener) {
-    hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
+  /**
+   * Calls {@code listener} whenever a round of replica moves ends (a member joined or left); returns what
+   * removes it.
+   */
+  public Runnable onMigration(Runnable listener) {
+    java.util.UUID registration = hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
       @Override
       public void migrationStarted(MigrationState state) {}
 
@@ -89,6 +92,11 @@ public final class PartitionTable {
       @Override
       public void replicaMigrationFailed(ReplicaMigrationEvent event) {}
     });
+    return () -> {
+      if (hazelcast.getLifecycleService().isRunning()) {
+        hazelcast.getPartitionService().removeMigrationListener(registration);
+      }
+    };
   }
 
   /** This node's id: its Hazelcast member UUID. */

@@ -4,6 +4,7 @@ import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Writer;
 import io.comdb.verticles.cluster.ClusterNode;
+import io.comdb.verticles.cluster.Outstanding;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,13 +13,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A protocol verticle's line to the engine's writer: the write requests its connections submit during one
@@ -51,8 +48,8 @@ public final class WriterClient {
   private List<Promise<Object>> answers = new ArrayList<>();
   /** Clustered: this pass's requests for other nodes, by node. */
   private final Map<String, Pass> remote = new LinkedHashMap<>();
-  /** Clustered: passes out to other nodes, by node, failed at once if the node leaves. */
-  private final Map<String, Set<List<Promise<Object>>>> out = new HashMap<>(); // sets by identity
+  /** Clustered: passes out to other nodes, failed at once if their node leaves before it answers. */
+  private final Outstanding outstanding;
   private boolean sendScheduled;
 
   /** Requests gathered for one node, and their answers to come. */
@@ -67,14 +64,7 @@ public final class WriterClient {
     this.context = context;
     this.source = source;
     this.queue = EngineVerticle.queue(vertx);
-    ClusterNode.of(vertx).onLeft(left -> context.runOnContext(v -> {
-      Set<List<Promise<Object>>> passes = out.remove(left);
-      if (passes != null) {
-        ReplyException gone = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
-            "the node that owns the key left the cluster with the request out: it may or may not have run; try again");
-        passes.forEach(waiting -> waiting.forEach(p -> p.tryFail(gone)));
-      }
-    }));
+    this.outstanding = new Outstanding(ClusterNode.of(vertx), context);
   }
 
   /**
@@ -140,13 +130,14 @@ public final class WriterClient {
   }
 
   private void sendTo(String node, Pass pass) {
-    out.computeIfAbsent(node, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(pass.answers);
+    long id = outstanding.sent(node, () -> {
+      ReplyException gone = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
+          "the node that owns the key left the cluster with the request out: it may or may not have run; try again");
+      pass.answers.forEach(p -> p.tryFail(gone));
+    });
     vertx.eventBus().<Writer.Answers>request(ClusterNode.at(node, Addresses.WRITER_PASS), new Writer.Pass(source, pass.requests), DELIVERY)
         .onComplete(ar -> {
-          Set<List<Promise<Object>>> passes = out.get(node);
-          if (passes != null && passes.remove(pass.answers) && passes.isEmpty()) {
-            out.remove(node);
-          }
+          outstanding.answered(node, id);
           if (ar.succeeded()) {
             spread(ar.result().body().answers(), pass.requests, pass.answers, true);
           } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {

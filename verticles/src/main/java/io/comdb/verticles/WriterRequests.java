@@ -12,8 +12,8 @@ import io.comdb.types.Reply;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
-import io.comdb.verticles.api.Replica;
 import io.comdb.verticles.api.Writer;
+import io.comdb.verticles.cluster.Replication;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +43,7 @@ final class WriterRequests {
       return pass.requests().size();
     }
     // A merge's steps, and copies of what another node's writer applied already, are never refused as BUSY.
-    return request instanceof Writer.Task || request instanceof Replica.Apply || request instanceof Replica.Fill
-        || request instanceof Replica.Filled ? 0 : 1;
+    return request instanceof Writer.Task || Replication.handles(request) ? 0 : 1;
   }
 
   /**

@@ -65,6 +65,8 @@ public final class ClusterNode implements Shareable {
   private final ReplicatedMap<String, String> endpoints;
   private final ClusterSection config;
   private final HazelcastInstance hazelcast;
+  /** The registration of the listener that tells {@link #leftListeners}; removed by {@link #leave}. */
+  private UUID membershipListener;
   /** Told of each member that leaves (or is declared dead), on a Hazelcast thread. */
   private final List<Consumer<String>> leftListeners = new CopyOnWriteArrayList<>();
   /** The partitions whose entries this node holds whole (filled, or held from the start). */
@@ -104,7 +106,7 @@ public final class ClusterNode implements Shareable {
     ReplicatedMap<String, String> endpoints = hazelcast.getReplicatedMap(ENDPOINTS);
     ClusterNode node = new ClusterNode(hazelcast, new PartitionTable(hazelcast, config.minMembers()), endpoints, config, dataDir);
     node.loadHoldings();
-    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+    node.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {}
 
@@ -119,9 +121,15 @@ public final class ClusterNode implements Shareable {
     return node;
   }
 
-  /** Forgets the node of this Vert.x instance (the server stopped). */
+  /** Forgets the node of this Vert.x instance (the server stopped), and its listeners. */
   public static void leave(Vertx vertx) {
-    vertx.sharedData().getLocalMap(LOCAL_MAP).remove(KEY);
+    ClusterNode node = vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).remove(KEY);
+    if (node != null) {
+      node.leftListeners.clear();
+      if (node.hazelcast.getLifecycleService().isRunning()) {
+        node.hazelcast.getCluster().removeMembershipListener(node.membershipListener);
+      }
+    }
   }
 
   public boolean clustered() {

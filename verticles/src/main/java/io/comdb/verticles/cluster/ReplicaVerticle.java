@@ -66,6 +66,7 @@ public final class ReplicaVerticle extends VerticleBase {
   private Set<Integer> filling;
   private ReadView reads;
   private long timer = -1;
+  private Runnable stopListening = () -> {};
   private boolean reconciling;
   private boolean again;
   /** Until when partitions that no live member holds wait for one that held them before a restart; 0 before the first look. */
@@ -97,7 +98,7 @@ public final class ReplicaVerticle extends VerticleBase {
     reads = EngineVerticle.reads(vertx);
     Codecs.register(vertx);
     consumers.add(vertx.eventBus().consumer(node.local(Addresses.REPLICA_FETCH), this::fetch));
-    node.table().onMigration(() -> context.runOnContext(v -> reconcile()));
+    stopListening = node.table().onMigration(() -> context.runOnContext(v -> reconcile()));
     timer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> vertx.executeBlocking(this::plan)) // the first look: what this node holds from the start
@@ -107,6 +108,7 @@ public final class ReplicaVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    stopListening.run();
     meters.forEach(m -> ServerMetrics.registry(vertx).remove(m));
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
   }
@@ -140,10 +142,9 @@ public final class ReplicaVerticle extends VerticleBase {
     }
     int backups = node.backups();
     String me = node.id();
-    boolean anyData = heldBefore || node.othersHoldData() || node.anyCandidates();
     Map<String, List<Integer>> fills = new LinkedHashMap<>();
     List<Integer> drops = new ArrayList<>();
-    int waiting = 0;
+    List<Integer> orphans = new ArrayList<>(); // replicas here that nobody holds or offers
     for (int p = 0; p < node.table().partitionCount(); p++) {
       List<String> replicas = node.table().replicas(p, backups);
       boolean replica = replicas.contains(me);
@@ -154,14 +155,11 @@ public final class ReplicaVerticle extends VerticleBase {
         if (!holders.isEmpty() || !sources.isEmpty() && !node.persistedCopy(p)) {
           String source = sources.contains(replicas.get(0)) ? replicas.get(0) : sources.get(0);
           fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
-        } else if (node.persistedCopy(p) || !anyData) {
-          node.ready(p, true); // its copy from before a restart is as whole as any; or a cluster new and empty
+        } else if (node.persistedCopy(p)) {
+          node.ready(p, true); // its copy from before a restart is as whole as any
           node.forgetPersisted(p);
-        } else if (System.currentTimeMillis() < restartDeadline) {
-          waiting++; // a restarting cluster: a node that held it may still come
         } else {
-          LOG.log(Level.ERROR, "no live member holds partition {0} or offers a copy of it: this node serves it empty", p);
-          node.ready(p, true);
+          orphans.add(p);
         }
       } else if (!replica && (node.ready(p) || node.persistedCopy(p)) && !filling.contains(p)) {
         // Given up once every current replica holds it: one of them may be filling from here.
@@ -171,6 +169,18 @@ public final class ReplicaVerticle extends VerticleBase {
           node.forgetPersisted(p);
           drops.add(p);
         }
+      }
+    }
+    // Asked of the cluster only when some partition needs it: a new, empty cluster, or a restarting one?
+    int waiting = 0;
+    if (!orphans.isEmpty() && !(heldBefore || node.othersHoldData() || node.anyCandidates())) {
+      orphans.forEach(p -> node.ready(p, true));
+    } else if (!orphans.isEmpty() && System.currentTimeMillis() < restartDeadline) {
+      waiting = orphans.size(); // a restarting cluster: a node that held them may still come
+    } else {
+      for (int p : orphans) {
+        LOG.log(Level.ERROR, "no live member holds partition {0} or offers a copy of it: this node serves it empty", p);
+        node.ready(p, true);
       }
     }
     if (waiting != lastWaiting && waiting > 0) {

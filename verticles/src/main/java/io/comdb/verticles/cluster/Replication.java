@@ -13,7 +13,6 @@ import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Replica;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -60,8 +59,8 @@ public final class Replication {
   private final ReadView reads;
   /** Partitions being filled → the keys live replication wrote since the fill began. */
   private final Map<Integer, Set<ByteBuffer>> filling = new HashMap<>();
-  /** Copies out, by backup: completed at once if the backup leaves the cluster before it answers. */
-  private final Map<String, Set<Promise<Void>>> out = new HashMap<>();
+  /** Copies out: done at once if their backup leaves the cluster before it answers. */
+  private final Outstanding outstanding;
 
   public Replication(Vertx vertx, ClusterNode node, RedisStore redis, ReadView reads) {
     this.vertx = vertx;
@@ -70,13 +69,7 @@ public final class Replication {
     this.failureMillis = node.failureMillis();
     this.redis = redis;
     this.reads = reads;
-    Context context = vertx.getOrCreateContext();
-    node.onLeft(left -> context.runOnContext(v -> {
-      Set<Promise<Void>> waiting = out.remove(left);
-      if (waiting != null) {
-        waiting.forEach(Promise::tryComplete); // it is no backup any more; its successor fills from this node
-      }
-    }));
+    this.outstanding = new Outstanding(node, vertx.getOrCreateContext());
   }
 
   /** Whether this writer's drains have changes to send: clustered, with backups. */
@@ -216,12 +209,10 @@ public final class Replication {
 
   private void send(String backup, Replica.Apply apply, Set<Integer> partitions, long deadline, Promise<Void> done) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(failureMillis + 5000);
-    out.computeIfAbsent(backup, k -> new HashSet<>()).add(done);
+    // A backup that leaves is no backup any more: its successor fills the partition from this node.
+    long id = outstanding.sent(backup, done::tryComplete);
     vertx.eventBus().request(ClusterNode.at(backup, Addresses.REPLICA_APPLY), apply, options).onComplete(ar -> {
-      Set<Promise<Void>> waiting = out.get(backup);
-      if (waiting != null && waiting.remove(done) && waiting.isEmpty()) {
-        out.remove(backup);
-      }
+      outstanding.answered(backup, id);
       if (done.future().isComplete()) {
         return;
       }

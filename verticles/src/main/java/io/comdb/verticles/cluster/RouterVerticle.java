@@ -14,9 +14,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Clustered only: takes the requests of ComDB's event-bus API at their plain addresses, on every node, and
@@ -40,10 +38,9 @@ public final class RouterVerticle extends VerticleBase {
   private static final long LONG_TIMEOUT_MS = 24L * 3600 * 1000;
 
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  /** Requests out, by the node they went to: what to do if that node leaves before it answers. */
-  private final Map<String, Map<Long, Runnable>> inFlight = new HashMap<>();
-  private long nextRequest;
   private ClusterNode node;
+  /** Requests out to owners: failed at once if their owner leaves before it answers. */
+  private Outstanding outstanding;
 
   @Override
   public Future<?> start() {
@@ -56,12 +53,7 @@ public final class RouterVerticle extends VerticleBase {
       consumers.add(vertx.eventBus().consumer(address, m -> route(address, m, 0)));
     }
     consumers.add(vertx.eventBus().consumer(Addresses.KV_SCAN, this::scan));
-    node.onLeft(left -> context.runOnContext(v -> {
-      Map<Long, Runnable> out = inFlight.remove(left);
-      if (out != null) {
-        out.values().forEach(Runnable::run);
-      }
-    }));
+    outstanding = new Outstanding(node, context);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -88,18 +80,14 @@ public final class RouterVerticle extends VerticleBase {
       return;
     }
     // If the owner dies with the request out, its sender hears so when Hazelcast declares it dead, not at the timeout.
-    long id = nextRequest++;
     boolean[] settled = {false};
-    inFlight.computeIfAbsent(targetNode, k -> new HashMap<>()).put(id, () -> {
+    long id = outstanding.sent(targetNode, () -> {
       settled[0] = true;
       message.fail(Failure.UNAVAILABLE.code(), "the node that owns the key left the cluster with the request out: "
           + "it may or may not have run; try again");
     });
     vertx.eventBus().request(ClusterNode.at(targetNode, address), message.body(), delivery(address)).onComplete(ar -> {
-      Map<Long, Runnable> out = inFlight.get(targetNode);
-      if (out != null && out.remove(id) != null && out.isEmpty()) {
-        inFlight.remove(targetNode);
-      }
+      outstanding.answered(targetNode, id);
       if (settled[0]) {
         return;
       }

@@ -58,9 +58,9 @@ final class ClusterCommand {
   }
 
   /** The slot ranges of each node that said where it listens, nodes in the order their ranges first come. */
-  private static Map<String, List<PartitionTable.SlotRange>> byNode(ClusterNode node) {
+  private static Map<String, List<PartitionTable.SlotRange>> byNode(ClusterNode node, List<PartitionTable.SlotRange> ranges) {
     Map<String, List<PartitionTable.SlotRange>> byNode = new LinkedHashMap<>();
-    for (PartitionTable.SlotRange range : node.table().ranges()) {
+    for (PartitionTable.SlotRange range : ranges) {
       if (range.owner() != null && node.endpoint(range.owner()) != null) {
         byNode.computeIfAbsent(range.owner(), k -> new ArrayList<>()).add(range);
       }
@@ -69,8 +69,9 @@ final class ClusterCommand {
   }
 
   private static String info(ClusterNode node) {
+    List<PartitionTable.SlotRange> ranges = node.table().ranges();
     int assigned = 0;
-    for (PartitionTable.SlotRange range : node.table().ranges()) {
+    for (PartitionTable.SlotRange range : ranges) {
       assigned += range.owner() == null ? 0 : range.last() - range.first() + 1;
     }
     int members = node.table().members().size();
@@ -82,7 +83,7 @@ final class ClusterCommand {
         + "cluster_slots_pfail:0\r\n"
         + "cluster_slots_fail:" + (Slots.COUNT - assigned) + "\r\n"
         + "cluster_known_nodes:" + members + "\r\n"
-        + "cluster_size:" + byNode(node).size() + "\r\n"
+        + "cluster_size:" + byNode(node, ranges).size() + "\r\n"
         + "comdb_partitions:" + node.table().partitionCount() + "\r\n"
         + "comdb_backups:" + node.backups() + "\r\n"
         + "comdb_partitions_held:" + node.partitionsHeld() + "\r\n"
@@ -106,7 +107,7 @@ final class ClusterCommand {
 
   private static Reply shards(ClusterNode node) {
     List<Reply> shards = new ArrayList<>();
-    byNode(node).forEach((owner, ranges) -> {
+    byNode(node, node.table().ranges()).forEach((owner, ranges) -> {
       ClusterNode.Endpoint at = node.endpoint(owner);
       List<Reply> slots = new ArrayList<>();
       for (PartitionTable.SlotRange range : ranges) {
@@ -129,7 +130,7 @@ final class ClusterCommand {
 
   private static String nodes(ClusterNode node) {
     StringBuilder b = new StringBuilder();
-    Map<String, List<PartitionTable.SlotRange>> byNode = byNode(node);
+    Map<String, List<PartitionTable.SlotRange>> byNode = byNode(node, node.table().ranges());
     for (String member : node.table().members()) {
       ClusterNode.Endpoint at = node.endpoint(member);
       if (at == null) {
