@@ -223,9 +223,11 @@ public final class Replication {
         // It is going away; once the partition table says so, its successor fills from this node.
         vertx.setTimer(RETRY_MS, t -> send(backup, apply, partitions, deadline, done));
       } else {
+        // The backup's own failure texts are ComDB's, written for clients; the event bus's are not.
+        String why = ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+            ? r.getMessage() : "it did not answer in time";
         done.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
-            "a backup did not take the write, which this node has applied; it may or may not be stored: "
-                + ar.cause().getMessage()));
+            "a backup did not take the write, which this node has applied; it may or may not be stored: " + why));
       }
     });
   }
