@@ -85,10 +85,15 @@ final class BitCommands {
   }
 
   private static Reply bitcount(Call c) throws IOException {
+    // Redis 7.0 looks the key up before it reads the range: a missing key counts 0 whatever follows.
+    Meta m = c.meta(c.arg(1), RedisType.STRING);
+    if (m == null) {
+      return Reply.ZERO;
+    }
     if (c.argc() == 3 || c.argc() > 5) {
       throw Call.syntax();
     }
-    byte[] v = StringCommands.valueOf(c, c.arg(1));
+    byte[] v = m.value();
     long[] r = new long[] {0, (long) v.length * 8 - 1};
     if (c.argc() >= 4) {
       long start = c.longArg(2);
@@ -109,16 +114,16 @@ final class BitCommands {
   }
 
   private static Reply bitpos(Call c) throws IOException {
-    Long bit = Numbers.tryParseLong(c.arg(2));
-    if (bit == null || bit < 0 || bit > 1) {
+    long bit = c.longArg(2);
+    if (bit < 0 || bit > 1) {
       throw new RedisError("ERR The bit argument must be 1 or 0.");
+    }
+    Meta m = c.meta(c.arg(1), RedisType.STRING); // before the range is read, as Redis looks it up
+    if (m == null) {
+      return Reply.integer(bit == 1 ? -1 : 0);
     }
     if (c.argc() > 6) {
       throw Call.syntax();
-    }
-    Meta m = c.meta(c.arg(1), RedisType.STRING);
-    if (m == null) {
-      return Reply.integer(bit == 1 ? -1 : 0);
     }
     byte[] v = m.value();
     boolean endGiven = c.argc() >= 5;
@@ -203,7 +208,7 @@ final class BitCommands {
       throw new RedisError(Errors.BIT_OFFSET);
     }
     long offset = multiply ? v * f.bits : v;
-    if (offset + f.bits - 1 > MAX_BIT) {
+    if (offset > MAX_BIT - (f.bits - 1)) {
       throw new RedisError(Errors.BIT_OFFSET);
     }
     return offset;
@@ -270,11 +275,11 @@ final class BitCommands {
         ops.add(new Object[] {"GET", f, fieldOffset(c.arg(i + 2), f), null, overflow});
         i += 3;
       } else if ((op.equals("SET") || op.equals("INCRBY")) && i + 3 < c.argc()) {
-        if (readOnly) {
-          throw new RedisError("ERR BITFIELD_RO only supports the GET subcommand");
-        }
         Field f = Field.parse(c.arg(i + 1));
         long offset = fieldOffset(c.arg(i + 2), f);
+        if (readOnly) { // after the type and offset, where Redis checks it
+          throw new RedisError("ERR BITFIELD_RO only supports the GET subcommand");
+        }
         long arg = Numbers.parseLong(c.arg(i + 3), Errors.NOT_INTEGER);
         ops.add(new Object[] {op, f, offset, arg, overflow});
         i += 4;

@@ -167,6 +167,15 @@ public final class Call {
   }
 
   /** The optional count after the key of SPOP, LPOP, ZPOPMIN and the like: null when absent. */
+  /** The count of SRANDMEMBER, HRANDFIELD and ZRANDMEMBER: any long but the one whose negation overflows. */
+  long randomCount(int i) {
+    long count = longArg(i);
+    if (count == Long.MIN_VALUE) {
+      throw new RedisError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+    }
+    return count;
+  }
+
   Long popCount() {
     if (argc() > 3) {
       throw syntax();

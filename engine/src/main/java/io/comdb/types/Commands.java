@@ -15,6 +15,7 @@ import java.util.Set;
  * itself handles (AUTH, SELECT, MULTI, SUBSCRIBE, ...) are rows without a handler.
  */
 public final class Commands {
+  private static final System.Logger LOG = System.getLogger(Commands.class.getName());
   private static final Map<String, CommandSpec> TABLE = new LinkedHashMap<>();
 
   static {
@@ -127,7 +128,9 @@ public final class Commands {
     } catch (RedisError e) {
       return Reply.error(e.getMessage());
     } catch (IOException | RuntimeException e) {
-      return Reply.error("ERR " + e.getMessage());
+      // A bug or a storage failure, not the client's mistake: its text is for the log, not for the client.
+      LOG.log(System.Logger.Level.ERROR, "command '" + spec.name() + "' failed", e);
+      return Reply.error(Errors.internal(spec.name()));
     }
   }
 }

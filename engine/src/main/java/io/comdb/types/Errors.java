@@ -53,6 +53,11 @@ public final class Errors {
     return "ERR unknown subcommand '" + truncate(sub) + "'. Try " + command.toUpperCase(Locale.ROOT) + " HELP.";
   }
 
+  /** An unexpected failure while running a command; what went wrong is in the server's log. */
+  public static String internal(String command) {
+    return "ERR internal error while running '" + command.toLowerCase(Locale.ROOT) + "', see the server log";
+  }
+
   public static String wrongArity(String name) {
     return "ERR wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command";
   }

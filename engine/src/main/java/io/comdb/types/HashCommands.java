@@ -196,6 +196,14 @@ final class HashCommands {
   }
 
   private static Reply hrandfield(Call c) throws IOException {
+    // As Redis: the count and its option are read before the key is looked up.
+    long count = c.argc() > 2 ? c.randomCount(2) : 0;
+    boolean withValues = false;
+    if (c.argc() == 4 && c.keyword(3).equals("WITHVALUES")) {
+      withValues = true;
+    } else if (c.argc() > 3) {
+      throw Call.syntax();
+    }
     Meta m = c.meta(c.arg(1), RedisType.HASH);
     if (c.argc() == 2) {
       if (m == null) {
@@ -203,13 +211,6 @@ final class HashCommands {
       }
       List<byte[][]> all = c.subs(c.db, c.arg(1), m);
       return Reply.bulk(all.get(ThreadLocalRandom.current().nextInt(all.size()))[0]);
-    }
-    long count = c.longArg(2);
-    boolean withValues = false;
-    if (c.argc() == 4 && c.keyword(3).equals("WITHVALUES")) {
-      withValues = true;
-    } else if (c.argc() > 3) {
-      throw Call.syntax();
     }
     if (m == null || count == 0) {
       return Reply.EMPTY_ARRAY;

@@ -74,7 +74,6 @@ final class KeyCommands {
 
   private static Reply expire(Call c, long base, long unitMillis) throws IOException {
     byte[] key = c.arg(1);
-    long amount = c.longArg(2);
     boolean nx = false;
     boolean xx = false;
     boolean gt = false;
@@ -94,6 +93,7 @@ final class KeyCommands {
     if (gt && lt) {
       throw new RedisError("ERR GT and LT options at the same time are not compatible");
     }
+    long amount = c.longArg(2); // after the options, as Redis checks them
     long at;
     try {
       at = Math.addExact(base, Math.multiplyExact(amount, unitMillis));
@@ -182,7 +182,7 @@ final class KeyCommands {
    * page ({@link RedisStore#rememberCursor}); a cursor it does not know starts over.
    */
   private static Reply scan(Call c) throws IOException {
-    long cursor = Numbers.parseLong(c.arg(1), "ERR invalid cursor");
+    long cursor = Scans.cursor(c.arg(1));
     byte[] pattern = null;
     long count = 10;
     RedisType type = null;

@@ -109,6 +109,9 @@ final class ListCommands {
   }
 
   private static Reply pop(Call c, boolean left) throws IOException {
+    if (c.argc() > 3) {
+      throw new RedisError(Errors.wrongArity(c.name)); // LPOP and RPOP, unlike SPOP, count this as arity
+    }
     Long count = c.popCount();
     Meta m = c.meta(c.arg(1), RedisType.LIST);
     if (m == null) {
@@ -165,11 +168,11 @@ final class ListCommands {
   }
 
   private static Reply lset(Call c) throws IOException {
-    long i = c.longArg(2);
     Meta m = c.meta(c.arg(1), RedisType.LIST);
     if (m == null) {
       throw new RedisError(Errors.NO_SUCH_KEY);
     }
+    long i = c.longArg(2); // after the lookup, as Redis reads it
     if (i < 0) {
       i += m.size();
     }
@@ -288,13 +291,13 @@ final class ListCommands {
           }
         }
         case "COUNT" -> {
-          count = c.longArg(++i);
+          count = Numbers.parseLong(c.arg(++i), "ERR COUNT can't be negative"); // Redis's text for both cases
           if (count < 0) {
             throw new RedisError("ERR COUNT can't be negative");
           }
         }
         case "MAXLEN" -> {
-          maxlen = c.longArg(++i);
+          maxlen = Numbers.parseLong(c.arg(++i), "ERR MAXLEN can't be negative");
           if (maxlen < 0) {
             throw new RedisError("ERR MAXLEN can't be negative");
           }

@@ -59,19 +59,34 @@ public final class Numbers {
     return v;
   }
 
-  /** A double as Redis accepts it: also "inf", "+inf", "-inf"; never NaN; no spaces. */
+  /**
+   * A double as Redis's {@code getDoubleFromObject} accepts it: also "inf", "+inf", "-inf"; never NaN; no
+   * spaces; nothing out of range ({@code strtod}'s ERANGE: "1e400" overflows and "1e-400" underflows).
+   */
   static double parseDouble(byte[] b, String error) {
+    double d = strtod(b, error);
+    if (Double.isInfinite(d) && !isInfinityWord(b) || d == 0 && outOfRangeZero(b)) {
+      throw new RedisError(error);
+    }
+    return d;
+  }
+
+  /**
+   * A score range's bound as Redis's {@code zslParseRange} reads it, with bare {@code strtod}: an empty text
+   * is 0, and a number out of range is infinity or 0 rather than an error; still never NaN.
+   */
+  static double parseRangeDouble(byte[] b, String error) {
+    return b.length == 0 ? 0 : strtod(b, error);
+  }
+
+  /** The syntax of a C double (no hex, no NaN, no spaces around it), its value rounded to infinity or 0. */
+  private static double strtod(byte[] b, String error) {
     String s = new String(b, US_ASCII);
     if (s.isEmpty() || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
       throw new RedisError(error);
     }
-    switch (s.toLowerCase(java.util.Locale.ROOT)) {
-      case "inf", "+inf", "infinity", "+infinity":
-        return Double.POSITIVE_INFINITY;
-      case "-inf", "-infinity":
-        return Double.NEGATIVE_INFINITY;
-      default:
-        break;
+    if (isInfinityWord(b)) {
+      return s.charAt(0) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -80,14 +95,30 @@ public final class Numbers {
       }
     }
     try {
-      double d = Double.parseDouble(s);
-      if (Double.isNaN(d)) {
-        throw new RedisError(error);
-      }
-      return d;
+      return Double.parseDouble(s);
     } catch (NumberFormatException e) {
       throw new RedisError(error);
     }
+  }
+
+  private static boolean isInfinityWord(byte[] b) {
+    return switch (new String(b, US_ASCII).toLowerCase(java.util.Locale.ROOT)) {
+      case "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity" -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether a number that parsed as zero has a non-zero digit before its exponent (it underflowed). */
+  private static boolean outOfRangeZero(byte[] s) {
+    for (byte c : s) {
+      if (c == 'e' || c == 'E') {
+        return false;
+      }
+      if (c >= '1' && c <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** As Redis 7.0 replies a double (d2string): integral values as integers, otherwise C's {@code %.17g}. */
@@ -131,8 +162,8 @@ public final class Numbers {
     if (b.length == 0 || b.length > 5 * 1024) {
       throw new RedisError(error);
     }
-    double d = parseDouble(b, error); // syntax, spaces, NaN
-    if (Double.isInfinite(d) && !new String(b, US_ASCII).toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+    double d = strtod(b, error); // syntax, spaces, NaN
+    if (Double.isInfinite(d) && !isInfinityWord(b)) {
       d = 0; // beyond double but maybe not beyond long double: decided below
     } else if (Double.isInfinite(d)) {
       return null;

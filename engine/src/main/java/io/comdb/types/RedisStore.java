@@ -141,9 +141,9 @@ public final class RedisStore {
       group.commit(txn);
       committed.forEach(Runnable::run);
       return Reply.array(replies);
-    } catch (IOException | LimitExceededException e) {
+    } catch (LimitExceededException e) {
       return Reply.error("ERR the transaction was not applied: " + e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "EXEC failed", e);
       return Reply.error("ERR the transaction was not applied (an internal error, logged by the server)");
     }

@@ -17,6 +17,8 @@ public final class RedisView {
   private final ReadView engine;
   private final RedisState state;
 
+  private static final System.Logger LOG = System.getLogger(RedisView.class.getName());
+
   RedisView(ReadView engine, RedisState state) {
     this.engine = engine;
     this.state = state;
@@ -34,7 +36,8 @@ public final class RedisView {
     try {
       return engine.atomically(() -> Commands.run(new Call(state, engine, null, null, db, args, spec.name()), spec));
     } catch (IOException e) {
-      return Reply.error("ERR " + e.getMessage());
+      LOG.log(System.Logger.Level.ERROR, "reading for '" + spec.name() + "' failed", e);
+      return Reply.error(Errors.internal(spec.name()));
     }
   }
 

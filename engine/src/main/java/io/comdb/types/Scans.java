@@ -16,7 +16,12 @@ final class Scans {
    * @param pairs whether each member is followed by its value (hash values, sorted-set scores)
    */
   static Reply scan(Call c, RedisType type, boolean pairs) throws IOException {
-    long cursor = Numbers.parseLong(c.arg(2), "ERR invalid cursor");
+    long cursor = cursor(c.arg(2));
+    // As Redis: the key is looked up before the options are read.
+    Meta m = c.meta(c.arg(1), type);
+    if (m == null) {
+      return Reply.array(List.of(Reply.bulk("0"), Reply.EMPTY_ARRAY));
+    }
     byte[] pattern = null;
     long count = 10;
     for (int i = 3; i < c.argc(); i++) {
@@ -35,10 +40,6 @@ final class Scans {
         throw Call.syntax();
       }
     }
-    Meta m = c.meta(c.arg(1), type);
-    if (m == null) {
-      return Reply.array(List.of(Reply.bulk("0"), Reply.EMPTY_ARRAY));
-    }
     List<byte[][]> all = c.subs(c.db, c.arg(1), m);
     int from = (int) Math.min(Math.max(cursor, 0), all.size());
     int to = (int) Math.min(all.size(), from + count);
@@ -53,6 +54,11 @@ final class Scans {
       }
     }
     return Reply.array(List.of(Reply.bulk(Long.toString(to >= all.size() ? 0 : to)), Reply.array(out)));
+  }
+
+  /** A SCAN cursor as Redis's strtoul reads it: an empty one is 0. */
+  static long cursor(byte[] text) {
+    return text.length == 0 ? 0 : Numbers.parseLong(text, "ERR invalid cursor");
   }
 
   /** {@code count} > 0: that many distinct elements at most; < 0: exactly -count, repeats allowed. */

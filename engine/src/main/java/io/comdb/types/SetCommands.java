@@ -126,11 +126,11 @@ final class SetCommands {
     if (c.argc() > 3) {
       throw Call.syntax();
     }
+    long count = c.argc() == 3 ? c.randomCount(2) : 0; // read before the key is looked up, as Redis does
     List<ByteBuffer> all = new ArrayList<>(members(c, c.arg(1)));
     if (c.argc() == 2) {
       return all.isEmpty() ? Reply.NULL_BULK : Reply.bulk(all.get(ThreadLocalRandom.current().nextInt(all.size())).array());
     }
-    long count = c.longArg(2);
     if (all.isEmpty() || count == 0) {
       return Reply.EMPTY_ARRAY;
     }

@@ -64,8 +64,8 @@ final class StringCommands {
     boolean xx = false;
     boolean get = false;
     boolean keepTtl = false;
-    long expireAt = 0;
     String expireOption = null;
+    int expireArg = -1;
     for (int i = 3; i < c.argc(); i++) {
       String opt = c.keyword(i);
       switch (opt) {
@@ -78,7 +78,7 @@ final class StringCommands {
             throw Call.syntax();
           }
           expireOption = opt;
-          expireAt = expireAt(c, opt, c.arg(++i));
+          expireArg = ++i;
         }
         default -> throw Call.syntax();
       }
@@ -86,6 +86,8 @@ final class StringCommands {
     if (nx && xx || keepTtl && expireOption != null) {
       throw Call.syntax();
     }
+    // As Redis, the options' syntax is checked before the expire time's value.
+    long expireAt = expireOption == null ? 0 : expireAt(c, expireOption, c.arg(expireArg));
     Meta old = c.meta(c.db, key);
     if (get && old != null && old.type() != RedisType.STRING) {
       throw RedisError.wrongType();
@@ -155,19 +157,21 @@ final class StringCommands {
 
   private static Reply getEx(Call c) throws IOException {
     byte[] key = c.arg(1);
-    Long expireAt = null;
+    String expireOption = null;
+    int expireArg = -1;
     boolean persist = false;
     for (int i = 2; i < c.argc(); i++) {
       String opt = c.keyword(i);
       switch (opt) {
         case "EX", "PX", "EXAT", "PXAT" -> {
-          if (expireAt != null || persist || i + 1 >= c.argc()) {
+          if (expireOption != null || persist || i + 1 >= c.argc()) {
             throw Call.syntax();
           }
-          expireAt = expireAt(c, opt, c.arg(++i));
+          expireOption = opt;
+          expireArg = ++i;
         }
         case "PERSIST" -> {
-          if (expireAt != null || persist) {
+          if (expireOption != null || persist) {
             throw Call.syntax();
           }
           persist = true;
@@ -175,6 +179,7 @@ final class StringCommands {
         default -> throw Call.syntax();
       }
     }
+    Long expireAt = expireOption == null ? null : expireAt(c, expireOption, c.arg(expireArg));
     Meta m = c.meta(key, RedisType.STRING);
     if (m == null) {
       return Reply.NULL_BULK;
@@ -297,7 +302,7 @@ final class StringCommands {
     if (patch.length == 0) {
       return Reply.integer(old.length);
     }
-    if (offset + patch.length > MAX_STRING) {
+    if (offset > MAX_STRING - patch.length) {
       throw new RedisError(Errors.STRING_TOO_LONG);
     }
     byte[] next = Arrays.copyOf(old, Math.max(old.length, (int) offset + patch.length));
@@ -312,6 +317,12 @@ final class StringCommands {
     boolean idx = false;
     boolean withMatchLen = false;
     long minMatchLen = 0;
+    // As Redis: the keys' types are checked before the options are read.
+    Meta ma = c.meta(c.arg(1));
+    Meta mb = c.meta(c.arg(2));
+    if (ma != null && ma.type() != RedisType.STRING || mb != null && mb.type() != RedisType.STRING) {
+      throw new RedisError("ERR The specified keys must contain string values");
+    }
     for (int i = 3; i < c.argc(); i++) {
       String opt = c.keyword(i);
       if (opt.equals("LEN")) {
@@ -325,11 +336,6 @@ final class StringCommands {
       } else {
         throw Call.syntax();
       }
-    }
-    Meta ma = c.meta(c.arg(1));
-    Meta mb = c.meta(c.arg(2));
-    if (ma != null && ma.type() != RedisType.STRING || mb != null && mb.type() != RedisType.STRING) {
-      throw new RedisError("ERR The specified keys must contain string values");
     }
     if (len && idx) {
       throw new RedisError("ERR If you want both the length and indexes, please just use IDX.");

@@ -118,6 +118,8 @@ final class ZSetCommands {
     c.batch().delete(KeySpace.scoreKey(c.db, key, m.version(), score, member));
   }
 
+  private static final java.util.Set<String> ZADD_FLAGS = java.util.Set.of("NX", "XX", "GT", "LT", "CH", "INCR");
+
   private static Reply zadd(Call c) throws IOException {
     boolean nx = false;
     boolean xx = false;
@@ -216,6 +218,9 @@ final class ZSetCommands {
   }
 
   private static Reply zincrby(Call c) throws IOException {
+    if (ZADD_FLAGS.contains(c.keyword(2))) {
+      throw Call.syntax(); // Redis runs ZINCRBY as ZADD INCR: a flag there leaves one lone argument
+    }
     double by = c.doubleArg(2);
     byte[] key = c.arg(1);
     Meta m = c.meta(key, RedisType.ZSET);
@@ -244,8 +249,7 @@ final class ZSetCommands {
 
     private static double value(byte[] b) {
       byte[] text = b.length > 0 && b[0] == '(' ? Arrays.copyOfRange(b, 1, b.length) : b;
-      double d = Numbers.parseDouble(text, Errors.MIN_MAX_NOT_FLOAT);
-      return d;
+      return Numbers.parseRangeDouble(text, Errors.MIN_MAX_NOT_FLOAT);
     }
 
     boolean contains(double s) {
@@ -340,21 +344,22 @@ final class ZSetCommands {
     long offset = 0;
     long count = -1;
     boolean limit = false;
+    // Redis's loop: WITHSCORES and LIMIT anywhere, REV and BY* once and only in ZRANGE; their mismatches after.
+    boolean chosen = forced != null;
     for (int i = keyAt + 3; i < c.argc(); i++) {
       String opt = c.keyword(i);
-      if (opt.equals("WITHSCORES") && !(forced != null && forced.equals("BYLEX"))) {
+      if (opt.equals("WITHSCORES")) {
         withScores = true;
-      } else if (opt.equals("LIMIT") && i + 2 < c.argc() && (forced == null || !forced.equals("RANK"))) {
+      } else if (opt.equals("LIMIT") && i + 2 < c.argc()) {
         offset = c.longArg(i + 1);
         count = c.longArg(i + 2);
         limit = true;
         i += 2;
-      } else if (forced == null && opt.equals("BYSCORE")) {
-        by = "BYSCORE";
-      } else if (forced == null && opt.equals("BYLEX")) {
-        by = "BYLEX";
-      } else if (forced == null && opt.equals("REV")) {
+      } else if (forced == null && !rev && opt.equals("REV")) {
         rev = true;
+      } else if (!chosen && (opt.equals("BYSCORE") || opt.equals("BYLEX"))) {
+        by = opt;
+        chosen = true;
       } else {
         throw Call.syntax();
       }
@@ -527,16 +532,17 @@ final class ZSetCommands {
   }
 
   private static Reply zrandmember(Call c) throws IOException {
-    List<Entry> all = entries(c, c.arg(1));
-    if (c.argc() == 2) {
-      return all.isEmpty() ? Reply.NULL_BULK : Reply.bulk(all.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(all.size())).member);
-    }
-    long count = c.longArg(2);
+    // As Redis: the count and its option are read before the key is looked up.
+    long count = c.argc() > 2 ? c.randomCount(2) : 0;
     boolean withScores = false;
     if (c.argc() == 4 && c.keyword(3).equals("WITHSCORES")) {
       withScores = true;
     } else if (c.argc() > 3) {
       throw Call.syntax();
+    }
+    List<Entry> all = entries(c, c.arg(1));
+    if (c.argc() == 2) {
+      return all.isEmpty() ? Reply.NULL_BULK : Reply.bulk(all.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(all.size())).member);
     }
     if (all.isEmpty() || count == 0) {
       return Reply.EMPTY_ARRAY;

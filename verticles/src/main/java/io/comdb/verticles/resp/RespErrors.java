@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /** How a failure of the writer or of a worker is answered on RESP, in one place. */
 final class RespErrors {
+  private static final System.Logger LOG = System.getLogger(RespErrors.class.getName());
   static final String CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
   static final String CLUSTER_DOWN = "CLUSTERDOWN The cluster is down";
 
@@ -33,7 +34,9 @@ final class RespErrors {
       if (failure == Failure.NOT_OWNER) {
         return Reply.error("TRYAGAIN the key's slot is moving between nodes; try again");
       }
+      return Reply.error("ERR " + reply.getMessage()); // a failure code's text, chosen for clients
     }
-    return Reply.error("ERR " + error.getMessage());
+    LOG.log(System.Logger.Level.ERROR, "a RESP command failed", error);
+    return Reply.error("ERR the command failed (an internal error, logged by the server)");
   }
 }
