@@ -40,5 +40,9 @@ final class ConnectionCommands {
     Commands.add("cluster", -2, "", 0, 0, 0, null);
     Commands.add("readonly", 1, "loading stale fast", 0, 0, 0, null);
     Commands.add("readwrite", 1, "loading stale fast", 0, 0, 0, null);
+    Commands.add("shutdown", -1, "admin noscript loading stale no_multi sentinel allow_busy", 0, 0, 0, null);
+    Commands.add("wait", 3, "noscript", 0, 0, 0, null);
+    Commands.add("debug", -2, "admin noscript loading stale", 0, 0, 0, null);
+    Commands.add("monitor", 1, "admin noscript loading stale", 0, 0, 0, null);
   }
 }

@@ -391,20 +391,12 @@ final class KeyCommands {
     }
   }
 
-  /** What Redis would call the encoding of a value this size; ComDB stores every type one way on disk. */
+  /**
+   * How ComDB stores the key (docs/resp.md): a string's bytes are the value of its one record ("raw"); a
+   * hash, set, list or sorted set is a metadata record plus one record per element ("subkeys").
+   */
   private static String encoding(Meta m) {
-    switch (m.type()) {
-      case STRING:
-        return Numbers.tryParseLong(m.value()) != null ? "int" : m.value().length <= 44 ? "embstr" : "raw";
-      case LIST:
-        return "quicklist";
-      case SET:
-        return m.size() <= 128 ? "listpack" : "hashtable";
-      case ZSET:
-        return m.size() <= 128 ? "listpack" : "skiplist";
-      default:
-        return m.size() <= 128 ? "listpack" : "hashtable";
-    }
+    return m.type() == RedisType.STRING ? "raw" : "subkeys";
   }
 
   /** MEMORY USAGE: the bytes the key takes on disk (records with their headers), not in memory. */

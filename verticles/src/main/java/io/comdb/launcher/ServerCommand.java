@@ -146,6 +146,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public void afterVertxStarted(HookContext context) {
       vertx = context.vertx();
+      ServerVerticle.onShutdownRequest(vertx, ServerCommand.this::stop); // Redis's SHUTDOWN stops as SIGTERM does
     }
 
     @Override

@@ -41,6 +41,28 @@ public final class ServerVerticle extends VerticleBase {
 
   private final Deployed deployed = new Deployed();
 
+  /** What a SHUTDOWN command runs, registered by whoever owns the process. */
+  private record ShutdownAction(Runnable action) implements Shareable {}
+
+  /**
+   * Registers what stops the whole process when a client asks (Redis's SHUTDOWN): {@code comdb server}
+   * registers its SIGTERM path. Without one, SHUTDOWN stops only this server's verticles
+   * ({@link #stopInOrder}), leaving the embedding application running.
+   */
+  public static void onShutdownRequest(Vertx vertx, Runnable action) {
+    vertx.sharedData().getLocalMap(LOCAL_MAP).put("shutdown", new ShutdownAction(action));
+  }
+
+  /** Stops the server as SIGTERM does, or its verticles when no process owner registered a stop. */
+  public static Future<Void> requestShutdown(Vertx vertx) {
+    Object registered = vertx.sharedData().getLocalMap(LOCAL_MAP).get("shutdown");
+    if (registered instanceof ShutdownAction a) {
+      a.action().run();
+      return Future.succeededFuture();
+    }
+    return stopInOrder(vertx);
+  }
+
   /**
    * Undeploys what the {@code ServerVerticle} of {@code vertx} deployed, last first: the HTTP servers
    * (each finishing its requests), the workers, then the engine (fsync, close, lock released).

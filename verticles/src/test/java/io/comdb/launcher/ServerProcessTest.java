@@ -201,6 +201,27 @@ class ServerProcessTest {
     }
   }
 
+  /** {@code redis-cli shutdown}, as a user stops a Redis server: the same clean stop as SIGTERM. */
+  @Test
+  void redisCliShutdownStopsCleanlyAndKeepsTheData() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerProcess server = ServerProcess.start(data)) {
+      int resp = server.respPort();
+      try (RedisSocket redis = new RedisSocket(resp)) {
+        assertThat(redis.command("SET", "k", "v")).isEqualTo("OK");
+      }
+      Process cli = new ProcessBuilder("redis-cli", "-p", Integer.toString(resp), "shutdown").redirectErrorStream(true).start();
+      String said = new String(cli.getInputStream().readAllBytes(), UTF_8);
+      assertThat(cli.waitFor()).as(said).isZero();
+      assertThat(server.waitFor()).as(server.log()).isZero();
+      assertThat(server.log()).contains("User requested shutdown");
+    }
+    assertThat(Files.readString(data.resolve("META"))).contains("clean-shutdown=true");
+    try (ServerProcess again = ServerProcess.start(data); RedisSocket redis = new RedisSocket(again.respPort())) {
+      assertThat(redis.command("GET", "k")).isEqualTo("v");
+    }
+  }
+
   @Test
   void aBadConfigurationStopsTheStartNamingTheField() throws Exception {
     try (ServerProcess server = ServerProcess.start(dir.resolve("data"), "--sync", "sometimes")) {

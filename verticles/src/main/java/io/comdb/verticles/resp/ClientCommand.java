@@ -8,7 +8,7 @@ import io.comdb.types.Reply;
 import java.util.List;
 import java.util.Locale;
 
-/** CLIENT SETNAME / GETNAME / ID / LIST / INFO / KILL. */
+/** CLIENT SETNAME / GETNAME / ID / LIST / INFO / KILL / NO-EVICT / PAUSE / UNPAUSE / TRACKING (off only). */
 final class ClientCommand {
   private ClientCommand() {}
 
@@ -37,9 +37,44 @@ final class ClientCommand {
       }
       case "KILL":
         return kill(c, args);
+      case "NO-EVICT":
+        // ComDB never evicts clients for memory (it has no maxmemory-clients); on and off are both true.
+        return args.size() == 3 && List.of("ON", "OFF").contains(text(args.get(2)).toUpperCase(Locale.ROOT))
+            ? Reply.OK : Reply.error(Errors.SYNTAX);
+      case "PAUSE":
+        return pause(c, args);
+      case "UNPAUSE":
+        c.server.unpause();
+        return Reply.OK;
+      case "TRACKING":
+        if (args.size() >= 3 && text(args.get(2)).equalsIgnoreCase("off")) {
+          return Reply.OK;
+        }
+        return Reply.error("ERR ComDB does not support client-side caching (CLIENT TRACKING ON)");
       default:
         return Reply.error(Errors.unknownSubcommand("client", text(args.get(1))));
     }
+  }
+
+  /** CLIENT PAUSE timeout [WRITE|ALL]. */
+  private static Reply pause(RespConnection c, List<byte[]> args) {
+    if (args.size() < 3 || args.size() > 4) {
+      return Reply.error(Errors.wrongArity("client|pause"));
+    }
+    Long millis = RespNumbers.parse(args.get(2));
+    if (millis == null || millis < 0) {
+      return Reply.error("ERR timeout is not an integer or out of range");
+    }
+    boolean writesOnly = false;
+    if (args.size() == 4) {
+      String mode = text(args.get(3)).toUpperCase(Locale.ROOT);
+      if (!mode.equals("WRITE") && !mode.equals("ALL")) {
+        return Reply.error(Errors.SYNTAX);
+      }
+      writesOnly = mode.equals("WRITE");
+    }
+    c.server.pause(millis, writesOnly);
+    return Reply.OK;
   }
 
   /** A client name may not contain spaces, newlines or special characters. */
@@ -54,17 +89,20 @@ final class ClientCommand {
 
   private static String describe(RespConnection client, RespConnection asking) {
     long now = System.currentTimeMillis();
-    // Redis's fields that ComDB knows; the others (fd, idle, buffer sizes) are left out rather than made up.
+    // Redis's fields that ComDB knows; the others (fd, query buffer sizes) are left out rather than made up.
+    // omem is the bytes of replies not yet taken by the network.
     return "id=" + client.id
         + " addr=" + client.socket.remoteAddress()
         + " laddr=" + client.socket.localAddress()
         + " name=" + (client.name == null ? "" : client.name)
         + " age=" + (now - client.createdAt) / 1000
+        + " idle=" + client.idleMillis(now) / 1000
         + " flags=" + (client.multi != null ? "x" : client.subscriptions.active() ? "P" : "N")
         + " db=" + client.db
         + " sub=" + client.subscriptions.channelCount()
         + " psub=" + client.subscriptions.patternCount()
         + " multi=" + (client.multi == null ? -1 : client.multi.size())
+        + " omem=" + client.unsentBytes()
         + " cmd=" + (client == asking ? "client|info" : client.lastCommand)
         + " user=default resp=" + client.protocol;
   }

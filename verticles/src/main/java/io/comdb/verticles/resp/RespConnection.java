@@ -45,15 +45,23 @@ import java.util.concurrent.TimeUnit;
  * connection runs nothing else until they are answered, as in Redis.
  *
  * <p>Connection state lives here: authentication, the selected database, the protocol version, MULTI's
- * queue, WATCHed keys, subscriptions. Input is paused while too many commands wait (parsed, or out at the
- * writer) or replies wait to be written (a client that does not read its replies stops being read), so
- * memory per connection stays bounded.
+ * queue, WATCHed keys, subscriptions.
+ *
+ * <p>Memory per connection is bounded. Input is paused while too many commands wait (parsed, or out at the
+ * writer). A client that does not read its replies stops being served once {@value #OUTPUT_BACKLOG} bytes
+ * of them are unsent, until it reads (so at most one reply beyond that is held), and then stops being read.
+ * Replies it cannot be stopped from getting (pub/sub messages) are bounded by client-output-buffer-limit,
+ * checked after every command and message: past the hard limit, or over the soft one for its seconds, the
+ * client is closed, as Redis closes it.
  */
 final class RespConnection implements RespParser.Listener {
   /** Commands parsed but not yet run, at most; beyond it the socket is paused. */
   private static final int MAX_QUEUED = 1024;
   /** Commands out at the writer, at most; beyond it the connection waits for their replies. */
   private static final int MAX_AT_WRITER = 1024;
+  /** Unsent reply bytes beyond which no more of this client's commands run until it reads. */
+  static final int OUTPUT_BACKLOG = 1 << 20;
+  private static final System.Logger LOG = System.getLogger(RespConnection.class.getName());
   /** A blocking command with timeout 0 waits as long as its client does. */
   private static final long FOREVER_MS = TimeUnit.NANOSECONDS.toMillis(Long.MAX_VALUE / 4);
   private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
@@ -102,6 +110,14 @@ final class RespConnection implements RespParser.Listener {
   private boolean draining;
   /** A protocol error to answer, after the replies already due, before the connection closes. */
   private String protocolError;
+  /** Reply bytes handed to the socket and not yet written to the network (written on this event loop only). */
+  private volatile long unsent;
+  /** Since when the unsent replies have been over the soft output limit; 0 when they are not. */
+  private long overSoftLimitSince;
+  /** A timer will run the queued commands when CLIENT PAUSE ends. */
+  private boolean pauseTimerSet;
+  /** When this client last sent a command (timeout). */
+  private volatile long lastActive = System.currentTimeMillis();
 
   int db;
   int protocol = 2;
@@ -127,10 +143,13 @@ final class RespConnection implements RespParser.Listener {
     this.context = context;
     this.cluster = ClusterNode.of(server.vertx());
     this.authenticated = server.password() == null;
-    this.parser = new RespParser(server.config().maxBulkBytes(), server.config().maxQueryBytes(), this);
+    this.parser = new RespParser(() -> server.settings.maxBulk, () -> server.settings.maxQuery, this);
     this.parser.authenticated(authenticated);
     this.subscriptions = new PubSub.Subscriptions(this);
-    socket.handler(parser);
+    socket.handler(chunk -> {
+      server.netInput.add(chunk.length());
+      parser.handle(chunk);
+    });
     socket.closeHandler(v -> closed());
     // The server is stopping: take no more commands, finish the ones received, then close.
     socket.shutdownHandler(v -> {
@@ -152,6 +171,7 @@ final class RespConnection implements RespParser.Listener {
 
   @Override
   public void command(List<byte[]> args) {
+    lastActive = System.currentTimeMillis();
     queue.add(args);
     if (queue.size() >= MAX_QUEUED && !paused) {
       paused = true;
@@ -182,8 +202,9 @@ final class RespConnection implements RespParser.Listener {
   private void runQueued() {
     running = true;
     List<byte[]> args;
-    while (!closing && !waiting && (args = queue.peek()) != null && step(args)) {
+    while (!closing && !waiting && !backlogged() && (args = queue.peek()) != null && step(args)) {
       queue.poll();
+      checkOutputLimits();
     }
     running = false;
     if (closing) {
@@ -197,10 +218,25 @@ final class RespConnection implements RespParser.Listener {
       return;
     }
     flush();
-    if (paused && queue.size() < MAX_QUEUED / 2 && !socket.writeQueueFull()) {
+    if (paused && queue.size() < MAX_QUEUED / 2 && !backlogged()) {
       paused = false;
       socket.resume();
     }
+  }
+
+  /** Reply bytes not yet written to the network: CLIENT LIST's omem. */
+  long unsentBytes() {
+    return unsent;
+  }
+
+  /** Milliseconds since this client last sent a command: CLIENT LIST's idle. */
+  long idleMillis(long now) {
+    return now - lastActive;
+  }
+
+  /** Whether this client's unsent replies are too many to run more of its commands before it reads. */
+  private boolean backlogged() {
+    return unsent + out.length() > OUTPUT_BACKLOG;
   }
 
   /**
@@ -209,6 +245,11 @@ final class RespConnection implements RespParser.Listener {
    */
   private boolean step(List<byte[]> args) {
     CommandSpec spec = Commands.lookup(args.get(0));
+    long pausedFor = server.pausedFor(spec);
+    if (pausedFor > 0) {
+      resumeAfter(pausedFor); // CLIENT PAUSE: the command waits, it is not refused
+      return false;
+    }
     String name = spec != null ? spec.name() : new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
     boolean servable = spec != null && spec.handler() != null && spec.arityMatches(args.size()) && authenticated
         && !(subscriptions.active() && protocol == 2);
@@ -223,16 +264,14 @@ final class RespConnection implements RespParser.Listener {
       if (atWriter.size() >= MAX_AT_WRITER) {
         return false;
       }
-      lastCommand = name;
-      server.commandsProcessed.incrementAndGet();
+      processing(name, spec, args);
       send(args);
       return true;
     }
     if (!atWriter.isEmpty()) {
       return false; // its reply must follow theirs
     }
-    lastCommand = name;
-    server.commandsProcessed.incrementAndGet();
+    processing(name, spec, args);
     long start = System.nanoTime();
     Future<Reply> later = toWriter ? null : dispatch(name, spec, args);
     if (toWriter) {
@@ -254,6 +293,37 @@ final class RespConnection implements RespParser.Listener {
     }
     server.slow((System.nanoTime() - start) / 1000, args, this);
     return true;
+  }
+
+  /** Runs the queued commands again in {@code millis}, or sooner if the pause ends ({@link #wake}). */
+  private void resumeAfter(long millis) {
+    if (!pauseTimerSet) {
+      pauseTimerSet = true;
+      vertx().setTimer(millis, id -> wake());
+    }
+  }
+
+  /** CLIENT UNPAUSE, or a pause's end: commands held by it run now. */
+  void wake() {
+    context.runOnContext(v -> {
+      pauseTimerSet = false;
+      if (!running && !closing) {
+        runQueued();
+      }
+    });
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** A command starts: it is counted, becomes this client's last command, and is shown to MONITOR clients. */
+  private void processing(String name, CommandSpec spec, List<byte[]> args) {
+    lastCommand = name;
+    server.commandsProcessed.incrementAndGet();
+    if (server.monitored()) {
+      server.monitor(this, spec, args);
+    }
   }
 
   /** EXEC and the blocking commands: the writer runs them, and their slow-log time is the writer's. */
@@ -294,8 +364,7 @@ final class RespConnection implements RespParser.Listener {
     if (!atWriter.isEmpty() && (moved != null || atWriter.size() >= MAX_AT_WRITER)) {
       return false;
     }
-    lastCommand = spec.name();
-    server.commandsProcessed.incrementAndGet();
+    processing(spec.name(), spec, args);
     if (moved != null) {
       reply(Reply.error(moved));
     } else if (owner.equals(cluster.id())) {
@@ -471,27 +540,75 @@ final class RespConnection implements RespParser.Listener {
         reply(message);
         if (!running) {
           flush();
+          checkOutputLimits();
         }
       }
     });
   }
 
-  /** Writes the replies so far. */
+  /** Writes the replies so far; once the network has taken them, a client held back for them runs again. */
   void flush() {
     if (out.length() > 0) {
       Buffer b = out;
       out = Buffer.buffer();
-      socket.write(b);
-      if (socket.writeQueueFull() && !paused) {
-        paused = true;
-        socket.pause();
-        socket.drainHandler(v -> {
-          if (paused && queue.size() < MAX_QUEUED / 2) {
-            paused = false;
-            socket.resume();
-          }
-        });
-      }
+      int bytes = b.length();
+      unsent += bytes;
+      server.netOutput.add(bytes);
+      socket.write(b).onComplete(ar -> {
+        boolean wasBacklogged = backlogged();
+        unsent -= bytes;
+        if (wasBacklogged && !backlogged() && !running && !closing) {
+          runQueued();
+        }
+      });
+    }
+  }
+
+  /** client-output-buffer-limit for this client's class: closes it past the hard limit or long over the soft one. */
+  private void checkOutputLimits() {
+    var limits = server.settings.outputLimits;
+    var limit = subscriptions.active() ? limits.pubsub() : limits.normal();
+    long pending = unsent + out.length();
+    boolean overHard = limit.hard() > 0 && pending >= limit.hard();
+    boolean overSoft = limit.soft() > 0 && pending >= limit.soft();
+    long now = overSoft ? System.currentTimeMillis() : 0;
+    if (overSoft && overSoftLimitSince == 0) {
+      overSoftLimitSince = now;
+    } else if (!overSoft) {
+      overSoftLimitSince = 0;
+    }
+    if (overHard || overSoft && now - overSoftLimitSince >= limit.softSeconds() * 1000) {
+      LOG.log(System.Logger.Level.WARNING, "Client id={0} addr={1} closed for overcoming of output buffer limits ({2} bytes unsent).",
+          id, socket.remoteAddress(), pending);
+      server.outputLimitDisconnections.incrementAndGet();
+      abort();
+    }
+  }
+
+  /**
+   * Closes the connection now, dropping replies not yet sent: Vert.x's close would first wait for them to be
+   * written, which a client that does not read never lets happen. Closing from Vert.x's own handler context
+   * goes to the channel below it, past that wait.
+   */
+  private void abort() {
+    closing = true;
+    queue.clear();
+    out = Buffer.buffer();
+    if (socket instanceof io.vertx.core.internal.net.NetSocketInternal internal) {
+      internal.channelHandlerContext().close();
+    } else {
+      socket.close();
+    }
+  }
+
+  /** timeout: closes this client if it has sent nothing for that long, unless it waits on a blocking command or subscriptions. */
+  void closeIfIdle(long now, long timeoutMillis) {
+    if (now - lastActive > timeoutMillis && !blocked() && !subscriptions.active()) {
+      context.runOnContext(v -> {
+        if (!closing && !blocked() && System.currentTimeMillis() - lastActive > timeoutMillis) {
+          abort();
+        }
+      });
     }
   }
 

@@ -1,10 +1,12 @@
 package io.comdb.verticles.resp;
 
+import io.comdb.config.RespSection;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Splits a connection's bytes into commands, as Redis's {@code processMultibulkBuffer} and
@@ -15,7 +17,9 @@ import java.util.List;
  * <p>Limits are Redis's: a bulk string of at most {@code maxBulk} bytes (proto-max-bulk-len), at most
  * {@code Integer.MAX_VALUE} elements (10 and 16 KiB strings before AUTH when a password is set), inline
  * and header lines of at most 64 KiB, and at most {@code maxQuery} bytes held for one command
- * (client-query-buffer-limit). Elements are stored as they arrive, so a huge array header costs nothing
+ * (client-query-buffer-limit), each element counting {@link RespSection#ELEMENT_OVERHEAD} bytes beyond its
+ * own so that a flood of empty strings is bounded too. The limits are read as they apply, so that CONFIG SET
+ * changes them for every connection. Elements are stored as they arrive, so a huge array header costs nothing
  * until its elements come. A violation calls the error handler with Redis's text once, after which the
  * parser takes nothing more: the connection answers it and closes.
  */
@@ -24,6 +28,7 @@ final class RespParser implements Handler<Buffer> {
   /** Before AUTH, as Redis 7.0 limits unauthenticated clients. */
   static final int UNAUTHENTICATED_MULTIBULK = 10;
   static final int UNAUTHENTICATED_BULK = 16384;
+  private static final byte[] EMPTY = new byte[0];
 
   interface Listener {
     void command(List<byte[]> args);
@@ -36,8 +41,8 @@ final class RespParser implements Handler<Buffer> {
   }
 
   private final Listener listener;
-  private final long maxBulk;
-  private final long maxQuery;
+  private final LongSupplier maxBulk;
+  private final LongSupplier maxQuery;
   /** Bytes of the current command's elements read so far. */
   private long held;
   private boolean authenticated = true;
@@ -51,7 +56,7 @@ final class RespParser implements Handler<Buffer> {
   private long bulkLength = -1;
   private List<byte[]> args;
 
-  RespParser(long maxBulk, long maxQuery, Listener listener) {
+  RespParser(LongSupplier maxBulk, LongSupplier maxQuery, Listener listener) {
     this.maxBulk = maxBulk;
     this.maxQuery = maxQuery;
     this.listener = listener;
@@ -72,9 +77,8 @@ final class RespParser implements Handler<Buffer> {
     } else {
       buf.appendBuffer(chunk);
     }
-    if (held + buf.length() - pos > maxQuery) {
-      failed = true;
-      listener.queryBufferExceeded();
+    if (held + buf.length() - pos > maxQuery.getAsLong()) {
+      exceeded();
       return;
     }
     while (!failed && parseOne()) {
@@ -129,7 +133,7 @@ final class RespParser implements Handler<Buffer> {
           return tooLong("ERR Protocol error: too big bulk count string");
         }
         Long length = parseLong(pos + 1, eol);
-        if (length == null || length < 0 || length > maxBulk) {
+        if (length == null || length < 0 || length > maxBulk.getAsLong()) {
           return fail("ERR Protocol error: invalid bulk length");
         }
         if (!authenticated && length > UNAUTHENTICATED_BULK) {
@@ -141,8 +145,12 @@ final class RespParser implements Handler<Buffer> {
       if (buf.length() - pos < bulkLength + 2) {
         return false;
       }
-      args.add(buf.getBytes(pos, pos + (int) bulkLength));
-      held += bulkLength;
+      args.add(bulkLength == 0 ? EMPTY : buf.getBytes(pos, pos + (int) bulkLength)); // nobody can change an empty array
+      held += bulkLength + RespSection.ELEMENT_OVERHEAD;
+      if (held > maxQuery.getAsLong()) {
+        exceeded();
+        return false;
+      }
       pos += (int) bulkLength + 2; // the CRLF after the data is not checked, as Redis does not
       bulkLength = -1;
       remaining--;
@@ -216,6 +224,12 @@ final class RespParser implements Handler<Buffer> {
       v = v * 10 + d; // at most 18 digits: no overflow
     }
     return negative ? -v : v;
+  }
+
+  private void exceeded() {
+    failed = true;
+    args = null;
+    listener.queryBufferExceeded();
   }
 
   private boolean fail(String error) {

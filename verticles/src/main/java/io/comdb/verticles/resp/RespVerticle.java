@@ -10,6 +10,7 @@ import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
@@ -21,6 +22,7 @@ import io.vertx.core.net.NetServerOptions;
  * {@code resp} and {@code security} sections. Each accepted socket becomes a {@link RespConnection}.
  */
 public final class RespVerticle extends VerticleBase {
+  private static final Buffer MAX_CLIENTS_REACHED = Buffer.buffer("-ERR max number of clients reached\r\n");
   private NetServer server;
 
   @Override
@@ -44,6 +46,10 @@ public final class RespVerticle extends VerticleBase {
         .setTcpNoDelay(true);
     return vertx.createNetServer(options)
         .connectHandler(socket -> {
+          if (!shared.admit()) {
+            socket.end(MAX_CLIENTS_REACHED.copy()); // Redis's answer beyond maxclients, then it closes
+            return;
+          }
           RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, view, writer);
           shared.register(connection);
         })

@@ -47,7 +47,7 @@ final class SessionCommands {
         case "select" -> now(c, select(c, args));
         case "client" -> now(c, ClientCommand.run(c, args));
         case "command" -> now(c, command(args));
-        case "info" -> now(c, Reply.bulk(Info.text(c, args.size() > 1 ? text(args.get(1)) : "default")));
+        case "info" -> now(c, Reply.bulk(Info.text(c, args.subList(1, args.size()).stream().map(SessionCommands::text).toList())));
         case "config" -> now(c, ConfigCommand.run(c, args));
         case "time" -> {
           long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
@@ -73,6 +73,13 @@ final class SessionCommands {
         case "pubsub" -> now(c, pubsub(c, args));
         case "slowlog" -> now(c, slowlog(c, args));
         case "cluster", "readonly", "readwrite" -> now(c, ClusterCommand.run(c, args));
+        case "shutdown" -> ServerCommands.shutdown(c, args);
+        case "wait" -> now(c, ServerCommands.waitForReplicas(c, args));
+        case "debug" -> ServerCommands.debug(c, args);
+        case "monitor" -> {
+          c.server.addMonitor(c);
+          yield now(c, Reply.OK);
+        }
         default -> now(c, Reply.error(Errors.unknownCommand(name, args)));
       };
     } catch (io.comdb.types.RedisError e) {
