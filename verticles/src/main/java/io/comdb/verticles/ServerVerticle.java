@@ -37,6 +37,8 @@ public final class ServerVerticle extends VerticleBase {
   /** Deployment ids, in the order deployed; shared so that {@link #stopInOrder} finds them. */
   private static final class Deployed implements Shareable {
     final List<String> ids = new CopyOnWriteArrayList<>();
+    /** The stop under way, if one is: a second request (SHUTDOWN, then SIGTERM) joins it. */
+    Future<Void> stopping;
   }
 
   private final Deployed deployed = new Deployed();
@@ -73,6 +75,16 @@ public final class ServerVerticle extends VerticleBase {
     if (deployed == null) {
       return stopped;
     }
+    synchronized (deployed) {
+      if (deployed.stopping == null) {
+        deployed.stopping = undeployInReverse(vertx, deployed);
+      }
+      return deployed.stopping;
+    }
+  }
+
+  private static Future<Void> undeployInReverse(Vertx vertx, Deployed deployed) {
+    Future<Void> stopped = Future.succeededFuture();
     List<String> ids = new ArrayList<>(deployed.ids);
     for (int i = ids.size() - 1; i >= 0; i--) {
       String id = ids.get(i);

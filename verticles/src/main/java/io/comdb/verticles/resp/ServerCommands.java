@@ -19,8 +19,8 @@ final class ServerCommands {
 
   /**
    * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: stops the server as SIGTERM does (every write is already
-   * in the log, so SAVE and NOSAVE stop alike). The client gets no reply; its connection closes as the
-   * server stops. Refused when {@code resp.allowShutdown} is false.
+   * in the log, so SAVE and NOSAVE stop alike). As in Redis the client gets no reply: its connection closes.
+   * Refused when {@code resp.allowShutdown} is false.
    */
   static Future<Reply> shutdown(RespConnection c, List<byte[]> args) {
     boolean save = false;
@@ -45,12 +45,9 @@ final class ServerCommands {
       throw new RedisError("ERR SHUTDOWN is disabled on this server (resp.allowShutdown is false)");
     }
     LOG.log(System.Logger.Level.WARNING, "User requested shutdown (client id={0} addr={1})...", c.id, c.socket.remoteAddress());
-    Promise<Reply> failed = Promise.promise(); // completes only if stopping fails: success closes the connection
-    ServerVerticle.requestShutdown(c.vertx()).onFailure(e -> {
-      LOG.log(System.Logger.Level.ERROR, "SHUTDOWN failed", e);
-      failed.complete(Reply.error("ERR Errors trying to SHUTDOWN. Check logs."));
-    });
-    return failed.future();
+    ServerVerticle.requestShutdown(c.vertx()).onFailure(e -> LOG.log(System.Logger.Level.ERROR, "SHUTDOWN failed", e));
+    c.closeAfterReplies();
+    return null;
   }
 
   /**

@@ -100,6 +100,8 @@ class RespServerCommandsTest {
       assertThat(c.call("SHUTDOWN", "ABORT")).isEqualTo(new RespClient.Error("ERR No shutdown in progress."));
       c.send("SHUTDOWN", "NOSAVE");
       assertThat(c.closedByServer()).isTrue();
+      // the stop SHUTDOWN began: joining it waits for its end
+      io.comdb.verticles.Bus.await(io.comdb.verticles.ServerVerticle.stopInOrder(allowed.vertx));
       assertThatThrownBy(() -> new RespClient(allowed.port).close()).isInstanceOf(java.io.IOException.class);
     }
   }
