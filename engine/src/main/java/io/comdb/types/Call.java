@@ -35,6 +35,20 @@ public final class Call {
     this.name = name;
   }
 
+  /** A command a script runs from inside this one: same reads, same writer and sink, its own batch. */
+  Call nested(int db, List<byte[]> args, String name) {
+    return new Call(state, reads, writer, sink, db, args, name);
+  }
+
+  /** Whether this call runs on the writer and so may write. */
+  boolean writes() {
+    return writer != null;
+  }
+
+  RedisState state() {
+    return state;
+  }
+
   int argc() {
     return args.size();
   }

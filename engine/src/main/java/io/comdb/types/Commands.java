@@ -27,6 +27,7 @@ public final class Commands {
     ListCommands.register();
     ZSetCommands.register();
     BitCommands.register();
+    ScriptCommands.register();
   }
 
   private Commands() {}
@@ -116,7 +117,10 @@ public final class Commands {
    */
   public static List<byte[]> writtenKeys(List<byte[]> args) {
     CommandSpec spec = args.isEmpty() ? null : lookup(args.get(0));
-    return spec == null || !spec.isWrite() || !spec.arityMatches(args.size()) ? List.of() : spec.keys(args);
+    if (spec == null || !spec.isWrite() || !spec.arityMatches(args.size())) {
+      return List.of();
+    }
+    return ScriptCommands.RUN_SCRIPTS.contains(spec.name()) ? ScriptCommands.declaredKeys(args) : spec.keys(args);
   }
 
   /** Runs a call's handler; its batch goes to the call's sink when it completes, and an error writes nothing. */

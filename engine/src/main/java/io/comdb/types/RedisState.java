@@ -29,6 +29,8 @@ final class RedisState {
   record Deadline(long at, DbKey key) {}
 
   private final LongSupplier clock;
+  /** EVAL's script cache and the scripts running now. */
+  final Scripts scripts = new Scripts();
   /** The Redis keys this node serves; the rest it holds as a cluster's backup copy (see {@link RedisStore#serveOnly}). */
   private volatile java.util.function.Predicate<byte[]> served = key -> true;
   final Map<DbKey, Long> expiries = new ConcurrentHashMap<>();

@@ -94,7 +94,44 @@ public final class RedisStore {
    * A blocking command that finds nothing answers {@link Blocking#WOULD_BLOCK} and writes nothing.
    */
   public Reply execute(WriteGroup group, int db, CommandSpec spec, List<byte[]> args) {
+    if (ScriptCommands.RUN_SCRIPTS.contains(spec.name())) {
+      return script(group, db, spec, args);
+    }
     return Commands.run(new Call(state, engine, this, batch -> commitNow(group, batch), db, args, spec.name()), spec);
+  }
+
+  /**
+   * A script (EVAL, EVALSHA, FCALL) and every command it runs, as one transaction: readers see all of its
+   * writes or none, and so does recovery after a crash. A script that fails part way keeps the writes it
+   * made before failing, as Redis keeps them.
+   */
+  private Reply script(WriteGroup group, int db, CommandSpec spec, List<byte[]> args) {
+    List<Runnable> committed = new ArrayList<>();
+    try (Transaction txn = engine.beginTransaction()) {
+      Reply reply = Commands.run(new Call(state, txn, this, sink(txn, committed), db, args, spec.name()), spec);
+      group.commit(txn);
+      committed.forEach(Runnable::run);
+      return reply;
+    } catch (LimitExceededException e) {
+      return Reply.error("ERR the script's writes were not applied: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, spec.name() + " failed", e);
+      return Reply.error(Errors.internal(spec.name()));
+    }
+  }
+
+  /** Where the commands of a transaction put their batches: into {@code txn}, their follow-ups into {@code committed}. */
+  private static Sink sink(Transaction txn, List<Runnable> committed) {
+    return batch -> {
+      batch.writes().forEach((key, value) -> {
+        if (value == null) {
+          txn.delete(key);
+        } else {
+          txn.put(key, value);
+        }
+      });
+      committed.addAll(batch.onCommit());
+    };
   }
 
   /**
@@ -112,16 +149,7 @@ public final class RedisStore {
     }
     List<Runnable> committed = new ArrayList<>();
     try (Transaction txn = engine.beginTransaction()) {
-      Sink sink = batch -> {
-        batch.writes().forEach((key, value) -> {
-          if (value == null) {
-            txn.delete(key);
-          } else {
-            txn.put(key, value);
-          }
-        });
-        committed.addAll(batch.onCommit());
-      };
+      Sink sink = sink(txn, committed);
       List<Reply> replies = new ArrayList<>(commands.size());
       for (List<byte[]> args : commands) {
         String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
@@ -154,6 +182,10 @@ public final class RedisStore {
    * over the event bus gets. A blocking command does not wait: it times out at once.
    */
   public Reply execute(WriteGroup group, int db, List<byte[]> args) {
+    CommandSpec spec = args.isEmpty() ? null : Commands.lookup(args.get(0));
+    if (spec != null && ScriptCommands.RUN_SCRIPTS.contains(spec.name()) && spec.arityMatches(args.size()) && db >= 0 && db < DATABASES) {
+      return script(group, db, spec, args);
+    }
     return runChecked(engine, batch -> commitNow(group, batch), db, args);
   }
 
