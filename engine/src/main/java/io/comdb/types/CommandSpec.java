@@ -13,17 +13,27 @@ import java.util.Set;
  * @param firstKey position of the first key argument, 0 for none
  * @param lastKey position of the last key; -1 the last argument, -2 the one before
  * @param step distance between keys
+ * @param writeSubcommands the subcommands (upper case) that write, for a command that writes only with
+ *     some of them (FUNCTION LOAD, ...): they go to the writer, the others run where reads run
  * @param handler null for commands the connection handles itself (AUTH, SELECT, MULTI, SUBSCRIBE, ...)
  */
-public record CommandSpec(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step, Handler handler) {
+public record CommandSpec(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step,
+    Set<String> writeSubcommands, Handler handler) {
   /** Runs a command on a store; called on the engine's writer thread for {@code write} commands. */
   @FunctionalInterface
   public interface Handler {
     Reply run(Call call) throws java.io.IOException;
   }
 
+  /** Whether the command always writes (it has the {@code write} flag). */
   public boolean isWrite() {
     return flags.contains("write");
+  }
+
+  /** Whether this call of the command writes: a write command, or a writing subcommand of one that only sometimes does. */
+  public boolean writes(List<byte[]> args) {
+    return isWrite() || !writeSubcommands.isEmpty() && args.size() > 1
+        && writeSubcommands.contains(new String(args.get(1), java.nio.charset.StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
   }
 
   /** BLPOP and the like: when there is nothing to take they wait (see {@link Blocking}). */

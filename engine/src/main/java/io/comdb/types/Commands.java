@@ -28,12 +28,18 @@ public final class Commands {
     ZSetCommands.register();
     BitCommands.register();
     ScriptCommands.register();
+    FunctionCommands.register();
   }
 
   private Commands() {}
 
   static void add(String name, int arity, String flags, int firstKey, int lastKey, int step, CommandSpec.Handler handler) {
-    TABLE.put(name, new CommandSpec(name, arity, Set.of(flags.split(" ")), firstKey, lastKey, step, handler));
+    add(name, arity, flags, firstKey, lastKey, step, Set.of(), handler);
+  }
+
+  static void add(String name, int arity, String flags, int firstKey, int lastKey, int step, Set<String> writeSubcommands,
+      CommandSpec.Handler handler) {
+    TABLE.put(name, new CommandSpec(name, arity, Set.of(flags.split(" ")), firstKey, lastKey, step, writeSubcommands, handler));
   }
 
   /** The row for a command name in any case, or null. */
@@ -117,7 +123,7 @@ public final class Commands {
    */
   public static List<byte[]> writtenKeys(List<byte[]> args) {
     CommandSpec spec = args.isEmpty() ? null : lookup(args.get(0));
-    if (spec == null || !spec.isWrite() || !spec.arityMatches(args.size())) {
+    if (spec == null || !spec.writes(args) || !spec.arityMatches(args.size())) {
       return List.of();
     }
     return ScriptCommands.RUN_SCRIPTS.contains(spec.name()) ? ScriptCommands.declaredKeys(args) : spec.keys(args);
@@ -131,7 +137,7 @@ public final class Commands {
       return reply;
     } catch (RedisError e) {
       return Reply.error(e.getMessage());
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       // A bug or a storage failure, not the client's mistake: its text is for the log, not for the client.
       LOG.log(System.Logger.Level.ERROR, "command '" + spec.name() + "' failed", e);
       return Reply.error(Errors.internal(spec.name()));

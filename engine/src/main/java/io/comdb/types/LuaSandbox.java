@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaClosure;
@@ -123,7 +124,8 @@ final class LuaSandbox {
       LuaClosure c = depth > 0 ? frames[depth - 1] : returned;
       int pc = depth > 0 ? pcs[depth - 1] : returnedPc;
       int[] lines = c == null ? null : c.p.lineinfo;
-      return "user_script:" + (lines != null && pc >= 0 && pc < lines.length ? lines[pc] : 0);
+      String chunk = c == null || c.p.source == null ? "user_script" : c.p.source.tojstring().replaceFirst("^@", "");
+      return chunk + ":" + (lines != null && pc >= 0 && pc < lines.length ? lines[pc] : 0);
     }
 
     void reset() {
@@ -224,8 +226,13 @@ final class LuaSandbox {
    * @throws RedisError with Redis's "Error compiling script" text
    */
   Prototype compile(byte[] body, String what) {
+    return compile(body, what, "@user_script");
+  }
+
+  /** Compiles a body under a chunk name: {@code @user_script} for EVAL, {@code @user_function} for a library. */
+  Prototype compile(byte[] body, String what, String chunk) {
     try {
-      return globals.compilePrototype(new ByteArrayInputStream(body), "@user_script");
+      return globals.compilePrototype(new ByteArrayInputStream(body), chunk);
     } catch (LuaError | IOException e) {
       throw new RedisError("ERR Error compiling " + what + ": " + redisStyle(String.valueOf(e.getMessage())));
     }
@@ -317,7 +324,7 @@ final class LuaSandbox {
    */
   private static String redisStyle(String message) {
     int traceback = message.indexOf("\nstack traceback:");
-    String m = (traceback >= 0 ? message.substring(0, traceback) : message).replaceFirst("^@?(user_script:\\d+):? ", "$1: ");
+    String m = (traceback >= 0 ? message.substring(0, traceback) : message).replaceFirst("^@?(user_(?:script|function):\\d+):? ", "$1: ");
     java.util.regex.Matcher token = java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\(.\\)").matcher(m);
     if (token.find()) {
       int code = Integer.parseInt(token.group(1));
@@ -327,19 +334,166 @@ final class LuaSandbox {
     return m;
   }
 
-  /** {@code user_script:7} from a LuaJ message {@code user_script:7: ...}; line 0 when it has none. */
+  private static final java.util.regex.Pattern CHUNK_LINE = java.util.regex.Pattern.compile("(user_(?:script|function)):(\\d+)");
+
+  /** {@code user_script:7} (or {@code user_function:7}) from a LuaJ message; line 0 when it has none. */
   private static String lineOf(String message) {
-    int colon = message.indexOf("user_script:");
-    if (colon >= 0) {
-      int end = colon + "user_script:".length();
-      while (end < message.length() && Character.isDigit(message.charAt(end))) {
-        end++;
+    java.util.regex.Matcher m = CHUNK_LINE.matcher(message);
+    return m.find() ? m.group() : "user_script:0";
+  }
+
+  // ---- function libraries ----
+
+  /** A registration refused, with Redis's text and no position. */
+  private static final class RegistrationError extends LuaError {
+    final String text;
+
+    RegistrationError(String text) {
+      super(text);
+      this.text = text;
+    }
+  }
+
+  /** What a library registered: a function's name, callback, flags and description. */
+  record Registered(String name, LuaValue callback, Set<String> flags, String description) {}
+
+  private static final Set<String> FUNCTION_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys");
+  /** This thread's instances of the libraries it has called: a library's body runs once per thread. */
+  private final java.util.Map<Functions.Library, java.util.Map<String, LuaValue>> instances = new java.util.WeakHashMap<>();
+
+  /**
+   * Runs a library's body in an environment whose {@code redis} table offers only
+   * {@code register_function} and {@code log}, as Redis 7 loads libraries; answers what it registered.
+   *
+   * @throws RedisError with Redis's "Error registering functions" text when the body fails
+   */
+  List<Registered> register(Prototype body) {
+    List<Registered> registered = new ArrayList<>();
+    boolean[] loading = {true};
+    LuaTable registration = new LuaTable();
+    registration.rawset("register_function", new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        registered.add(registration(args, registered));
+        return LuaValue.NONE;
       }
-      if (end > colon + "user_script:".length()) {
-        return message.substring(colon, end);
+    });
+    LuaTable redis = (LuaTable) globals.get("redis");
+    for (String name : List.of("log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM")) {
+      registration.rawset(name, redis.get(name));
+    }
+    LuaTable view = new LuaTable();
+    LuaTable strict = new LuaTable();
+    strict.rawset(LuaValue.INDEX, new TwoArgFunction() {
+      @Override
+      public LuaValue call(LuaValue table, LuaValue key) {
+        LuaValue v = registration.rawget(key);
+        if (v.isnil()) { // Redis's text: while a library loads, redis.call and the like do not exist
+          throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+        }
+        return v;
+      }
+    });
+    strict.rawset(LuaValue.NEWINDEX, environmentMeta.rawget(LuaValue.NEWINDEX));
+    strict.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+    view.setmetatable(strict);
+    LuaTable env = libraryEnvironment(loading, view);
+    Run outer = current;
+    current = null;
+    try {
+      new LuaClosure(body, env).call();
+    } catch (RegistrationError e) {
+      throw new RedisError("ERR Error registering functions: " + e.text);
+    } catch (LuaError e) {
+      String message = redisStyle(String.valueOf(e.getMessage()));
+      throw new RedisError("ERR Error registering functions: " + (message.startsWith("ERR ") ? message : "ERR " + message));
+    } finally {
+      current = outer;
+      loading[0] = false;
+    }
+    if (registered.isEmpty()) {
+      throw new RedisError("ERR No functions registered");
+    }
+    return registered;
+  }
+
+  private static java.util.Map<String, LuaValue> instancesByName(List<Registered> registered) {
+    java.util.Map<String, LuaValue> byName = new java.util.HashMap<>();
+    registered.forEach(r -> byName.put(r.name(), r.callback()));
+    return byName;
+  }
+
+  /** {@code register_function(name, callback)} or {@code register_function{function_name=..., callback=..., flags=..., description=...}}. */
+  private static Registered registration(Varargs args, List<Registered> before) {
+    String name;
+    LuaValue callback;
+    Set<String> flags = new java.util.LinkedHashSet<>();
+    String description = null;
+    if (args.arg1().istable()) {
+      LuaValue t = args.arg1();
+      name = t.get("function_name").isstring() ? t.get("function_name").tojstring() : null;
+      callback = t.get("callback");
+      LuaValue f = t.get("flags");
+      if (f.istable()) {
+        for (int i = 1; !f.get(i).isnil(); i++) {
+          String flag = f.get(i).tojstring();
+          if (!FUNCTION_FLAGS.contains(flag)) {
+            throw new RegistrationError("ERR unknown flag given");
+          }
+          flags.add(flag);
+        }
+      }
+      if (t.get("description").isstring()) {
+        description = t.get("description").tojstring();
+      }
+    } else {
+      name = args.arg1().isstring() ? args.arg1().tojstring() : null;
+      callback = args.arg(2);
+    }
+    if (name == null || name.isEmpty() || !name.chars().allMatch(ch -> Character.isLetterOrDigit(ch) && ch < 128 || ch == '_')) {
+      throw new RegistrationError("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+    }
+    if (!callback.isfunction()) {
+      throw new RegistrationError("ERR callback must be a function");
+    }
+    for (Registered r : before) {
+      if (r.name().equals(name)) {
+        throw new RegistrationError("ERR Function already exists in the library");
       }
     }
-    return "user_script:0";
+    return new Registered(name, callback, flags, description);
+  }
+
+  /** A library's globals: as a script's, but {@code redis} is the registration table while the body loads. */
+  private LuaTable libraryEnvironment(boolean[] loading, LuaTable registration) {
+    Globals env = new Globals();
+    env.debuglib = hook;
+    env.rawset("_G", env);
+    LuaTable meta = new LuaTable();
+    LuaValue index = environmentMeta.rawget(LuaValue.INDEX);
+    meta.rawset(LuaValue.INDEX, new TwoArgFunction() {
+      @Override
+      public LuaValue call(LuaValue table, LuaValue key) {
+        if (loading[0] && key.tojstring().equals("redis")) {
+          return registration;
+        }
+        return index.call(table, key);
+      }
+    });
+    meta.rawset(LuaValue.NEWINDEX, environmentMeta.rawget(LuaValue.NEWINDEX));
+    meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+    env.setmetatable(meta);
+    return env;
+  }
+
+  /** Calls a library function with its keys and arguments, the library's body having run on this thread. */
+  Reply call(Run run, Functions.Function function, List<byte[]> keys, List<byte[]> argv) {
+    java.util.Map<String, LuaValue> callbacks = instances.get(function.library());
+    if (callbacks == null) {
+      callbacks = instancesByName(register(function.library().body()));
+      instances.put(function.library(), callbacks);
+    }
+    return invoke(run, callbacks.get(function.name()), LuaValue.varargsOf(strings(keys), strings(argv)));
   }
 
   // ---- the redis library ----

@@ -31,6 +31,8 @@ final class RedisState {
   private final LongSupplier clock;
   /** EVAL's script cache and the scripts running now. */
   final Scripts scripts = new Scripts();
+  /** Redis 7's function libraries, persisted in the data directory. */
+  final Functions functions = new Functions();
   /** The Redis keys this node serves; the rest it holds as a cluster's backup copy (see {@link RedisStore#serveOnly}). */
   private volatile java.util.function.Predicate<byte[]> served = key -> true;
   final Map<DbKey, Long> expiries = new ConcurrentHashMap<>();

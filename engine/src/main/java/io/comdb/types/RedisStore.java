@@ -62,6 +62,7 @@ public final class RedisStore {
       }
     }
     this.view = new RedisView(engine.readView(), state);
+    state.functions.open(engine.options().dataDir(), FunctionCommands::compile);
   }
 
   /**
@@ -109,6 +110,9 @@ public final class RedisStore {
     List<Runnable> committed = new ArrayList<>();
     try (Transaction txn = engine.beginTransaction()) {
       Reply reply = Commands.run(new Call(state, txn, this, sink(txn, committed), db, args, spec.name()), spec);
+      if (state.scripts.aborting()) {
+        return Reply.error("ERR the server is stopping: the script was not applied"); // txn closes uncommitted
+      }
       group.commit(txn);
       committed.forEach(Runnable::run);
       return reply;

@@ -30,7 +30,7 @@ public final class RedisView {
    * @throws IllegalArgumentException if the command writes
    */
   public Reply read(int db, CommandSpec spec, List<byte[]> args) {
-    if (spec.isWrite()) {
+    if (spec.writes(args)) {
       throw new IllegalArgumentException(spec.name() + " writes: only the writer's RedisStore runs it");
     }
     try {
@@ -39,6 +39,11 @@ public final class RedisView {
       LOG.log(System.Logger.Level.ERROR, "reading for '" + spec.name() + "' failed", e);
       return Reply.error(Errors.internal(spec.name()));
     }
+  }
+
+  /** The server is stopping: running scripts stop now and commit nothing ({@link Scripts#abortAll}). */
+  public void abortScripts() {
+    state.scripts.abortAll();
   }
 
   /** Starts watching a key for a connection; returns the stamp its EXEC hands back ({@link RedisStore.Watched}). */

@@ -34,6 +34,7 @@ public final class Scripts {
   private final Map<String, Script> cache = new ConcurrentHashMap<>();
   /** Scripts running now: at most one on the writer, and read-only ones on readers. */
   private final java.util.Set<Running> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean aborting;
   /** lua-time-limit / busy-reply-threshold: a script running longer may be killed (milliseconds). */
   private volatile long busyMillis = 5000;
 
@@ -70,7 +71,23 @@ public final class Scripts {
     return KillResult.KILLED;
   }
 
+  /**
+   * The server is stopping: every running script stops at its next check, and none that ran commits
+   * anything from now on (its client gets no answer, so dropping its writes loses nothing acknowledged).
+   */
+  public void abortAll() {
+    aborting = true;
+    running.forEach(r -> r.killed = true);
+  }
+
+  boolean aborting() {
+    return aborting;
+  }
+
   void started(Running run) {
+    if (aborting) {
+      run.killed = true;
+    }
     running.add(run);
   }
 

@@ -109,6 +109,14 @@ public final class EngineVerticle extends VerticleBase {
     return shared(vertx, s -> s.redis);
   }
 
+  /** The server is stopping: scripts running on the writer or readers stop now and commit nothing. */
+  static void abortScripts(Vertx vertx) {
+    Shared shared = vertx.sharedData().<String, Shared>getLocalMap(LOCAL_MAP).get(KEY);
+    if (shared != null && shared.redis != null) {
+      shared.redis.abortScripts();
+    }
+  }
+
   /** Merge, backup, hint files and fsync, for the worker verticles; a merge's swap runs on the writer. */
   public static EngineMaintenance maintenance(Vertx vertx) {
     return shared(vertx, s -> s.maintenance);

@@ -77,6 +77,8 @@ public final class ServerVerticle extends VerticleBase {
     }
     synchronized (deployed) {
       if (deployed.stopping == null) {
+        // A script that never ends would hold the writer, and so the stop, forever: it stops uncommitted.
+        EngineVerticle.abortScripts(vertx);
         deployed.stopping = undeployInReverse(vertx, deployed);
       }
       return deployed.stopping;

@@ -90,7 +90,7 @@ public final class ClusterKeys {
     }
     if (request instanceof Redis.Exec exec) {
       CommandSpec spec = Commands.lookup(exec.args().get(0));
-      return spec != null && spec.isWrite();
+      return spec != null && spec.writes(exec.args());
     }
     return true;
   }

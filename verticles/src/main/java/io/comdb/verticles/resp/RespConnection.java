@@ -260,7 +260,7 @@ final class RespConnection implements RespParser.Listener {
       }
     }
     boolean toWriter = servable && !spec.isBlocking() && multi == null;
-    if (toWriter && (spec.isWrite() || !atWriter.isEmpty())) {
+    if (toWriter && (spec.writes(args) || !atWriter.isEmpty())) {
       if (atWriter.size() >= MAX_AT_WRITER) {
         return false;
       }
@@ -340,7 +340,7 @@ final class RespConnection implements RespParser.Listener {
    * reply relayed in order. A slot this node is still filling goes through the router, which waits for it.
    */
   private Boolean route(CommandSpec spec, List<byte[]> args) {
-    if (spec.isWrite() && !cluster.hasQuorum()) {
+    if (spec.writes(args) && !cluster.hasQuorum()) {
       return refuseInOrder(RespErrors.of(cluster.noQuorum()));
     }
     String owner;
