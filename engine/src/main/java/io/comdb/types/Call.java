@@ -24,6 +24,8 @@ public final class Call {
   final List<byte[]> args;
   final String name;
   private RedisStore.Batch batch;
+  /** A script run by this call was killed: its transaction must not commit. */
+  private boolean discarded;
 
   Call(RedisState state, Reads reads, RedisStore writer, RedisStore.Sink sink, int db, List<byte[]> args, String name) {
     this.state = state;
@@ -38,6 +40,15 @@ public final class Call {
   /** A command a script runs from inside this one: same reads, same writer and sink, its own batch. */
   Call nested(int db, List<byte[]> args, String name) {
     return new Call(state, reads, writer, sink, db, args, name);
+  }
+
+  /** A killed script's writes are dropped: the transaction it ran in closes uncommitted. */
+  void discard() {
+    discarded = true;
+  }
+
+  boolean discarded() {
+    return discarded;
   }
 
   /** Whether this call runs on the writer and so may write. */

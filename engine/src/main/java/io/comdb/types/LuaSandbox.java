@@ -263,6 +263,7 @@ final class LuaSandbox {
     } catch (CommandError e) {
       return Reply.error(e.text + " script: " + run.sha + ", on @" + e.line + ".");
     } catch (Killed e) {
+      run.call.discard(); // a kill may race the script's first write: no write of a killed script stays
       return Reply.error(e.text + " script: " + run.sha + ", on @" + hook.line() + ".");
     } catch (LuaError e) {
       String message = redisStyle(String.valueOf(e.getMessage()));

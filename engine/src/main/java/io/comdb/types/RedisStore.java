@@ -109,9 +109,13 @@ public final class RedisStore {
   private Reply script(WriteGroup group, int db, CommandSpec spec, List<byte[]> args) {
     List<Runnable> committed = new ArrayList<>();
     try (Transaction txn = engine.beginTransaction()) {
-      Reply reply = Commands.run(new Call(state, txn, this, sink(txn, committed), db, args, spec.name()), spec);
+      Call call = new Call(state, txn, this, sink(txn, committed), db, args, spec.name());
+      Reply reply = Commands.run(call, spec);
       if (state.scripts.aborting()) {
         return Reply.error("ERR the server is stopping: the script was not applied"); // txn closes uncommitted
+      }
+      if (call.discarded()) {
+        return reply; // killed: the transaction closes uncommitted
       }
       group.commit(txn);
       committed.forEach(Runnable::run);
