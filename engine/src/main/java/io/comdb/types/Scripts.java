@@ -60,9 +60,10 @@ public final class Scripts {
    * has written already (then stopping it would leave half of it applied, as Redis refuses too).
    */
   public KillResult kill(boolean function) {
-    java.util.List<Running> targets = running.stream().filter(r -> r.function == function).toList();
+    java.util.List<Running> now = java.util.List.copyOf(running); // one look: scripts start and end meanwhile
+    java.util.List<Running> targets = now.stream().filter(r -> r.function == function).toList();
     if (targets.isEmpty()) {
-      return running.isEmpty() ? KillResult.NOT_BUSY : KillResult.WRONG_KIND;
+      return now.isEmpty() ? KillResult.NOT_BUSY : KillResult.WRONG_KIND;
     }
     if (targets.stream().anyMatch(r -> r.wrote)) {
       return KillResult.UNKILLABLE;
