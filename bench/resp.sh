@@ -3,16 +3,18 @@
 # packages redis-server and redis-tools). See docs/benchmarks.md.
 #   redis-server: appendonly yes, appendfsync everysec    ComDB: sync interval (1000 ms)
 #   then SET with every write on disk: appendfsync always / sync always
-# Prints one line per comparison: resp-bench <P1|P16|ALWAYS> <test>=<ComDB/Redis ratio> ...
+#   then EVALSHA of a fixed-window rate limiter (INCR, EXPIRE on the first hit) over 1,000,000 keys
+# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT> <test>=<ComDB/Redis ratio> ...
 # Each comparison runs ROUNDS rounds, ComDB then Redis in each, and compares the medians: on a shared
 # 2-core machine single runs of either server swing by tens of percent from minute to minute.
 # Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), ROUNDS (3),
-# BENCH_DIR.
+# SUITES (p1,p16,always,script), BENCH_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${REQUESTS:-300000}"
 tests="${TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd}"
 rounds="${ROUNDS:-3}"
+suites="${SUITES:-p1,p16,always,script}"
 for tool in redis-server redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
@@ -38,34 +40,50 @@ bench() { # port pipeline tests -> "test rps" lines
   redis-benchmark -p "$1" -c 50 -d 100 -r 1000000 -n "$requests" -P "$2" -t "$3" --csv 2>/dev/null \
     | awk -F'","' 'NR > 1 {gsub(/"/, "", $1); gsub(/"/, "", $2); print tolower($1), $2}'
 }
+bench_command() { # port name command... -> "name rps": one command of redis-benchmark's own
+  local port="$1" label="$2"; shift 2
+  redis-benchmark -p "$port" -c 50 -r 1000000 -n "$requests" --csv "$@" 2>/dev/null \
+    | awk -F'","' -v label="$label" 'NR > 1 {gsub(/"/, "", $2); print label, $2}'
+}
 median() { # "test rps" lines of several rounds -> "test median_rps", in the tests' order
   awk '{ if (!($1 in n)) order[++k] = $1; v[$1, ++n[$1]] = $2 }
     END { for (i = 1; i <= k; i++) { t = order[i]; m = n[t]
       for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (v[t, b] < v[t, a]) { x = v[t, a]; v[t, a] = v[t, b]; v[t, b] = x }
       print t, (m % 2 ? v[t, (m + 1) / 2] : (v[t, m / 2] + v[t, m / 2 + 1]) / 2) } }' "$@"
 }
-compare() { # label comdb_port redis_port pipeline tests
-  bench "$2" "$4" "$5" >/dev/null # warm-up: the JIT compiles the command path
+compare() { # label comdb_port redis_port how args...: "how port args..." prints "test rps" lines
+  local label="$1" comdb="$2" redis="$3" how="$4"
+  shift 4
+  "$how" "$comdb" "$@" >/dev/null # warm-up: the JIT compiles the command path
   : >"$work/comdb.all"; : >"$work/redis.all"
   for round in $(seq 1 "$rounds"); do
-    bench "$2" "$4" "$5" >>"$work/comdb.all"
-    bench "$3" "$4" "$5" >>"$work/redis.all"
+    "$how" "$comdb" "$@" >>"$work/comdb.all"
+    "$how" "$redis" "$@" >>"$work/redis.all"
   done
   median "$work/comdb.all" >"$work/comdb.out"
   median "$work/redis.all" >"$work/redis.out"
-  echo "--- $1: ComDB / redis-server requests per second, median of $rounds rounds (each round's figures after)" >&2
+  echo "--- $label: ComDB / redis-server requests per second, median of $rounds rounds (each round's figures after)" >&2
   paste -d' ' "$work/comdb.out" "$work/redis.out" >&2
   echo "ComDB rounds: $(tr '\n' ' ' <"$work/comdb.all")" >&2
   echo "Redis rounds: $(tr '\n' ' ' <"$work/redis.all")" >&2
-  echo "resp-bench $1 $(paste -d' ' "$work/comdb.out" "$work/redis.out" \
+  echo "resp-bench $label $(paste -d' ' "$work/comdb.out" "$work/redis.out" \
     | awk '{printf "%s%s=%.2f", (NR > 1 ? " " : ""), $1, $2 / $4}')"
 }
 
 "$root/bin/comdb" --help >/dev/null # builds the jar if needed
 start_redis everysec; redis_port="$port"
 start_comdb interval; comdb_port="$port"
-compare P1 "$comdb_port" "$redis_port" 1 "$tests"
-compare P16 "$comdb_port" "$redis_port" 16 "$tests"
-start_redis always; redis_always="$port"
-start_comdb always; comdb_always="$port"
-compare ALWAYS "$comdb_always" "$redis_always" 1 set
+[[ ",$suites," == *,p1,* ]] && compare P1 "$comdb_port" "$redis_port" bench 1 "$tests"
+[[ ",$suites," == *,p16,* ]] && compare P16 "$comdb_port" "$redis_port" bench 16 "$tests"
+if [[ ",$suites," == *,script,* ]]; then
+  limiter="local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end if n > tonumber(ARGV[1]) then return 0 end return 1"
+  sha="$(redis-cli -p "$redis_port" SCRIPT LOAD "$limiter")"
+  [[ "$(redis-cli -p "$comdb_port" SCRIPT LOAD "$limiter")" == "$sha" ]] || { echo "bench/resp.sh: SCRIPT LOAD differs" >&2; exit 1; }
+  compare SCRIPT "$comdb_port" "$redis_port" bench_command evalsha EVALSHA "$sha" 1 "rl:__rand_int__" 100 60
+fi
+if [[ ",$suites," == *,always,* ]]; then
+  start_redis always; redis_always="$port"
+  start_comdb always; comdb_always="$port"
+  compare ALWAYS "$comdb_always" "$redis_always" bench 1 set
+fi
+exit 0
