@@ -201,6 +201,20 @@ public final class Call {
     return count;
   }
 
+  /**
+   * The one option after HRANDFIELD's or ZRANDMEMBER's count ({@code WITHVALUES}, {@code WITHSCORES}):
+   * whether it is there. As Redis, the count and its option are read before the key is looked up.
+   */
+  boolean randomCountOption(String option) {
+    if (argc() == 4 && keyword(3).equals(option)) {
+      return true;
+    }
+    if (argc() > 3) {
+      throw syntax();
+    }
+    return false;
+  }
+
   Long popCount() {
     if (argc() > 3) {
       throw syntax();

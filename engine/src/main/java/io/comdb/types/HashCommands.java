@@ -196,14 +196,8 @@ final class HashCommands {
   }
 
   private static Reply hrandfield(Call c) throws IOException {
-    // As Redis: the count and its option are read before the key is looked up.
     long count = c.argc() > 2 ? c.randomCount(2) : 0;
-    boolean withValues = false;
-    if (c.argc() == 4 && c.keyword(3).equals("WITHVALUES")) {
-      withValues = true;
-    } else if (c.argc() > 3) {
-      throw Call.syntax();
-    }
+    boolean withValues = c.randomCountOption("WITHVALUES");
     Meta m = c.meta(c.arg(1), RedisType.HASH);
     if (c.argc() == 2) {
       if (m == null) {

@@ -532,14 +532,8 @@ final class ZSetCommands {
   }
 
   private static Reply zrandmember(Call c) throws IOException {
-    // As Redis: the count and its option are read before the key is looked up.
     long count = c.argc() > 2 ? c.randomCount(2) : 0;
-    boolean withScores = false;
-    if (c.argc() == 4 && c.keyword(3).equals("WITHSCORES")) {
-      withScores = true;
-    } else if (c.argc() > 3) {
-      throw Call.syntax();
-    }
+    boolean withScores = c.randomCountOption("WITHSCORES");
     List<Entry> all = entries(c, c.arg(1));
     if (c.argc() == 2) {
       return all.isEmpty() ? Reply.NULL_BULK : Reply.bulk(all.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(all.size())).member);

@@ -132,9 +132,11 @@ class ServerProcessTest {
    * Every EXEC acknowledged before a kill -9 is there after the restart, whole; the one in flight is there
    * whole or not at all: an EXEC is one batch on disk.
    */
-  @Test
-  void anExecSurvivesKillMinus9WholeOrNotAtAll() throws Exception {
-    Path data = dir.resolve("data");
+  /** MULTI/EXEC, and a Lua script, each setting 40 keys: after kill -9 all of one round or none of it. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"EXEC", "EVAL"})
+  void aTransactionSurvivesKillMinus9WholeOrNotAtAll(String form) throws Exception {
+    Path data = dir.resolve("data-" + form);
     int keys = 40;
     Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
     try (ServerProcess server = ServerProcess.start(data, "--sync", "always")) {
@@ -142,15 +144,8 @@ class ServerProcessTest {
       killMidStream(server, 4, 400, (writer, killed, done) -> {
         try (RedisSocket redis = new RedisSocket(port)) {
           for (long round = 1; !killed.get(); round++) {
-            redis.send("MULTI");
-            for (int k = 0; k < keys; k++) {
-              redis.send("SET", "w" + writer + ":" + k, round + ":" + "x".repeat(200));
-            }
-            redis.send("EXEC");
-            for (int i = 0; i < keys + 1; i++) {
-              redis.reply(); // OK, then QUEUED for each
-            }
-            if (redis.reply() instanceof List<?> ran && ran.size() == keys) {
+            String value = round + ":" + "x".repeat(200);
+            if (form.equals("EXEC") ? execRound(redis, writer, keys, value) : evalRound(redis, writer, keys, value)) {
               acknowledged.put(writer, round);
               done.countDown();
             }
@@ -172,6 +167,29 @@ class ServerProcessTest {
     }
   }
 
+
+  private static boolean execRound(RedisSocket redis, int writer, int keys, String value) throws java.io.IOException {
+    redis.send("MULTI");
+    for (int k = 0; k < keys; k++) {
+      redis.send("SET", "w" + writer + ":" + k, value);
+    }
+    redis.send("EXEC");
+    for (int i = 0; i < keys + 1; i++) {
+      redis.reply(); // OK, then QUEUED for each
+    }
+    return redis.reply() instanceof List<?> ran && ran.size() == keys;
+  }
+
+  private static boolean evalRound(RedisSocket redis, int writer, int keys, String value) throws java.io.IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("EVAL",
+        "for _, k in ipairs(KEYS) do redis.call('SET', k, ARGV[1]) end return #KEYS", Integer.toString(keys)));
+    for (int k = 0; k < keys; k++) {
+      command.add("w" + writer + ":" + k);
+    }
+    command.add(value);
+    redis.send(command.toArray(String[]::new));
+    return Long.valueOf(keys).equals(redis.reply());
+  }
 
   @Test
   void aSecondServerOnTheSameDirectoryFailsNamingTheFirst() throws Exception {

@@ -2,7 +2,6 @@ package io.comdb.verticles.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,29 +27,24 @@ class DifferentialTest {
 
   @TempDir
   static Path dir;
-  static RedisServerProcess redis;
-  static ComDbResp comdb;
+  static SideBySide servers;
 
   @BeforeAll
   static void start() throws Exception {
-    redis = RedisServerProcess.start(dir);
-    comdb = ComDbResp.start(dir.resolve("comdb"), new JsonObject());
+    servers = SideBySide.start(dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (comdb != null) {
-      comdb.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 
   @Test
   void randomSequencesGetRedisRepliesWordForWord() throws Exception {
     Long only = Long.getLong("diff.seed");
-    try (RespClient r = new RespClient(redis.port); RespClient c = new RespClient(comdb.port)) {
+    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
       for (long seed = only == null ? 1 : only; seed <= (only == null ? SEQUENCES : only); seed++) {
         r.call("FLUSHALL");
         c.call("FLUSHALL");
@@ -95,7 +89,7 @@ class DifferentialTest {
       }
     }
     Random random = new Random(Long.getLong("diff.seed", 7));
-    try (RespClient r = new RespClient(redis.port); RespClient c = new RespClient(comdb.port)) {
+    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
       for (RespClient client : List.of(r, c)) {
         client.call("FLUSHALL");
         client.call("SET", "k", "hello");

@@ -20,28 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ScriptingTest {
   @TempDir
   static Path dir;
-  static RedisServerProcess redis;
-  static ComDbResp comdb;
+  static SideBySide servers;
 
   @BeforeAll
   static void start() throws Exception {
-    redis = RedisServerProcess.start(dir);
-    comdb = ComDbResp.start(dir.resolve("comdb"), new JsonObject());
+    servers = SideBySide.start(dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (comdb != null) {
-      comdb.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 
   @BeforeEach
   void empty() throws Exception {
-    for (int port : new int[] {redis.port, comdb.port}) {
+    for (int port : new int[] {servers.redis.port, servers.comdb.port}) {
       try (RespClient c = new RespClient(port)) {
         c.call("FLUSHALL");
         c.call("FUNCTION", "FLUSH");
@@ -52,7 +47,7 @@ class ScriptingTest {
 
   /** Each command goes to both servers in turn; every reply must be the same. */
   private static void sameAsRedis(List<List<String>> commands) throws Exception {
-    try (RespClient r = new RespClient(redis.port); RespClient c = new RespClient(comdb.port)) {
+    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
       for (List<String> command : commands) {
         assertThat(c.call(command)).as("%s", command).isEqualTo(r.call(command));
       }
@@ -143,7 +138,7 @@ class ScriptingTest {
 
   @Test
   void theSandboxHasNoFilesOsJavaOrLoadingAndRunsDoNotLeak() throws Exception {
-    try (RespClient c = new RespClient(comdb.port)) {
+    try (RespClient c = new RespClient(servers.comdb.port)) {
       for (String name : List.of("os", "io", "luajava", "require", "dofile", "loadfile", "load", "debug", "package", "print")) {
         assertThat(c.call("EVAL", "return " + name, "0")).as(name).isInstanceOf(RespClient.Error.class);
       }
@@ -220,7 +215,7 @@ class ScriptingTest {
 
   @Test
   void functionListAndStatsReportWhatIsLoaded() throws Exception {
-    try (RespClient c = new RespClient(comdb.port)) {
+    try (RespClient c = new RespClient(servers.comdb.port)) {
       c.call("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('fa', function() return 1 end)");
       c.call("FUNCTION", "LOAD", "#!lua name=b\nredis.register_function{function_name='fb', callback=function() return 2 end, flags={'no-writes'}}");
       List<String> names = new ArrayList<>();
