@@ -29,6 +29,7 @@ public final class Commands {
     BitCommands.register();
     ScriptCommands.register();
     FunctionCommands.register();
+    SortCommands.register();
   }
 
   private Commands() {}

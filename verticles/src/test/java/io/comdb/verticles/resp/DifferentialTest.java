@@ -244,6 +244,9 @@ class DifferentialTest {
         r -> List.of("NOSUCHCOMMAND", key(r)),
         r -> List.of("LCS", key(r), key(r)),
         r -> withOption(r, List.of("LCS", key(r), key(r)), "LEN", "IDX", "IDX WITHMATCHLEN", "IDX MINMATCHLEN 2", "LEN IDX"),
+        r -> withOption(r, List.of("SORT", key(r)), "ALPHA", "DESC", "ALPHA DESC", "LIMIT 0 2 ALPHA", "LIMIT 1 -1", "BY k*",
+            "ALPHA GET # GET k*", "ALPHA STORE k4", "STORE k3", "LIMIT x 1", "ALPHA FOO", "BY k*->f0"),
+        r -> withOption(r, List.of("SORT_RO", key(r)), "ALPHA", "DESC", "ALPHA STORE k1"),
         // lists
         r -> List.of(pick(r, "LPUSH", "RPUSH", "LPUSHX", "RPUSHX"), key(r), value(r), value(r)),
         r -> List.of(pick(r, "LPOP", "RPOP"), key(r)),
