@@ -18,7 +18,6 @@ import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.BaseLib;
 import org.luaj.vm2.lib.Bit32Lib;
 import org.luaj.vm2.lib.DebugLib;
-import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.PackageLib;
 import org.luaj.vm2.lib.StringLib;
 import org.luaj.vm2.lib.TableLib;
@@ -38,14 +37,11 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * FCALL, so that its commands read and write in the same atomic unit.
  */
 final class LuaSandbox {
-  private static final System.Logger LOG = System.getLogger("io.comdb.scripts");
   private static final ThreadLocal<LuaSandbox> PER_THREAD = ThreadLocal.withInitial(LuaSandbox::new);
   /** Instructions between two looks at the kill flag. */
   private static final int CHECK_EVERY = 1024;
   /** The longest string {@code string.rep} makes: proto-max-bulk-len. */
   private static final long MAX_STRING = 512L << 20;
-  private static final LuaString ERR = LuaString.valueOf("err");
-  private static final LuaString OK = LuaString.valueOf("ok");
   private static final String[] LIBRARIES = {"string", "table", "math", "bit32", "bit", "redis"};
 
   private final Globals globals = new Globals();
@@ -175,13 +171,13 @@ final class LuaSandbox {
     if (globals.get("unpack").isnil()) {
       globals.rawset("unpack", globals.get("table").get("unpack")); // Lua 5.1's, which Redis scripts use
     }
-    globals.rawset("bit", bitLibrary(globals.get("bit32")));
-    globals.rawset("redis", redisLibrary());
+    globals.rawset("bit", LuaValues.bitLibrary(globals.get("bit32")));
+    globals.rawset("redis", new RedisLuaLibrary(() -> current, hook::line).table());
     globals.rawset("loadstring", new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
         try {
-          Prototype p = globals.compilePrototype(new ByteArrayInputStream(bytes(args.checkstring(1))), "@user_script");
+          Prototype p = globals.compilePrototype(new ByteArrayInputStream(LuaValues.bytes(args.checkstring(1))), "@user_script");
           return new LuaClosure(p, current.env);
         } catch (LuaError | IOException e) {
           return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(redisStyle(String.valueOf(e.getMessage()))));
@@ -244,8 +240,8 @@ final class LuaSandbox {
    */
   Reply run(Run run, Prototype body, List<byte[]> keys, List<byte[]> argv) {
     LuaTable env = environment();
-    env.rawset("KEYS", strings(keys));
-    env.rawset("ARGV", strings(argv));
+    env.rawset("KEYS", LuaValues.strings(keys));
+    env.rawset("ARGV", LuaValues.strings(argv));
     run.env = env;
     return invoke(run, new LuaClosure(body, env), LuaValue.NONE);
   }
@@ -259,8 +255,8 @@ final class LuaSandbox {
       hook.reset();
     }
     try {
-      return toReply(function.invoke(args).arg1());
-    } catch (CommandError e) {
+      return LuaValues.toReply(function.invoke(args).arg1());
+    } catch (RedisLuaLibrary.CommandError e) {
       return Reply.error(e.text + " script: " + run.sha + ", on @" + e.line + ".");
     } catch (Killed e) {
       run.call.discard(); // a kill may race the script's first write: no write of a killed script stays
@@ -275,11 +271,6 @@ final class LuaSandbox {
       run.scripts.finished(run.control);
       current = outer;
     }
-  }
-
-  /** A table of functions run in this sandbox (a FUNCTION library's registered functions), by name. */
-  LuaValue load(Prototype body, LuaTable env) {
-    return new LuaClosure(body, env);
   }
 
   /**
@@ -494,296 +485,7 @@ final class LuaSandbox {
       callbacks = instancesByName(register(function.library().body()));
       instances.put(function.library(), callbacks);
     }
-    return invoke(run, callbacks.get(function.name()), LuaValue.varargsOf(strings(keys), strings(argv)));
+    return invoke(run, callbacks.get(function.name()), LuaValue.varargsOf(LuaValues.strings(keys), LuaValues.strings(argv)));
   }
 
-  // ---- the redis library ----
-
-  /** An error reply of a command run by {@code redis.call}: raised as a Lua error whose value is {@code {err=...}}. */
-  private static final class CommandError extends LuaError {
-    final String text;
-    /** Where the script called, {@code user_script:N}. */
-    final String line;
-
-    CommandError(String text, String line) {
-      super(errorTable(text));
-      this.text = text;
-      this.line = line;
-    }
-  }
-
-  private static LuaTable errorTable(String text) {
-    LuaTable t = new LuaTable();
-    t.rawset(ERR, LuaValue.valueOf(text));
-    return t;
-  }
-
-  private LuaTable redisLibrary() {
-    LuaTable redis = new LuaTable();
-    redis.rawset("call", new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        Reply reply = command(args);
-        if (reply instanceof Reply.Err err) {
-          throw new CommandError(err.text(), hook.line());
-        }
-        return toLua(reply);
-      }
-    });
-    redis.rawset("pcall", new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        return toLua(command(args));
-      }
-    });
-    redis.rawset("error_reply", new OneArgFunction() {
-      @Override
-      public LuaValue call(LuaValue text) {
-        return errorTable(text.checkjstring());
-      }
-    });
-    redis.rawset("status_reply", new OneArgFunction() {
-      @Override
-      public LuaValue call(LuaValue text) {
-        LuaTable t = new LuaTable();
-        t.rawset(OK, text.checkstring());
-        return t;
-      }
-    });
-    redis.rawset("sha1hex", new OneArgFunction() {
-      @Override
-      public LuaValue call(LuaValue text) {
-        return LuaValue.valueOf(Scripts.sha1(bytes(text.checkstring())));
-      }
-    });
-    redis.rawset("log", new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        int level = args.checkint(1);
-        StringBuilder b = new StringBuilder();
-        for (int i = 2; i <= args.narg(); i++) {
-          b.append(i > 2 ? " " : "").append(args.arg(i).tojstring());
-        }
-        LOG.log(switch (level) {
-          case 0 -> System.Logger.Level.DEBUG;
-          case 1 -> System.Logger.Level.TRACE;
-          case 2 -> System.Logger.Level.INFO;
-          default -> System.Logger.Level.WARNING;
-        }, b.toString());
-        return LuaValue.NONE;
-      }
-    });
-    redis.rawset("setresp", new OneArgFunction() {
-      @Override
-      public LuaValue call(LuaValue protocol) {
-        if (protocol.checkint() != 2) {
-          throw new LuaError("ComDB scripts speak RESP2: redis.setresp(3) is not supported");
-        }
-        return LuaValue.NONE;
-      }
-    });
-    redis.rawset("set_repl", new OneArgFunction() {
-      @Override
-      public LuaValue call(LuaValue mode) {
-        return LuaValue.NONE; // every write of a script is replicated as the script's effects
-      }
-    });
-    redis.rawset("replicate_commands", new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        return LuaValue.TRUE;
-      }
-    });
-    redis.rawset("LOG_DEBUG", 0);
-    redis.rawset("LOG_VERBOSE", 1);
-    redis.rawset("LOG_NOTICE", 2);
-    redis.rawset("LOG_WARNING", 3);
-    redis.rawset("REPL_NONE", 0);
-    redis.rawset("REPL_AOF", 1);
-    redis.rawset("REPL_SLAVE", 2);
-    redis.rawset("REPL_REPLICA", 2);
-    redis.rawset("REPL_ALL", 3);
-    redis.rawset("REDIS_VERSION", "7.0.15");
-    redis.rawset("REDIS_VERSION_NUM", 0x07000f);
-    return redis;
-  }
-
-  /** {@code redis.call} and {@code redis.pcall}: one command, run inside the script's own call. */
-  private Reply command(Varargs args) {
-    Run run = current;
-    if (args.narg() == 0) {
-      throw new CommandError("ERR Please specify at least one argument for this redis lib call", hook.line());
-    }
-    List<byte[]> command = new ArrayList<>(args.narg());
-    for (int i = 1; i <= args.narg(); i++) {
-      LuaValue a = args.arg(i);
-      if (a.type() != LuaValue.TSTRING && a.type() != LuaValue.TNUMBER) {
-        throw new CommandError("ERR Lua redis lib command arguments must be strings or integers", hook.line());
-      }
-      command.add(bytes(a.checkstring()));
-    }
-    CommandSpec spec = Commands.lookup(command.get(0));
-    if (spec == null) {
-      return Reply.error("ERR Unknown Redis command called from script");
-    }
-    if (!spec.arityMatches(command.size())) {
-      return Reply.error("ERR Wrong number of args calling Redis command from script");
-    }
-    switch (spec.name()) {
-      case "select" -> {
-        Integer db = RedisStore.selectedDb(command.get(1));
-        if (db == null) {
-          return Reply.error(Errors.DB_OUT_OF_RANGE);
-        }
-        run.db = db;
-        return Reply.OK;
-      }
-      case "ping" -> {
-        return command.size() == 2 ? Reply.bulk(command.get(1)) : Reply.PONG;
-      }
-      case "echo" -> {
-        return Reply.bulk(command.get(1));
-      }
-      case "time" -> {
-        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
-        return Reply.array(List.of(Reply.bulk(Long.toString(micros / 1_000_000)), Reply.bulk(Long.toString(micros % 1_000_000))));
-      }
-      default -> { }
-    }
-    if (spec.handler() == null || spec.flags().contains("noscript")) {
-      return Reply.error("ERR This Redis command is not allowed from script");
-    }
-    if (spec.isWrite() && run.readOnly) {
-      return Reply.error("ERR Write commands are not allowed from read-only scripts.");
-    }
-    Reply reply = Commands.run(run.call.nested(run.db, command, spec.name()), spec);
-    if (spec.isWrite() && !(reply instanceof Reply.Err)) {
-      run.control.wrote = true;
-    }
-    return reply == Blocking.WOULD_BLOCK ? Blocking.timedOut(spec.name()) : reply;
-  }
-
-  // ---- conversions, as Redis 7.0 converts with RESP2 ----
-
-  private static LuaValue toLua(Reply reply) {
-    if (reply instanceof Reply.Int i) {
-      return LuaValue.valueOf(i.value());
-    }
-    if (reply instanceof Reply.Bulk b) {
-      return b.value() == null ? LuaValue.FALSE : LuaString.valueOf(b.value());
-    }
-    if (reply instanceof Reply.Simple s) {
-      LuaTable t = new LuaTable();
-      t.rawset(OK, LuaValue.valueOf(s.text()));
-      return t;
-    }
-    if (reply instanceof Reply.Err e) {
-      return errorTable(e.text());
-    }
-    if (reply instanceof Reply.Dbl d) {
-      return LuaValue.valueOf(Numbers.formatDouble(d.value()));
-    }
-    if (reply instanceof Reply.Bool b) {
-      return b.value() ? LuaValue.valueOf(1) : LuaValue.FALSE;
-    }
-    List<Reply> elements = null;
-    if (reply instanceof Reply.Arr a) {
-      elements = a.elements();
-    } else if (reply instanceof Reply.MapReply m) {
-      elements = m.keysAndValues();
-    } else if (reply instanceof Reply.SetReply s) {
-      elements = s.elements();
-    } else if (reply instanceof Reply.Pairs p) {
-      elements = p.flat();
-    } else if (reply instanceof Reply.Push p) {
-      elements = p.elements();
-    }
-    if (elements == null) {
-      return LuaValue.FALSE; // a null bulk, array or RESP3 null
-    }
-    LuaTable t = new LuaTable(elements.size(), 0);
-    for (int i = 0; i < elements.size(); i++) {
-      t.rawset(i + 1, toLua(elements.get(i)));
-    }
-    return t;
-  }
-
-  private static Reply toReply(LuaValue v) {
-    switch (v.type()) {
-      case LuaValue.TNIL:
-        return Reply.NULL_BULK;
-      case LuaValue.TBOOLEAN:
-        return v.toboolean() ? Reply.ONE : Reply.NULL_BULK;
-      case LuaValue.TNUMBER:
-        return Reply.integer((long) v.todouble());
-      case LuaValue.TSTRING:
-        return Reply.bulk(bytes(v.checkstring()));
-      case LuaValue.TTABLE: {
-        LuaValue err = v.rawget(ERR);
-        if (err.isstring()) {
-          return Reply.error(err.tojstring());
-        }
-        LuaValue ok = v.rawget(OK);
-        if (ok.isstring()) {
-          return new Reply.Simple(ok.tojstring());
-        }
-        List<Reply> out = new ArrayList<>();
-        for (int i = 1; ; i++) {
-          LuaValue e = v.rawget(i);
-          if (e.isnil()) {
-            break;
-          }
-          out.add(toReply(e));
-        }
-        return Reply.array(out);
-      }
-      default:
-        return Reply.NULL_BULK; // functions, userdata: Redis answers nil
-    }
-  }
-
-  private static LuaTable strings(List<byte[]> values) {
-    LuaTable t = new LuaTable(values.size(), 0);
-    for (int i = 0; i < values.size(); i++) {
-      t.rawset(i + 1, LuaString.valueOf(values.get(i)));
-    }
-    return t;
-  }
-
-  private static byte[] bytes(LuaString s) {
-    byte[] b = new byte[s.m_length];
-    s.copyInto(0, b, 0, b.length);
-    return b;
-  }
-
-  /** LuaBitOp's {@code bit} (Lua 5.1, which Redis ships) over LuaJ's {@code bit32}. */
-  private static LuaTable bitLibrary(LuaValue bit32) {
-    LuaTable bit = new LuaTable();
-    for (String[] names : new String[][] {{"band", "band"}, {"bor", "bor"}, {"bxor", "bxor"}, {"bnot", "bnot"},
-        {"lshift", "lshift"}, {"rshift", "rshift"}, {"arshift", "arshift"}, {"rol", "lrotate"}, {"ror", "rrotate"}}) {
-      LuaValue f = bit32.get(names[1]);
-      bit.rawset(names[0], new VarArgFunction() {
-        @Override
-        public Varargs invoke(Varargs args) {
-          return LuaValue.valueOf((int) f.invoke(args).arg1().tolong()); // LuaBitOp answers signed 32-bit numbers
-        }
-      });
-    }
-    bit.rawset("tobit", new OneArgFunction() {
-      @Override
-      public LuaValue call(LuaValue x) {
-        return LuaValue.valueOf((int) (long) x.checkdouble());
-      }
-    });
-    bit.rawset("tohex", new TwoArgFunction() {
-      @Override
-      public LuaValue call(LuaValue x, LuaValue n) {
-        int digits = n.isnil() ? 8 : n.checkint();
-        String hex = String.format("%08x", (int) (long) x.checkdouble());
-        String s = hex.substring(8 - Math.min(Math.abs(digits), 8));
-        return LuaValue.valueOf(digits < 0 ? s.toUpperCase(java.util.Locale.ROOT) : s);
-      }
-    });
-    return bit;
-  }
 }
