@@ -4,17 +4,18 @@
 #   redis-server: appendonly yes, appendfsync everysec    ComDB: sync interval (1000 ms)
 #   then SET with every write on disk: appendfsync always / sync always
 #   then EVALSHA of a fixed-window rate limiter (INCR, EXPIRE on the first hit) over 1,000,000 keys
-# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT> <test>=<ComDB/Redis ratio> ...
+#   then PFADD of random elements into 1,000 HyperLogLogs
+# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT|HLL> <test>=<ComDB/Redis ratio> ...
 # Each comparison runs ROUNDS rounds, ComDB then Redis in each, and compares the medians: on a shared
 # 2-core machine single runs of either server swing by tens of percent from minute to minute.
 # Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), ROUNDS (3),
-# SUITES (p1,p16,always,script), BENCH_DIR.
+# SUITES (p1,p16,always,script,hll), BENCH_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${REQUESTS:-300000}"
 tests="${TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd}"
 rounds="${ROUNDS:-3}"
-suites="${SUITES:-p1,p16,always,script}"
+suites="${SUITES:-p1,p16,always,script,hll}"
 for tool in redis-server redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
@@ -81,6 +82,8 @@ if [[ ",$suites," == *,script,* ]]; then
   [[ "$(redis-cli -p "$comdb_port" SCRIPT LOAD "$limiter")" == "$sha" ]] || { echo "bench/resp.sh: SCRIPT LOAD differs" >&2; exit 1; }
   compare SCRIPT "$comdb_port" "$redis_port" bench_command evalsha EVALSHA "$sha" 1 "rl:__rand_int__" 100 60
 fi
+# Keys and elements random (-r 1000000): most keys get a few elements, as sessions or pages counted apart.
+[[ ",$suites," == *,hll,* ]] && compare HLL "$comdb_port" "$redis_port" bench_command pfadd PFADD "hll:{__rand_int__}" "e:__rand_int__:__rand_int__"
 if [[ ",$suites," == *,always,* ]]; then
   start_redis always; redis_always="$port"
   start_comdb always; comdb_always="$port"

@@ -30,6 +30,7 @@ public final class Commands {
     ScriptCommands.register();
     FunctionCommands.register();
     SortCommands.register();
+    HyperLogLogCommands.register();
   }
 
   private Commands() {}
