@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,6 +25,7 @@ import java.util.function.Supplier;
  *   <li><b>no effect</b>: Redis tuning that ComDB's storage has no use for (ziplist sizes, eviction policy,
  *       snapshots, ...): accepted with Redis's validation and reported back, so clients that tune them work.
  * </ul>
+ * Values are set by CONFIG SET on one event loop and read on any: each is volatile or atomic.
  */
 final class RespSettings {
   /** File descriptors kept for everything but RESP clients: data files, HTTP, the cluster. */
@@ -185,37 +187,37 @@ final class RespSettings {
   }
 
   private void noEffectInteger(String name, String initial) {
-    String[] value = {initial};
-    add(name, () -> value[0], text -> {
+    AtomicReference<String> value = new AtomicReference<>(initial);
+    add(name, value::get, text -> {
       long v = parseInteger(text, Integer.MIN_VALUE, Integer.MAX_VALUE);
-      return () -> value[0] = Long.toString(v);
+      return () -> value.set(Long.toString(v));
     });
   }
 
   private void noEffectMemory(String name, String initial) {
-    String[] value = {initial};
-    add(name, () -> value[0], text -> {
+    AtomicReference<String> value = new AtomicReference<>(initial);
+    add(name, value::get, text -> {
       long v = parseMemory(text, 0, Long.MAX_VALUE);
-      return () -> value[0] = Long.toString(v);
+      return () -> value.set(Long.toString(v));
     });
   }
 
   private void noEffectEnum(String name, String initial, String... allowed) {
-    String[] value = {initial};
-    add(name, () -> value[0], text -> {
+    AtomicReference<String> value = new AtomicReference<>(initial);
+    add(name, value::get, text -> {
       String v = text.toLowerCase(Locale.ROOT);
       if (!List.of(allowed).contains(v)) {
         throw new IllegalArgumentException(allowed.length == 2 && allowed[0].equals("yes")
             ? "argument must be 'yes' or 'no'"
             : "argument(s) must be one of the following: " + String.join(", ", new java.util.LinkedHashSet<>(List.of(allowed))));
       }
-      return () -> value[0] = v;
+      return () -> value.set(v);
     });
   }
 
   private void noEffectString(String name, String initial) {
-    String[] value = {initial};
-    add(name, () -> value[0], text -> () -> value[0] = text);
+    AtomicReference<String> value = new AtomicReference<>(initial);
+    add(name, value::get, text -> () -> value.set(text));
   }
 
   private static long parseInteger(String text, long min, long max) {
