@@ -182,6 +182,11 @@ final class RedisLuaLibrary {
     if (spec.isWrite() && run.readOnly) {
       return Reply.error("ERR Write commands are not allowed from read-only scripts.");
     }
+    for (byte[] key : spec.keys(command)) {
+      if (!run.call.serves(key)) { // clustered: another node owns it, and only its owner may read or write it
+        return Reply.error("ERR Script attempted to access a non local key in a cluster node");
+      }
+    }
     Reply reply = Commands.run(run.call.nested(run.db, command, spec.name()), spec);
     if (spec.isWrite() && !(reply instanceof Reply.Err)) {
       run.control.wrote = true;

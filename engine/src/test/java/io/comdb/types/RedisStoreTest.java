@@ -62,4 +62,18 @@ class RedisStoreTest {
       assertThat(run(store, "SMEMBERS", "l")).usingRecursiveComparison().isEqualTo(new Reply.SetReply(List.of(Reply.bulk("fresh"))));
     }
   }
+
+  /** Clustered, a script may touch only keys of slots its node serves, as Redis Cluster's scripts may. */
+  @Test
+  void aScriptThatTouchesAKeyAnotherNodeServesFailsAndWritesNothing() throws Exception {
+    try (Engine opened = Engine.open(EngineOptions.builder(dir).build())) {
+      engine = opened;
+      RedisStore store = new RedisStore(engine, clock::get);
+      store.serveOnly(key -> !new String(key, UTF_8).equals("theirs"));
+      Reply reply = run(store, "EVAL", "redis.call('set', 'mine', '1') return redis.call('set', 'theirs', '1')", "0");
+      assertThat(((Reply.Err) reply).text()).startsWith("ERR Script attempted to access a non local key in a cluster node script: ");
+      assertThat(run(store, "GET", "theirs")).usingRecursiveComparison().isEqualTo(Reply.NULL_BULK);
+      assertThat(run(store, "GET", "mine")).usingRecursiveComparison().isEqualTo(Reply.bulk("1")); // as Redis: kept
+    }
+  }
 }
