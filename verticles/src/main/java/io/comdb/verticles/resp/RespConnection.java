@@ -210,6 +210,10 @@ final class RespConnection implements RespParser.Listener {
     if (closing) {
       return;
     }
+    if (draining && backlogged()) {
+      abort(); // the server is stopping and this client reads nothing: its waiting commands never started
+      return;
+    }
     if (atWriter.isEmpty() && !waiting && (protocolError != null || draining && queue.isEmpty())) {
       if (protocolError != null) {
         reply(Reply.error(protocolError));
