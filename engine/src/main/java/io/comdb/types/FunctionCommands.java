@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class FunctionCommands {
   private static final Set<String> WRITES = Set.of("LOAD", "DELETE", "FLUSH", "RESTORE");
-  private static final String LIBRARY_NAME_ERROR =
+  static final String LIBRARY_NAME_ERROR =
       "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
   private FunctionCommands() {}
@@ -30,13 +30,7 @@ final class FunctionCommands {
   }
 
   private static Reply fcall(Call c, boolean readOnly) {
-    long keyCount = c.longArg(2);
-    if (keyCount < 0) {
-      throw new RedisError("ERR Number of keys can't be negative");
-    }
-    if (keyCount > c.argc() - 3) {
-      throw new RedisError("ERR Number of keys can't be greater than number of args");
-    }
+    int keysEnd = ScriptCommands.keysEnd(c);
     Functions.Function f = c.state().functions.function(c.text(1));
     if (f == null) {
       throw new RedisError("ERR Function not found");
@@ -44,7 +38,6 @@ final class FunctionCommands {
     if (readOnly && !f.noWrites()) {
       throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
     }
-    int keysEnd = 3 + (int) keyCount;
     boolean noWrites = readOnly || f.noWrites() || !c.writes();
     LuaSandbox.Run run = new LuaSandbox.Run(c, f.name(), noWrites, c.state().scripts, true);
     return LuaSandbox.get().call(run, f, c.args.subList(3, keysEnd), c.args.subList(keysEnd, c.argc()));
@@ -146,7 +139,7 @@ final class FunctionCommands {
         throw new RedisError("ERR Invalid metadata value given: " + parts[i]);
       }
     }
-    if (name == null || name.isEmpty() || !name.chars().allMatch(ch -> Character.isLetterOrDigit(ch) && ch < 128 || ch == '_')) {
+    if (!validName(name)) {
       throw new RedisError(LIBRARY_NAME_ERROR);
     }
     LuaSandbox lua = LuaSandbox.get();
@@ -158,6 +151,11 @@ final class FunctionCommands {
       registered.add(new Functions.Function(r.name(), r.description(), r.flags(), library));
     }
     return library;
+  }
+
+  /** A library's or function's name: ASCII letters, digits and underscores, at least one. */
+  static boolean validName(String name) {
+    return name != null && !name.isEmpty() && name.chars().allMatch(ch -> ch < 128 && (Character.isLetterOrDigit(ch) || ch == '_'));
   }
 
   /** A function name is the server's, not the library's: another library may not hold it. */

@@ -28,6 +28,7 @@ final class HyperLogLogCommands {
   private static final byte[] MAGIC = "HYLL".getBytes(StandardCharsets.US_ASCII);
   private static final String NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
   private static final int SPARSE_MAX = 3000;
+  private static final long SEED = 0xadc83b19L;
   private static final double ALPHA_INF = 0.721347520444481703680; // 1 / (2 ln 2)
 
   private HyperLogLogCommands() {}
@@ -48,11 +49,9 @@ final class HyperLogLogCommands {
     byte[] v = stored.clone();
     boolean changed = false;
     for (int i = 2; i < c.argc(); i++) {
-      long hash = murmur64a(c.arg(i), 0xadc83b19L);
-      int index = (int) (hash & (REGISTERS - 1));
-      hash >>>= P;
-      hash |= 1L << Q; // the run ends by Q + 1 at the latest
-      int count = Long.numberOfTrailingZeros(hash) + 1;
+      long hash = murmur64a(c.arg(i), SEED);
+      int index = index(hash);
+      int count = run(hash);
       if (count > register(v, index)) {
         setRegister(v, index, count);
         changed = true;
@@ -68,9 +67,9 @@ final class HyperLogLogCommands {
   private static Reply pfaddSparse(Call c, Meta m, int[] registers) throws IOException {
     boolean changed = m == null;
     for (int i = 2; i < c.argc(); i++) {
-      long hash = murmur64a(c.arg(i), 0xadc83b19L);
-      int index = (int) (hash & (REGISTERS - 1));
-      int count = Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
+      long hash = murmur64a(c.arg(i), SEED);
+      int index = index(hash);
+      int count = run(hash);
       if (count > registers[index]) {
         registers[index] = count;
         changed = true;
@@ -84,35 +83,45 @@ final class HyperLogLogCommands {
   }
 
   private static Reply pfcount(Call c) throws IOException {
-    int[] merged = new int[REGISTERS];
-    boolean any = false;
-    for (int i = 1; i < c.argc(); i++) {
-      Meta m = c.meta(c.arg(i), RedisType.STRING);
-      if (m != null) {
-        max(merged, registers(m.value()));
-        any = true;
-      }
-    }
-    return Reply.integer(any ? count(merged) : 0);
+    int[] merged = merged(c);
+    return Reply.integer(merged == null ? 0 : count(merged));
   }
 
   private static Reply pfmerge(Call c) throws IOException {
-    int[] merged = new int[REGISTERS];
-    for (int i = 1; i < c.argc(); i++) {
-      Meta m = c.meta(c.arg(i), RedisType.STRING);
-      if (m != null) {
-        max(merged, registers(m.value()));
-      }
-    }
+    int[] merged = merged(c);
+    merged = merged == null ? new int[REGISTERS] : merged;
     Meta dest = c.meta(c.arg(1), RedisType.STRING);
     StringCommands.store(c, c.arg(1), dest, dense(merged), dest == null ? 0 : dest.expireAt());
     return Reply.OK;
   }
 
-  private static void max(int[] into, int[] from) {
-    for (int r = 0; r < REGISTERS; r++) {
-      into[r] = Math.max(into[r], from[r]);
+  /** The register of an element's hash: its low {@value #P} bits. */
+  private static int index(long hash) {
+    return (int) (hash & (REGISTERS - 1));
+  }
+
+  /** The run Redis counts in the rest of the hash, 1 to Q + 1 (a bit set above the hash ends it). */
+  private static int run(long hash) {
+    return Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
+  }
+
+  /** The registers of the keys from argument 1 on, each the highest of theirs; null when none exists. */
+  private static int[] merged(Call c) throws IOException {
+    int[] merged = null;
+    for (int i = 1; i < c.argc(); i++) {
+      Meta m = c.meta(c.arg(i), RedisType.STRING);
+      if (m != null) {
+        int[] registers = registers(m.value());
+        if (merged == null) {
+          merged = registers;
+        } else {
+          for (int r = 0; r < REGISTERS; r++) {
+            merged[r] = Math.max(merged[r], registers[r]);
+          }
+        }
+      }
     }
+    return merged;
   }
 
   /** Redis's cardinality estimate over the registers ({@code hllCount}, Ertl's improved estimator). */

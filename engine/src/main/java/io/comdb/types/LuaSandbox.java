@@ -43,6 +43,13 @@ final class LuaSandbox {
   /** The longest string {@code string.rep} makes: proto-max-bulk-len. */
   private static final long MAX_STRING = 512L << 20;
   private static final String[] LIBRARIES = {"string", "table", "math", "bit32", "bit", "redis"};
+  /** The {@code __newindex} of every read-only table scripts see, as Redis 7's read-only tables refuse. */
+  private static final LuaValue REFUSE_WRITE = new VarArgFunction() {
+    @Override
+    public Varargs invoke(Varargs args) {
+      throw new LuaError("Attempt to modify a readonly table");
+    }
+  };
 
   private final Globals globals = new Globals();
   private final KillHook hook = new KillHook();
@@ -203,12 +210,7 @@ final class LuaSandbox {
         return v;
       }
     });
-    environmentMeta.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        throw new LuaError("Attempt to modify a readonly table");
-      }
-    });
+    environmentMeta.rawset(LuaValue.NEWINDEX, REFUSE_WRITE);
     environmentMeta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
   }
 
@@ -299,12 +301,7 @@ final class LuaSandbox {
     LuaTable view = new LuaTable();
     LuaTable meta = new LuaTable();
     meta.rawset(LuaValue.INDEX, library);
-    meta.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        throw new LuaError("Attempt to modify a readonly table");
-      }
-    });
+    meta.rawset(LuaValue.NEWINDEX, REFUSE_WRITE);
     meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
     view.setmetatable(meta);
     return view;
@@ -386,7 +383,7 @@ final class LuaSandbox {
         return v;
       }
     });
-    strict.rawset(LuaValue.NEWINDEX, environmentMeta.rawget(LuaValue.NEWINDEX));
+    strict.rawset(LuaValue.NEWINDEX, REFUSE_WRITE);
     strict.rawset(LuaValue.METATABLE, LuaValue.FALSE);
     view.setmetatable(strict);
     LuaTable env = libraryEnvironment(loading, view);
@@ -442,8 +439,8 @@ final class LuaSandbox {
       name = args.arg1().isstring() ? args.arg1().tojstring() : null;
       callback = args.arg(2);
     }
-    if (name == null || name.isEmpty() || !name.chars().allMatch(ch -> Character.isLetterOrDigit(ch) && ch < 128 || ch == '_')) {
-      throw new RegistrationError("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+    if (!FunctionCommands.validName(name)) {
+      throw new RegistrationError(FunctionCommands.LIBRARY_NAME_ERROR); // Redis 7.0 says "Library" for functions too
     }
     if (!callback.isfunction()) {
       throw new RegistrationError("ERR callback must be a function");
@@ -472,7 +469,7 @@ final class LuaSandbox {
         return index.call(table, key);
       }
     });
-    meta.rawset(LuaValue.NEWINDEX, environmentMeta.rawget(LuaValue.NEWINDEX));
+    meta.rawset(LuaValue.NEWINDEX, REFUSE_WRITE);
     meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
     env.setmetatable(meta);
     return env;

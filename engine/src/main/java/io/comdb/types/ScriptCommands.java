@@ -38,7 +38,8 @@ final class ScriptCommands {
     return n == null || n < 0 || n > args.size() - 3 ? List.of() : args.subList(3, 3 + n.intValue());
   }
 
-  private static Reply eval(Call c, boolean bySha, boolean readOnly) {
+  /** Where the keys of EVAL's or FCALL's {@code numkeys} end (they start at 3), checked with Redis's texts. */
+  static int keysEnd(Call c) {
     long keyCount = c.longArg(2);
     if (keyCount < 0) {
       throw new RedisError("ERR Number of keys can't be negative");
@@ -46,6 +47,11 @@ final class ScriptCommands {
     if (keyCount > c.argc() - 3) {
       throw new RedisError("ERR Number of keys can't be greater than number of args");
     }
+    return 3 + (int) keyCount;
+  }
+
+  private static Reply eval(Call c, boolean bySha, boolean readOnly) {
+    int keysEnd = keysEnd(c);
     Scripts scripts = c.state().scripts;
     Scripts.Script script;
     if (bySha) {
@@ -56,7 +62,6 @@ final class ScriptCommands {
     } else {
       script = load(scripts, c.arg(1));
     }
-    int keysEnd = 3 + (int) keyCount;
     List<byte[]> keys = c.args.subList(3, keysEnd);
     List<byte[]> argv = c.args.subList(keysEnd, c.argc());
     boolean noWrites = readOnly || script.noWrites() || !c.writes();
