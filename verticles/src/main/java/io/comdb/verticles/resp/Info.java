@@ -124,8 +124,8 @@ final class Info {
       field(b, "total_system_memory", os.getTotalMemorySize());
       field(b, "total_system_memory_human", human(os.getTotalMemorySize()));
     }
-    field(b, "maxmemory", c.server.settings.get(List.of("maxmemory".getBytes())).get(0)[1]);
-    field(b, "maxmemory_policy", c.server.settings.get(List.of("maxmemory-policy".getBytes())).get(0)[1]);
+    field(b, "maxmemory", c.server.settings.value("maxmemory"));
+    field(b, "maxmemory_policy", c.server.settings.value("maxmemory-policy"));
     if (rss > 0 && used > 0) {
       field(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
     }

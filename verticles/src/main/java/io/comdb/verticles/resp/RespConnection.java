@@ -116,7 +116,7 @@ final class RespConnection implements RespParser.Listener {
   private long overSoftLimitSince;
   /** A timer will run the queued commands when CLIENT PAUSE ends. */
   private boolean pauseTimerSet;
-  /** When this client last sent a command (timeout). */
+  /** When this client last sent something (timeout). */
   private volatile long lastActive = System.currentTimeMillis();
 
   int db;
@@ -147,6 +147,7 @@ final class RespConnection implements RespParser.Listener {
     this.parser.authenticated(authenticated);
     this.subscriptions = new PubSub.Subscriptions(this);
     socket.handler(chunk -> {
+      lastActive = System.currentTimeMillis(); // once per read, not per command of a pipeline
       server.netInput.add(chunk.length());
       parser.handle(chunk);
     });
@@ -171,7 +172,6 @@ final class RespConnection implements RespParser.Listener {
 
   @Override
   public void command(List<byte[]> args) {
-    lastActive = System.currentTimeMillis();
     queue.add(args);
     if (queue.size() >= MAX_QUEUED && !paused) {
       paused = true;
@@ -233,7 +233,7 @@ final class RespConnection implements RespParser.Listener {
     return unsent;
   }
 
-  /** Milliseconds since this client last sent a command: CLIENT LIST's idle. */
+  /** Milliseconds since this client last sent anything: CLIENT LIST's idle. */
   long idleMillis(long now) {
     return now - lastActive;
   }

@@ -121,6 +121,11 @@ final class RespSettings {
     return Integer.MAX_VALUE;
   }
 
+  /** One parameter's value, by its exact name. */
+  String value(String name) {
+    return table.get(name).get.get();
+  }
+
   /** Name and value of every parameter whose name matches one of the patterns (ignoring case). */
   List<String[]> get(Collection<byte[]> patterns) {
     List<String[]> out = new ArrayList<>();
