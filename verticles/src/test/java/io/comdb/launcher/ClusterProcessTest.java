@@ -50,10 +50,14 @@ class ClusterProcessTest {
   private final List<ServerProcess> nodes = new ArrayList<>();
   private int[] hazelcastPorts;
 
+  /** Stops every node and keeps their logs in {@code target/cluster-logs} (a failure's evidence). */
   @AfterEach
-  void stopNodes() throws InterruptedException {
-    for (ServerProcess node : nodes) {
-      node.close();
+  void stopNodes(org.junit.jupiter.api.TestInfo test) throws Exception {
+    Path logs = Path.of("target", "cluster-logs");
+    java.nio.file.Files.createDirectories(logs);
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).close();
+      java.nio.file.Files.writeString(logs.resolve(test.getTestMethod().orElseThrow().getName() + "-" + i + ".log"), nodes.get(i).log());
     }
   }
 

@@ -49,7 +49,7 @@ public final class Addresses {
   public static final String REPLICA_FETCH = "comdb.replica.fetch";
   /** Published locally: a {@code JsonArray} of agent ids whose memory records replication changed. */
   public static final String MEMORY_STALE = "comdb.memory.stale";
-  /** This node's writer: {@link Replica.Fill} and {@link Replica.Filled} → {@link Kv.Done}, local only. */
+  /** This node's writer: {@link Replica.Fill}, {@link Replica.Filled} and {@link Replica.Drop} → {@link Kv.Done}, local only. */
   public static final String WRITER_REPLICA = "comdb.writer.replica";
 
   /** {@code {agentId, capacity?, compressor?}} → the space: creates it or changes its settings. */

@@ -60,15 +60,23 @@ public final class Replica {
   /**
    * To this node's writer, while it fills {@code partitions} from another node: {@code begin} starts
    * noting the keys of theirs that live replication writes (a fill never overwrites those), and drops
-   * every entry of theirs it holds but those; {@code !begin} ends the fill → {@link Kv.Done}.
+   * every entry of theirs it holds; {@code !begin} ends the fill → {@link Kv.Done}.
    */
   public record Fill(List<Integer> partitions, boolean begin) {
     static final WireCodec<Fill> CODEC = WireCodec.localOnly(Fill.class);
   }
 
-  /** To this node's writer: entries of partitions being filled, applied but where live writes came first → {@link Kv.Done}. */
+  /**
+   * To this node's writer: entries of partitions being filled, applied but where live writes came first →
+   * {@link Kv.Done}. It fails, applying nothing, if one of them is not being filled.
+   */
   public record Filled(List<Kv.Write> entries) {
     static final WireCodec<Filled> CODEC = WireCodec.localOnly(Filled.class);
+  }
+
+  /** To this node's writer: deletes every entry of {@code partitions}, which this node holds no more → {@link Kv.Done}. */
+  public record Drop(List<Integer> partitions) {
+    static final WireCodec<Drop> CODEC = WireCodec.localOnly(Drop.class);
   }
 
   private static Wire.Writer writeAll(Wire.Writer w, List<Kv.Write> writes) {
@@ -89,6 +97,6 @@ public final class Replica {
   }
 
   static List<WireCodec<?>> codecs() {
-    return List.of(Apply.CODEC, Fetch.CODEC, Chunk.CODEC, Fill.CODEC, Filled.CODEC);
+    return List.of(Apply.CODEC, Fetch.CODEC, Chunk.CODEC, Fill.CODEC, Filled.CODEC, Drop.CODEC);
   }
 }

@@ -98,11 +98,13 @@ public final class ReplicaVerticle extends VerticleBase {
     reads = EngineVerticle.reads(vertx);
     Codecs.register(vertx);
     consumers.add(vertx.eventBus().consumer(node.local(Addresses.REPLICA_FETCH), this::fetch));
+    // The first look (what this node holds from the start) is a reconcile like the others: never two at once.
+    reconciling = true;
     stopListening = node.table().onMigration(() -> context.runOnContext(v -> reconcile()));
     timer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .compose(v -> vertx.executeBlocking(this::plan)) // the first look: what this node holds from the start
-        .onSuccess(this::carryOut);
+        .compose(v -> vertx.executeBlocking(this::plan))
+        .andThen(ar -> looked(ar.succeeded() ? ar.result() : null, ar.cause()));
   }
 
   @Override
@@ -119,18 +121,21 @@ public final class ReplicaVerticle extends VerticleBase {
       return;
     }
     reconciling = true;
-    vertx.executeBlocking(this::plan).onComplete(ar -> {
-      reconciling = false;
-      if (ar.succeeded()) {
-        carryOut(ar.result());
-      } else {
-        LOG.log(Level.WARNING, "looking at the partition table failed: {0}", ar.cause().toString());
-      }
-      if (again) {
-        again = false;
-        reconcile();
-      }
-    });
+    vertx.executeBlocking(this::plan).onComplete(ar -> looked(ar.result(), ar.cause()));
+  }
+
+  /** After a look at the partition table: carries out its plan, then the look asked for meanwhile. */
+  private void looked(Plan plan, Throwable failure) {
+    reconciling = false;
+    if (plan != null) {
+      carryOut(plan);
+    } else {
+      LOG.log(Level.WARNING, "looking at the partition table failed: {0}", failure.toString());
+    }
+    if (again) {
+      again = false;
+      reconcile();
+    }
   }
 
   /** Compares the partition table with what this node holds (blocking: the holders' registry is Hazelcast's). */
@@ -155,6 +160,7 @@ public final class ReplicaVerticle extends VerticleBase {
         if (!holders.isEmpty() || !sources.isEmpty() && !node.persistedCopy(p)) {
           String source = sources.contains(replicas.get(0)) ? replicas.get(0) : sources.get(0);
           fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
+          node.forgetPersisted(p); // the fill drops this node's copy first: it is offered and recorded no more
         } else if (node.persistedCopy(p)) {
           node.ready(p, true); // its copy from before a restart is as whole as any
           node.forgetPersisted(p);
@@ -194,8 +200,7 @@ public final class ReplicaVerticle extends VerticleBase {
 
   private void carryOut(Plan plan) {
     if (!plan.drops().isEmpty()) {
-      toWriter(new Replica.Fill(plan.drops(), true))
-          .compose(v -> toWriter(new Replica.Fill(plan.drops(), false)))
+      toWriter(new Replica.Drop(plan.drops()))
           .onSuccess(v -> LOG.log(Level.INFO, "dropped {0} partitions this node no longer holds", plan.drops().size()))
           .onFailure(e -> LOG.log(Level.WARNING, "dropping partitions failed: {0}", e.toString()));
     }
@@ -211,23 +216,20 @@ public final class ReplicaVerticle extends VerticleBase {
         .compose(v -> fetchFrom(source, partitions, null, entries))
         .compose(v -> toWriter(new Replica.Fill(partitions, false)))
         .compose(v -> vertx.executeBlocking(() -> {
-          partitions.forEach(p -> {
-            node.ready(p, true);
-            node.forgetPersisted(p);
-          });
+          partitions.forEach(p -> node.ready(p, true));
           node.saveHoldings();
           return null;
         }))
-        .onComplete(ar -> {
+        .onSuccess(v -> {
           filling.removeAll(partitions);
-          if (ar.succeeded()) {
-            LOG.log(Level.INFO, "filled {0} partitions from {1}: {2} entries in {3} ms", partitions.size(), source, entries[0],
-                (System.nanoTime() - start) / 1_000_000);
-          } else {
-            LOG.log(Level.WARNING, "filling {0} partitions from {1} failed, to be tried again: {2}", partitions.size(), source,
-                ar.cause().getMessage());
-            toWriter(new Replica.Fill(partitions, false));
-          }
+          LOG.log(Level.INFO, "filled {0} partitions from {1}: {2} entries in {3} ms", partitions.size(), source, entries[0],
+              (System.nanoTime() - start) / 1_000_000);
+        })
+        .onFailure(e -> {
+          LOG.log(Level.WARNING, "filling {0} partitions from {1} failed, to be tried again: {2}", partitions.size(), source,
+              e.getMessage());
+          // Tried again only once this fill has ended in the writer: two fills of a partition never overlap there.
+          toWriter(new Replica.Fill(partitions, false)).onComplete(v -> filling.removeAll(partitions));
         });
   }
 
@@ -258,7 +260,8 @@ public final class ReplicaVerticle extends VerticleBase {
       return;
     }
     for (int p : fetch.partitions()) {
-      if (!(node.ready(p) || node.persistedCopy(p)) || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
+      boolean whole = (node.ready(p) || node.persistedCopy(p)) && !filling.contains(p);
+      if (!whole || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
         message.fail(Failure.NOT_OWNER.code(), "partition " + p + " cannot be filled from this node now");
         return;
       }

@@ -45,7 +45,10 @@ import java.util.Set;
  * <p><b>Filling</b> a partition this node newly holds: a {@link Replica.Fill} begin drops the entries of
  * the partition this node has (they are stale), and from then on the keys live replication writes are
  * noted; {@link Replica.Filled} pages from a node that holds the partition are applied but for those keys
- * (live writes are newer); the fill's end forgets the notes.
+ * (live writes are newer); the fill's end forgets the notes. A page for a partition with no fill begun
+ * fails, so a fill's pages are never dropped in silence. {@link Replica.Drop} deletes the entries of
+ * partitions this node gave up; it touches no fill's notes (a partition given up may be filled again at
+ * once, and the two then follow each other in the writer's queue).
  */
 public final class Replication {
   private static final long RETRY_MS = 250;
@@ -79,7 +82,8 @@ public final class Replication {
 
   /** Whether a request to the writer is one of this class's. */
   public static boolean handles(Object request) {
-    return request instanceof Replica.Apply || request instanceof Replica.Fill || request instanceof Replica.Filled;
+    return request instanceof Replica.Apply || request instanceof Replica.Fill || request instanceof Replica.Filled
+        || request instanceof Replica.Drop;
   }
 
   /**
@@ -105,24 +109,36 @@ public final class Replication {
     if (request instanceof Replica.Filled filled) {
       List<Kv.Write> fresh = new ArrayList<>(filled.entries().size());
       for (Kv.Write w : filled.entries()) {
-        Set<ByteBuffer> live = filling.get(node.partitionOfStored(w.key()));
-        if (live != null && !live.contains(ByteBuffer.wrap(w.key()))) {
+        int partition = node.partitionOfStored(w.key());
+        Set<ByteBuffer> live = filling.get(partition);
+        if (live == null) { // its fill ended, or never began here: the fill that sent it fails, and is tried again
+          throw new IllegalStateException("partition " + partition + " is not being filled on this node");
+        }
+        if (!live.contains(ByteBuffer.wrap(w.key()))) {
           fresh.add(w);
         }
       }
       return new Kv.Done(write(group, fresh, false));
+    }
+    if (request instanceof Replica.Drop drop) {
+      return new Kv.Done(deleteAll(drop.partitions(), group));
     }
     Replica.Fill fill = (Replica.Fill) request;
     if (!fill.begin()) {
       fill.partitions().forEach(filling::remove);
       return new Kv.Done(-1);
     }
-    Set<Integer> partitions = new HashSet<>(fill.partitions());
-    partitions.forEach(p -> filling.put(p, new HashSet<>()));
+    fill.partitions().forEach(p -> filling.put(p, new HashSet<>()));
+    return new Kv.Done(deleteAll(fill.partitions(), group));
+  }
+
+  /** Deletes every entry of {@code partitions} this node holds (one walk over the keydir). */
+  private long deleteAll(List<Integer> partitions, WriteGroup group) throws IOException {
+    Set<Integer> wanted = new HashSet<>(partitions);
     List<byte[]> stale = new ArrayList<>();
     try (EngineIterator it = reads.iterator(IteratorOptions.all())) {
       for (; it.isValid(); it.next()) {
-        if (partitions.contains(node.partitionOfStored(it.key()))) {
+        if (wanted.contains(node.partitionOfStored(it.key()))) {
           stale.add(it.key());
         }
       }
@@ -135,7 +151,7 @@ public final class Replication {
       noteAgent(key, agents);
     }
     staleSpaces(agents);
-    return new Kv.Done(seq);
+    return seq;
   }
 
   private long write(WriteGroup group, List<Kv.Write> writes, boolean live) throws IOException {
