@@ -34,7 +34,7 @@ node_pid=()
 for i in 0 1 2; do
   node[$i]="$(free_port)"
   java -Xmx1g -jar "$jar" server --cluster --cluster-port "${hz[$i]}" --cluster-members "$members" \
-    --data-dir "$work/node$i" --http-port 0 --resp-port "${node[$i]}" --sync "$sync" >"$work/node$i.log" 2>&1 &
+    --data-dir "$work/node$i" --http-port 0 --resp-port "${node[$i]}" --line-port 0 --sync "$sync" >"$work/node$i.log" 2>&1 &
   pids+=($!)
   node_pid[$i]=$!
 done

@@ -18,10 +18,11 @@ public record ComDbConfig(
     EngineSection engine,
     HttpSection http,
     RespSection resp,
+    LineSection line,
     SearchSection search,
     ClusterSection cluster,
     SecuritySection security) {
-  public static final List<String> SECTIONS = List.of("engine", "http", "resp", "search", "cluster", "security");
+  public static final List<String> SECTIONS = List.of("engine", "http", "resp", "line", "search", "cluster", "security");
 
   public static ComDbConfig defaults() {
     return fromJson(new JsonObject());
@@ -45,12 +46,14 @@ public record ComDbConfig(
         EngineSection.fromJson(json.getJsonObject("engine")),
         HttpSection.fromJson(json.getJsonObject("http")),
         RespSection.fromJson(json.getJsonObject("resp")),
+        LineSection.fromJson(json.getJsonObject("line")),
         SearchSection.fromJson(json.getJsonObject("search")),
         ClusterSection.fromJson(json.getJsonObject("cluster")),
         SecuritySection.fromJson(json.getJsonObject("security")));
     if (config.security.password() == null) {
       requireLoopback("http.host", config.http.host());
       requireLoopback("resp.host", config.resp.host());
+      requireLoopback("line.host", config.line.host());
     }
     return config;
   }
@@ -60,6 +63,7 @@ public record ComDbConfig(
         .put("engine", engine.toJson())
         .put("http", http.toJson())
         .put("resp", resp.toJson())
+        .put("line", line.toJson())
         .put("search", search.toJson())
         .put("cluster", cluster.toJson())
         .put("security", security.toJson());

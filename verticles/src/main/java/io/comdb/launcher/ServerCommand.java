@@ -41,6 +41,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--resp-port", paramLabel = "PORT", description = "Redis-protocol port (env COMDB_RESP_PORT, default 6380).")
   Integer respPort;
 
+  @Option(names = "--line-port", paramLabel = "PORT", description = "ChromoDB line-protocol port, 0 for any free one (env COMDB_LINE_PORT, default 7676).")
+  Integer linePort;
+
   @Option(names = "--sync", paramLabel = "MODE", description = "always | interval | none (env COMDB_SYNC, default interval: every 1000 ms).")
   String sync;
 
@@ -98,7 +101,7 @@ final class ServerCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>();
     Object[][] flags = {
         {"engine.dataDir", dataDir}, {"engine.sync", sync}, {"http.port", httpPort}, {"resp.port", respPort},
-        {"cluster.enabled", cluster}, {"cluster.host", clusterHost}, {"cluster.port", clusterPort},
+        {"line.port", linePort}, {"cluster.enabled", cluster}, {"cluster.host", clusterHost}, {"cluster.port", clusterPort},
         {"cluster.members", clusterMembers}};
     for (Object[] flag : flags) {
       if (flag[1] != null) {

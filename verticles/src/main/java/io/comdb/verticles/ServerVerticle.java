@@ -3,6 +3,7 @@ package io.comdb.verticles;
 import io.comdb.config.ComDbConfig;
 import io.comdb.verticles.cluster.ClusterNode;
 import io.comdb.verticles.cluster.ReplicaVerticle;
+import io.comdb.verticles.line.LineProtocolVerticle;
 import io.comdb.verticles.cluster.RouterVerticle;
 import io.comdb.verticles.http.HttpVerticle;
 import io.comdb.verticles.resp.RespVerticle;
@@ -139,6 +140,10 @@ public final class ServerVerticle extends VerticleBase {
       started = started.compose(v -> deploy(RespVerticle.class.getName(),
           new DeploymentOptions().setConfig(config.toJson()).setInstances(config.resp().instanceCount())));
     }
+    if (config.line().enabled()) {
+      started = started.compose(v -> deploy(LineProtocolVerticle.class.getName(),
+          new DeploymentOptions().setConfig(config.toJson()).setInstances(config.line().instanceCount())));
+    }
     return started
         .onFailure(e -> stopInOrder(vertx).onComplete(v -> {
           vertx.sharedData().getLocalMap(LOCAL_MAP).remove("deployed", deployed);
@@ -147,8 +152,10 @@ public final class ServerVerticle extends VerticleBase {
         .onSuccess(v -> {
           ClusterNode node = ClusterNode.of(vertx);
           node.announce(new ClusterNode.Endpoint(config.resp().host(), RespVerticle.port(vertx), config.http().host(), HttpVerticle.port(vertx)));
-          LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, RESP on {3}:{4,number,#}, sync {5}{6}",
+          LOG.log(Level.INFO, "ComDB is up: data in {0}, HTTP on {1}:{2,number,#}, RESP on {3}:{4,number,#}, "
+                  + "line protocol on {5}:{6,number,#}, sync {7}{8}",
               config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.resp().host(), RespVerticle.port(vertx),
+              config.line().host(), LineProtocolVerticle.port(vertx),
               config.engine().sync(), node.clustered() ? ", cluster node " + node.id() + " of " + node.table().members().size() : "");
         });
   }

@@ -31,7 +31,7 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(Path dataDir, String... flags) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "server", "--data-dir", dataDir.toString(), "--http-port", "0", "--resp-port", "0"));
+        Main.class.getName(), "server", "--data-dir", dataDir.toString(), "--http-port", "0", "--resp-port", "0", "--line-port", "0"));
     command.addAll(List.of(flags));
     return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }

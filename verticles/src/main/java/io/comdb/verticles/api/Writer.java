@@ -18,7 +18,9 @@ public final class Writer {
     /** Requests to the public addresses ({@code comdb.kv.*}, {@code comdb.redis.exec}) from Vert.x services. */
     BUS,
     /** Clustered: copies of other nodes' writes, and the entries of a partition this node fills. */
-    REPLICA;
+    REPLICA,
+    /** ChromoDB's line protocol (last: a source travels as its ordinal between nodes). */
+    LINE;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -5,17 +5,15 @@ import io.comdb.engine.EngineStats;
 import io.comdb.engine.ReadView;
 import io.comdb.engine.Versioned;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.KvClient;
 import io.comdb.verticles.ServerPorts;
 import io.comdb.verticles.ServerMetrics;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Codecs;
-import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Writer;
-import io.comdb.verticles.cluster.ClusterKeys;
-import io.comdb.verticles.cluster.ClusterNode;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -25,7 +23,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -59,8 +56,6 @@ import java.util.function.Consumer;
  */
 public final class HttpVerticle extends VerticleBase {
   /** Merges and backups take as long as the data is large, compressions as long as their LLM; the rest answers in milliseconds. */
-  /** Clustered: a request for another node's slot goes to this node's router, which sends it on. */
-  private static final DeliveryOptions TO_ROUTER = new DeliveryOptions().setLocalOnly(true);
   private static final DeliveryOptions LONG_DELIVERY = new DeliveryOptions().setSendTimeout(3_600_000);
 
   /** A handler that may throw; what it throws is answered through {@link HttpReplies#fail}. */
@@ -69,9 +64,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private ComDbConfig config;
-  private ReadView reads;
-  private WriterClient writer;
-  private ClusterNode cluster;
+  private KvClient kv;
   private HttpServer server;
   private PrometheusMeterRegistry metrics;
   private byte[] openApi;
@@ -83,9 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     try {
       config = ComDbConfig.fromJson(config());
       openApi = readOpenApi();
-      reads = EngineVerticle.reads(vertx);
-      writer = new WriterClient(vertx, context, Writer.Source.HTTP);
-      cluster = ClusterNode.of(vertx);
+      kv = new KvClient(vertx, context, Writer.Source.HTTP);
     } catch (RuntimeException | IOException e) {
       return Future.failedFuture(e);
     }
@@ -116,7 +107,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   ReadView reads() {
-    return reads;
+    return kv.reads();
   }
 
   private Router router() {
@@ -218,7 +209,7 @@ public final class HttpVerticle extends VerticleBase {
   private void health(RoutingContext ctx) {
     EngineStats stats;
     try {
-      stats = reads.stats();
+      stats = kv.reads().stats();
     } catch (RuntimeException e) {
       HttpReplies.json(ctx, 503, new JsonObject().put("status", "DOWN").put("engine", String.valueOf(e.getMessage())));
       return;
@@ -233,15 +224,7 @@ public final class HttpVerticle extends VerticleBase {
    * applied and, under sync always, fsynced; or with the mapped failure (503 when the writer is busy).
    */
   void write(RoutingContext ctx, Object request, Consumer<Object> onDone) {
-    if (!cluster.hasQuorum()) {
-      HttpReplies.fail(ctx, cluster.noQuorum());
-      return;
-    }
-    String owner = elsewhere(request);
-    Future<Object> answer = owner == null ? writer.submit(request)
-        : owner.equals(cluster.id()) ? vertx.eventBus().request(Addresses.of(request), request, TO_ROUTER).map(Message::body)
-        : writer.submitTo(owner, request);
-    answer.onComplete(ar -> {
+    kv.write(request).onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result());
       } else {
@@ -255,20 +238,11 @@ public final class HttpVerticle extends VerticleBase {
    * key's slot.
    */
   Future<Versioned> versioned(byte[] key) {
-    Kv.Get get = new Kv.Get(key);
-    if (elsewhere(get) == null) {
-      try {
-        return Future.succeededFuture(reads.versioned(key));
-      } catch (IOException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return vertx.eventBus().<Kv.Value>request(Addresses.KV_GET, get, TO_ROUTER)
-        .map(m -> m.body().value() == null ? null : new Versioned(m.body().value(), m.body().version()));
+    return kv.versioned(key);
   }
 
   boolean clustered() {
-    return cluster.clustered();
+    return kv.cluster().clustered();
   }
 
   /** Clustered: every entry under {@code prefix} on every node, in key order, a page at a time. */
@@ -278,30 +252,10 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Future<Void> scanFrom(byte[] prefix, byte[] after, List<Kv.Entry> into) {
-    return vertx.eventBus().<Kv.Page>request(Addresses.KV_SCAN, new Kv.Scan(prefix, after, Kv.Scan.MAX_LIMIT, false), TO_ROUTER)
-        .compose(m -> {
-          into.addAll(m.body().entries());
-          return m.body().next() == null ? Future.succeededFuture() : scanFrom(prefix, m.body().next(), into);
-        });
-  }
-
-  /**
-   * Where a key-value request goes: null to this node (standalone, or it owns the request's slot), the id
-   * of the node that owns it, or this node's own id when it is still filling the slot (the router waits
-   * for it, a few seconds at most).
-   */
-  private String elsewhere(Object request) {
-    if (!cluster.clustered()) {
-      return null;
-    }
-    try {
-      return cluster.remoteOwner(ClusterKeys.slot(request));
-    } catch (ReplyException e) {
-      if (e.failureCode() == Failure.NOT_OWNER.code()) {
-        return cluster.id();
-      }
-      throw e;
-    }
+    return kv.scan(new Kv.Scan(prefix, after, Kv.Scan.MAX_LIMIT, false)).compose(page -> {
+      into.addAll(page.entries());
+      return page.next() == null ? Future.succeededFuture() : scanFrom(prefix, page.next(), into);
+    });
   }
 
   /**
@@ -309,7 +263,7 @@ public final class HttpVerticle extends VerticleBase {
    * space's node) and answers with {@code onDone}, or with the mapped failure.
    */
   void request(RoutingContext ctx, String address, Object request, Consumer<Object> onDone) {
-    String to = address.startsWith("comdb.admin.") ? cluster.local(address) : address;
+    String to = address.startsWith("comdb.admin.") ? kv.cluster().local(address) : address;
     vertx.eventBus().request(to, request, delivery(address)).onComplete(ar -> {
       if (ar.succeeded()) {
         onDone.accept(ar.result().body());

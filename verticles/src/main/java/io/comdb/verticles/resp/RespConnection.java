@@ -9,6 +9,7 @@ import io.comdb.types.Errors;
 import io.comdb.types.RedisError;
 import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
+import io.comdb.verticles.HalfClose;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
@@ -108,6 +109,8 @@ final class RespConnection implements RespParser.Listener {
   private boolean closing;
   private boolean paused;
   private boolean draining;
+  /** The client has shut its side down: once its commands are answered, the connection closes. */
+  private boolean inputEnded;
   /** A protocol error to answer, after the replies already due, before the connection closes. */
   private String protocolError;
   /** Reply bytes handed to the socket and not yet written to the network (written on this event loop only). */
@@ -164,6 +167,15 @@ final class RespConnection implements RespParser.Listener {
       }
     });
     socket.exceptionHandler(e -> socket.close());
+    // The client shut its side down (printf ... | nc): its commands are answered, then the connection closes.
+    HalfClose.onInputEnd(socket, context, () -> {
+      inputEnded = true;
+      if (blocked()) {
+        socket.close(); // as Redis drops a client at the end of its input: nothing can follow to unblock it
+      } else if (!running) {
+        runQueued();
+      }
+    });
   }
 
   Vertx vertx() {
@@ -214,7 +226,7 @@ final class RespConnection implements RespParser.Listener {
       abort(); // the server is stopping and this client reads nothing: its waiting commands never started
       return;
     }
-    if (atWriter.isEmpty() && !waiting && (protocolError != null || draining && queue.isEmpty())) {
+    if (atWriter.isEmpty() && !waiting && (protocolError != null || (draining || inputEnded) && queue.isEmpty())) {
       if (protocolError != null) {
         reply(Reply.error(protocolError));
       }
@@ -238,6 +250,15 @@ final class RespConnection implements RespParser.Listener {
     return now - lastActive;
   }
 
+  /**
+   * Whether a command is what an HTTP request sends first ({@code POST / HTTP/1.1}) or as a header
+   * ({@code Host: ...}): a web page scripting this server across protocols, which Redis refuses.
+   */
+  private static boolean isHttp(byte[] name) {
+    String word = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return word.equalsIgnoreCase("post") || word.equalsIgnoreCase("host:");
+  }
+
   /** Whether this client's unsent replies are too many to run more of its commands before it reads. */
   private boolean backlogged() {
     return unsent + out.length() > OUTPUT_BACKLOG;
@@ -249,6 +270,11 @@ final class RespConnection implements RespParser.Listener {
    */
   private boolean step(List<byte[]> args) {
     CommandSpec spec = Commands.lookup(args.get(0));
+    if (spec == null && isHttp(args.get(0))) {
+      server.crossProtocolAttack(socket.remoteAddress());
+      abort(); // as Redis: no reply, the connection closes at once
+      return false;
+    }
     long pausedFor = server.pausedFor(spec);
     if (pausedFor > 0) {
       resumeAfter(pausedFor); // CLIENT PAUSE: the command waits, it is not refused

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and KILL), the slow log and the counters INFO reports.
  */
 final class RespServer implements Shareable {
+  private static final System.Logger LOG = System.getLogger(RespServer.class.getName());
   private final Vertx vertx;
   private final ComDbConfig config;
   private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
@@ -49,6 +50,8 @@ final class RespServer implements Shareable {
   /** What CONFIG GET and SET see; some of it (maxclients, timeout, limits, slow log) changes at run time. */
   final RespSettings settings;
   private final ArrayDeque<Reply> slowlog = new ArrayDeque<>();
+  /** When a cross-protocol attack was last logged (epoch millis). */
+  private final AtomicLong lastAttackLogged = new AtomicLong();
   private long slowlogNextId;
 
   private RespServer(Vertx vertx, ComDbConfig config) {
@@ -190,6 +193,20 @@ final class RespServer implements Shareable {
   /** Commands processed in the last whole second (INFO's instantaneous_ops_per_sec). */
   long opsPerSecond() {
     return opsPerSecond;
+  }
+
+  /**
+   * A client sent {@code POST} or {@code Host:}: logged, at most once a minute, with Redis's warning (its
+   * connection is closed).
+   */
+  void crossProtocolAttack(Object from) {
+    long now = System.currentTimeMillis();
+    long last = lastAttackLogged.get();
+    if (now - last > 60_000 && lastAttackLogged.compareAndSet(last, now)) {
+      LOG.log(System.Logger.Level.WARNING, "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
+          + "commands to ComDB's Redis port. This is likely due to an attacker attempting to use Cross Protocol Scripting to "
+          + "compromise your ComDB instance. Connection aborted (from {0}).", from);
+    }
   }
 
   /** Counts a new connection in, unless maxclients are connected already. */

@@ -79,7 +79,8 @@ final class RespSettings {
     add("port", () -> Integer.toString(port.getAsInt()), text -> {
       throw new IllegalArgumentException("can't set immutable config");
     });
-    fixed("requirepass", config.security().password() == null ? "" : config.security().password());
+    // Redis shows the password itself; ComDB never shows a password to a client: set or not, that is all.
+    fixed("requirepass", config.security().password() == null ? "" : "(set)");
     fixed("cluster-enabled", config.cluster().enabled() ? "yes" : "no");
     fixed("io-threads", "1");
     fixed("daemonize", "no");

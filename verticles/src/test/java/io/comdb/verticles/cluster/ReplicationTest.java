@@ -50,6 +50,7 @@ class ReplicationTest {
         .put("cluster", cluster.toJson())
         .put("http", new JsonObject().put("enabled", false))
         .put("resp", new JsonObject().put("enabled", false))
+        .put("line", new JsonObject().put("enabled", false))
         .put("search", new JsonObject().put("enabled", false));
     await(vertx.deployVerticle(ServerVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
     node = ClusterNode.of(vertx);

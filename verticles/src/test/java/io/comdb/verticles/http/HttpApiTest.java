@@ -32,6 +32,7 @@ class HttpApiTest {
         .put("engine", new JsonObject().put("dataDir", dir.resolve("data").toString()))
         .put("http", http.put("port", 0))
         .put("resp", new JsonObject().put("port", 0))
+        .put("line", new JsonObject().put("port", 0))
         .put("security", security);
     await(vertx.deployVerticle(ServerVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
     return new Http(HttpVerticle.port(vertx));

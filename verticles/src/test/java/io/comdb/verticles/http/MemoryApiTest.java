@@ -59,6 +59,7 @@ class MemoryApiTest {
         .put("engine", new JsonObject().put("dataDir", dir.resolve("data").toString()))
         .put("http", new JsonObject().put("port", 0))
         .put("resp", new JsonObject().put("port", 0))
+        .put("line", new JsonObject().put("port", 0))
         .put("search", search);
     server = await(vertx.deployVerticle(ServerVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
     return new Http(HttpVerticle.port(vertx));

@@ -22,7 +22,8 @@ final class ComDbResp implements AutoCloseable {
     JsonObject config = new JsonObject()
         .put("engine", new JsonObject().put("dataDir", dataDir.toString()))
         .put("http", new JsonObject().put("enabled", false))
-        .put("resp", new JsonObject().put("port", 0));
+        .put("resp", new JsonObject().put("port", 0))
+        .put("line", new JsonObject().put("port", 0));
     config.mergeIn(extra, true);
     Bus.await(vertx.deployVerticle(ServerVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
     return new ComDbResp(vertx, RespVerticle.port(vertx));

@@ -53,7 +53,8 @@ class OneWriterTest {
       JsonObject config = new JsonObject()
           .put("engine", engine.copy().put("dataDir", data.toString()))
           .put("http", new JsonObject().put("port", 0))
-          .put("resp", new JsonObject().put("port", 0));
+          .put("resp", new JsonObject().put("port", 0))
+          .put("line", new JsonObject().put("port", 0));
       Bus.await(vertx.deployVerticle(ServerVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
       respPort = RespVerticle.port(vertx);
       httpPort = HttpVerticle.port(vertx);

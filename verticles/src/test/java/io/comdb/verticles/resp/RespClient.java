@@ -62,6 +62,11 @@ final class RespClient implements AutoCloseable {
     out.flush();
   }
 
+  /** Shuts this side down, as {@code printf ... | nc} does at the end of its input; replies can still be read. */
+  void endInput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   Object read() throws IOException {
     int type = in.read();
     if (type < 0) {
@@ -106,6 +111,18 @@ final class RespClient implements AutoCloseable {
   }
 
   /** True if the server has closed the connection (reads EOF within the timeout). */
+  /** Reads whatever the server still sends; true once it has closed the connection. */
+  boolean drainUntilClosed() throws IOException {
+    try {
+      while (in.read() >= 0) {
+        // replies to the lines before the one that closed it (GET / HTTP/1.1 gets an arity error)
+      }
+      return true;
+    } catch (java.net.SocketException e) {
+      return true; // reset: closed too
+    }
+  }
+
   boolean closedByServer() throws IOException {
     try {
       return in.read() < 0;

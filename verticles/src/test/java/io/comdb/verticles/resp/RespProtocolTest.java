@@ -55,6 +55,36 @@ class RespProtocolTest {
   }
 
   @Test
+  void anHttpRequestSentToTheRedisPortRunsNothingAndIsClosed() throws Exception {
+    // What a web page's no-cors fetch sends: the body's SET must not run.
+    for (String request : new String[] {
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:6380\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n\r\nSET attacked yes\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:6380\r\n\r\nSET attacked yes\r\n"}) {
+      try (RespClient c = new RespClient(comdb.port)) {
+        c.sendRaw(bytes(request));
+        assertThat(c.drainUntilClosed()).as("the connection closes").isTrue();
+      }
+    }
+    try (RespClient other = new RespClient(comdb.port)) {
+      assertThat(other.call("EXISTS", "attacked")).isEqualTo(0L);
+    }
+    assertServerServes();
+  }
+
+  @Test
+  void aClientThatEndsItsInputGetsEveryReplyThenTheConnectionCloses() throws Exception {
+    try (RespClient c = new RespClient(comdb.port)) {
+      c.sendRaw(bytes("SET piped yes\r\nGET piped\r\nINCR piped:n\r\n"));
+      c.endInput(); // the writes are still at the writer when the end of input arrives
+      assertThat(c.read()).isEqualTo("OK");
+      assertThat(c.read()).isEqualTo("yes");
+      assertThat(c.read()).isEqualTo(1L);
+      assertThat(c.closedByServer()).isTrue();
+    }
+    assertServerServes();
+  }
+
+  @Test
   void badLengthsGetRedissErrorsAndTheConnectionCloses() throws Exception {
     assertProtocolError("*1\r\n$-5\r\n", "ERR Protocol error: invalid bulk length");
     assertProtocolError("*1\r\n$999999999999\r\n", "ERR Protocol error: invalid bulk length");

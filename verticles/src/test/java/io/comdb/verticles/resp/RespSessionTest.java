@@ -139,6 +139,7 @@ class RespSessionTest {
       assertThat(c.call("AUTH", "wrong")).isEqualTo(new RespClient.Error("WRONGPASS invalid username-password pair or user is disabled."));
       assertThat(c.call("AUTH", "s3cret")).isEqualTo("OK");
       assertThat(c.call("SET", "x", "1")).isEqualTo("OK");
+      assertThat(c.call("CONFIG", "GET", "requirepass")).as("never the password itself").isEqualTo(List.of("requirepass", "(set)"));
     }
   }
 

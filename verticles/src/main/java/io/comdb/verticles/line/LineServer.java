@@ -1,0 +1,63 @@
+package io.comdb.verticles.line;
+
+import io.comdb.config.ComDbConfig;
+import io.comdb.config.LineSection;
+import io.comdb.verticles.Users;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the line-protocol verticles of one Vert.x instance share: the configuration, the users, the clients. */
+final class LineServer implements Shareable {
+  /** How long a client may take to send its first line. */
+  static final long AUTH_GRACE_MS = 10_000;
+
+  private final LineSection config;
+  private final Users users;
+  private final AtomicInteger connected = new AtomicInteger();
+  private final Set<LineConnection> clients = ConcurrentHashMap.newKeySet();
+
+  private LineServer(ComDbConfig config) {
+    this.config = config.line();
+    this.users = Users.of(config.security());
+  }
+
+  static LineServer of(Vertx vertx, ComDbConfig config) {
+    return vertx.sharedData().<String, LineServer>getLocalMap("comdb.line").computeIfAbsent("server", k -> new LineServer(config));
+  }
+
+  LineSection config() {
+    return config;
+  }
+
+  /** Counts a new connection in, unless {@code line.maxClients} are connected already. */
+  boolean admit() {
+    if (connected.incrementAndGet() > config.maxClients()) {
+      connected.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void register(LineConnection client) {
+    clients.add(client);
+  }
+
+  void closed(LineConnection client) {
+    if (clients.remove(client)) {
+      connected.decrementAndGet();
+    }
+  }
+
+  boolean authenticate(String user, String password) {
+    return users.authenticate(user, password) != null;
+  }
+
+  /** The heap the JVM uses now, in bytes: what {@code MEM} reports. */
+  long memoryUsed() {
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+}
