@@ -20,6 +20,8 @@ import java.util.List;
  * mergeBytesPerSecond   merge read rate; 0 = unlimited             default 0
  * hintCheckIntervalMs   how often to write missing hint files; 0 = only after start-up   default 10000
  * maxPending            writes queued for the writer, at most      default 100000
+ * backupDir             where the server writes backups, each in a directory named by the request;
+ *                       null: "backups" beside the data directory   default null
  * </pre>
  */
 public record EngineSection(
@@ -34,7 +36,8 @@ public record EngineSection(
     MergeWindow mergeWindow,
     long mergeBytesPerSecond,
     long hintCheckIntervalMs,
-    int maxPending) {
+    int maxPending,
+    String backupDir) {
   public static final List<String> SYNC_MODES = List.of("always", "interval", "none");
   public static final List<String> INDEX_KINDS = List.of("ordered", "hash");
 
@@ -68,8 +71,12 @@ public record EngineSection(
         mergeWindow,
         f.integer("mergeBytesPerSecond", 0, 0, Long.MAX_VALUE),
         f.integer("hintCheckIntervalMs", 10_000, 0, Long.MAX_VALUE),
-        (int) f.integer("maxPending", 100_000, 1, 10_000_000));
+        (int) f.integer("maxPending", 100_000, 1, 10_000_000),
+        f.string("backupDir", null));
     f.rejectUnknown();
+    if (section.backupDir != null && section.backupDir.isBlank()) {
+      throw new ConfigException(f.path("backupDir"), "must name a directory; leave it out (null) for 'backups' beside the data directory");
+    }
     if (section.maxKeySize > section.dataFileSize / 2) {
       throw new ConfigException(f.path("maxKeySize"), "must be at most half of dataFileSize (" + section.dataFileSize / 2 + "), got " + section.maxKeySize);
     }
@@ -89,6 +96,13 @@ public record EngineSection(
         .put("mergeWindow", mergeWindow == null ? null : mergeWindow.toString())
         .put("mergeBytesPerSecond", mergeBytesPerSecond)
         .put("hintCheckIntervalMs", hintCheckIntervalMs)
-        .put("maxPending", maxPending);
+        .put("maxPending", maxPending)
+        .put("backupDir", backupDir);
+  }
+
+  /** The directory backups go under: {@code backupDir}, or {@code backups} beside the data directory. */
+  public java.nio.file.Path backupPath() {
+    java.nio.file.Path data = java.nio.file.Path.of(dataDir).toAbsolutePath().normalize();
+    return backupDir != null ? java.nio.file.Path.of(backupDir).toAbsolutePath().normalize() : data.resolveSibling("backups");
   }
 }

@@ -1,6 +1,8 @@
 package io.comdb.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The HTTP API (ComDB's {@code /bitcask/*} routes and the versioned {@code /v1} API).
@@ -11,9 +13,11 @@ import io.vertx.core.json.JsonObject;
  * port          0 .. 65535 (0: any free port)                 default 9090
  * instances     HttpVerticle instances; 0 = one per core      default 0
  * maxBodyBytes  largest request body, 1 KiB .. 512 MiB         default 16777216 (16 MiB)
+ * allowedOrigins  web origins ("https://app.example.com") whose pages may send requests that change
+ *               data; a JSON array, or a comma-separated string   default none
  * </pre>
  */
-public record HttpSection(boolean enabled, String host, int port, int instances, int maxBodyBytes) {
+public record HttpSection(boolean enabled, String host, int port, int instances, int maxBodyBytes, List<String> allowedOrigins) {
   public static HttpSection fromJson(JsonObject json) {
     JsonFields f = new JsonFields("http", json);
     HttpSection section = new HttpSection(
@@ -21,7 +25,8 @@ public record HttpSection(boolean enabled, String host, int port, int instances,
         f.string("host", "127.0.0.1"),
         (int) f.integer("port", 9090, 0, 65_535),
         (int) f.integer("instances", 0, 0, 256),
-        (int) f.integer("maxBodyBytes", 16 << 20, 1 << 10, 512 << 20));
+        (int) f.integer("maxBodyBytes", 16 << 20, 1 << 10, 512 << 20),
+        f.strings("allowedOrigins"));
     f.rejectUnknown();
     return section;
   }
@@ -45,6 +50,7 @@ public record HttpSection(boolean enabled, String host, int port, int instances,
         .put("host", host)
         .put("port", port)
         .put("instances", instances)
-        .put("maxBodyBytes", maxBodyBytes);
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("allowedOrigins", new JsonArray(allowedOrigins));
   }
 }

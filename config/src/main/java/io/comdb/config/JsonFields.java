@@ -68,6 +68,21 @@ final class JsonFields {
     return n.doubleValue();
   }
 
+  /** A list of strings: a JSON array of them, or one string of comma-separated values (as the environment gives it). */
+  List<String> strings(String field) {
+    Object v = value(field);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof String s) {
+      return java.util.Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+    if (v instanceof io.vertx.core.json.JsonArray array && array.stream().allMatch(e -> e instanceof String)) {
+      return array.stream().map(String.class::cast).toList();
+    }
+    throw new ConfigException(path(field), "must be an array of strings, or a comma-separated string, got " + v);
+  }
+
   boolean bool(String field, boolean fallback) {
     Object v = value(field);
     if (v == null) {

@@ -394,8 +394,9 @@ public final class EngineVerticle extends VerticleBase {
     if (!expected || failure == Failure.STORAGE_ERROR || failure == Failure.CORRUPT_DATA) {
       LOG.log(System.Logger.Level.ERROR, "a request to the writer failed", e);
     }
-    return new Writer.Failed(failure.code(), expected ? String.valueOf(e.getMessage())
-        : "the writer failed on this request (an internal error, logged by the server)");
+    String message = e instanceof NumberFormatException ? "a number was expected" // its own text names Java's parser
+        : expected ? String.valueOf(e.getMessage()) : "the writer failed on this request (an internal error, logged by the server)";
+    return new Writer.Failed(failure.code(), message);
   }
 
   /** A worker's task (a merge's swap): runs now, between two requests, and completes its own future. */

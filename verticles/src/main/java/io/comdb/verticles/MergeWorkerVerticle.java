@@ -17,6 +17,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalTime;
@@ -46,7 +48,11 @@ public final class MergeWorkerVerticle extends VerticleBase {
   /** How long a merge waits for the writer to run one of its steps. */
   private static final long HANDOFF_TIMEOUT_MS = 60_000;
 
+  /** A backup's name: one directory under engine.backupDir, never a path out of it. */
+  private static final java.util.regex.Pattern BACKUP_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+
   private final Clock clock;
+  private EngineSection section;
   private EngineMaintenance engine;
   private MergeWindow window;
   private long timer = -1;
@@ -63,7 +69,6 @@ public final class MergeWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    EngineSection section;
     try {
       section = EngineSection.fromJson(config());
       engine = EngineVerticle.maintenance(vertx);
@@ -119,12 +124,24 @@ public final class MergeWorkerVerticle extends VerticleBase {
       message.fail(Failure.INVALID_ARGUMENT.code(), "expected Admin.Backup");
       return;
     }
+    if (!BACKUP_NAME.matcher(backup.name()).matches()) {
+      message.fail(Failure.INVALID_ARGUMENT.code(), "a backup is named, not placed: 1 to 128 letters, digits, '.', '_' or '-', "
+          + "not starting with '.'; it is written under engine.backupDir");
+      return;
+    }
+    Path target = section.backupPath().resolve(backup.name());
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      message.fail(Failure.INVALID_ARGUMENT.code(), "a backup named '" + backup.name() + "' exists already");
+      return;
+    }
     try {
       long start = System.nanoTime();
-      engine.backup(Path.of(backup.directory()));
-      message.reply(new Admin.BackedUp(backup.directory(), (System.nanoTime() - start) / 1_000_000));
+      Files.createDirectories(section.backupPath());
+      engine.backup(target);
+      message.reply(new Admin.BackedUp(backup.name(), target.toString(), (System.nanoTime() - start) / 1_000_000));
     } catch (Exception e) {
-      message.fail(Failure.of(e).code(), String.valueOf(e.getMessage()));
+      LOG.log(System.Logger.Level.ERROR, "the backup to " + target + " failed", e);
+      message.fail(Failure.STORAGE_ERROR.code(), "the backup '" + backup.name() + "' failed (see the server log); a partial copy may be left under engine.backupDir");
     }
   }
 

@@ -113,14 +113,28 @@ class MergeWorkerVerticleTest {
   @Test
   void anOnDemandBackupOpensAsADatabase(Vertx vertx) throws Exception {
     deployEngine(vertx);
-    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 0)));
+    Path backups = dir.resolve("backups");
+    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 0).put("backupDir", backups.toString())));
     makeGarbage(vertx);
-    Path target = dir.resolve("backup");
-    Admin.BackedUp done = request(vertx, Addresses.ADMIN_BACKUP, new Admin.Backup(target.toString()));
-    assertThat(done.directory()).isEqualTo(target.toString());
-    try (Engine copy = Engine.open(EngineOptions.builder(target).build())) {
+    Admin.BackedUp done = request(vertx, Addresses.ADMIN_BACKUP, new Admin.Backup("nightly"));
+    assertThat(done.directory()).isEqualTo(backups.resolve("nightly").toString());
+    try (Engine copy = Engine.open(EngineOptions.builder(backups.resolve("nightly")).build())) {
       assertThat(copy.stats().liveKeys()).isEqualTo(100);
     }
+  }
+
+  @Test
+  void aBackupIsNamedNeverPlaced(Vertx vertx) throws Exception {
+    deployEngine(vertx);
+    Path backups = dir.resolve("backups");
+    await(deployWorker(vertx, new MergeWorkerVerticle(), new JsonObject().put("mergeCheckIntervalMs", 0).put("backupDir", backups.toString())));
+    for (String name : new String[] {"../escaped", "/tmp/escaped", "a/b", ".hidden", "..", "", "x".repeat(129), "nul\u0000"}) {
+      assertThatThrownBy(() -> request(vertx, Addresses.ADMIN_BACKUP, new Admin.Backup(name)))
+          .as(name).hasMessageContaining("a backup is named, not placed");
+    }
+    assertThat(dir.resolve("escaped")).doesNotExist();
+    request(vertx, Addresses.ADMIN_BACKUP, new Admin.Backup("once"));
+    assertThatThrownBy(() -> request(vertx, Addresses.ADMIN_BACKUP, new Admin.Backup("once"))).hasMessageContaining("exists already");
   }
 
   @Test

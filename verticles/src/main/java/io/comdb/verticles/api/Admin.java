@@ -41,18 +41,22 @@ public final class Admin {
     static final WireCodec<MergeSkipped> CODEC = new WireCodec<>(MergeSkipped.class, (m, w) -> w.string(m.reason), r -> new MergeSkipped(r.string()));
   }
 
-  /** Copies the database, online, to a directory on the engine's machine that does not exist or is empty. */
-  public record Backup(String directory) {
+    /**
+   * Writes a backup into a new directory {@code name} under the server's {@code engine.backupDir}: a bare
+   * name (letters, digits, {@code . _ -}, not starting with a dot), never a path.
+   */
+  public record Backup(String name) {
     public Backup {
-      java.util.Objects.requireNonNull(directory, "directory");
+      java.util.Objects.requireNonNull(name, "name");
     }
 
-    static final WireCodec<Backup> CODEC = new WireCodec<>(Backup.class, (m, w) -> w.string(m.directory), r -> new Backup(r.string()));
+    static final WireCodec<Backup> CODEC = new WireCodec<>(Backup.class, (m, w) -> w.string(m.name), r -> new Backup(r.string()));
   }
 
-  /** A backup was written. */
-  public record BackedUp(String directory, long millis) {
-    static final WireCodec<BackedUp> CODEC = new WireCodec<>(BackedUp.class, (m, w) -> w.string(m.directory).number(m.millis), r -> new BackedUp(r.string(), r.number()));
+  /** A backup was written: its name, the directory that holds it, how long it took. */
+  public record BackedUp(String name, String directory, long millis) {
+    static final WireCodec<BackedUp> CODEC = new WireCodec<>(BackedUp.class, (m, w) -> w.string(m.name).string(m.directory).number(m.millis),
+        r -> new BackedUp(r.string(), r.string(), r.number()));
   }
 
   static List<WireCodec<?>> codecs() {

@@ -8,9 +8,12 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 
 /** Writes JSON answers, and maps every failure to one HTTP status and a JSON error body, in one place. */
 final class HttpReplies {
+  private static final System.Logger LOG = System.getLogger(HttpReplies.class.getName());
+
   private HttpReplies() {}
 
   /** A bad request, with the reason for the client; thrown by handlers, answered 400. */
@@ -43,11 +46,43 @@ final class HttpReplies {
     json(ctx, status, new JsonObject().put("error", message).put("status", status));
   }
 
+  /** Answers a failure with its status and a text written for clients: never a Java exception's own text. */
   static void fail(RoutingContext ctx, Throwable error) {
-    error(ctx, status(error), String.valueOf(error.getMessage()));
+    int status = status(error);
+    if (status == 500 && !(error instanceof ReplyException)) {
+      LOG.log(System.Logger.Level.ERROR, "HTTP " + ctx.request().method() + " " + ctx.request().path() + " failed", error);
+    }
+    error(ctx, status, message(error, status));
+  }
+
+  private static String message(Throwable error, int status) {
+    if (error instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case TIMEOUT -> "the server did not answer in time; the request may or may not have run";
+        case NO_HANDLERS -> "the service for this request is not running (the server is starting or stopping)";
+        default -> Failure.of(reply.failureCode()) != null ? String.valueOf(reply.getMessage()) : "the request failed (see the server log)";
+      };
+    }
+    if (error instanceof HttpException http) {
+      return status == 400 ? "malformed request: bad percent-encoding or syntax in the URI, or an unreadable body"
+          : http.getPayload() != null ? http.getPayload() : "request failed with status " + status;
+    }
+    if (error instanceof NumberFormatException) {
+      return "a number was expected";
+    }
+    if (error instanceof LimitExceededException || error instanceof IllegalArgumentException) {
+      return String.valueOf(error.getMessage()); // ComDB's own texts: limits, bad arguments
+    }
+    if (error instanceof IllegalStateException) {
+      return "the engine is not open (the server is starting or stopping)";
+    }
+    return "internal error (see the server log)";
   }
 
   static int status(Throwable error) {
+    if (error instanceof HttpException http) {
+      return http.getStatusCode();
+    }
     if (error instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.TIMEOUT) {
         return 504;

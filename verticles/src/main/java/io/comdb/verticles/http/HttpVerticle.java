@@ -15,6 +15,8 @@ import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Writer;
 import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,6 +28,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -86,9 +90,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setMaxInitialLineLength(3 * config.engine().maxKeySize() + 4096) // keys travel percent-encoded in the request line
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        // HTTP/1.x only: with h2c on, the first request is read before HttpFraming can look at it.
+        .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
-        .requestHandler(router())
+        .invalidRequestHandler(HttpVerticle::invalidRequest)
+        .connectionHandler(HttpFraming::install)
+        .requestHandler(withHost(router()))
         .listen()
         .onSuccess(s -> {
           server = s;
@@ -113,6 +121,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(this::timed);
+    router.route().handler(new BrowserGuard(config.http()));
     if (config.security().password() != null) {
       router.route().handler(this::authenticate);
     }
@@ -146,6 +155,9 @@ public final class HttpVerticle extends VerticleBase {
         HttpReplies.fail(ctx, failure);
       }
     });
+    // What the router answers itself, before or around the routes, in JSON too.
+    router.errorHandler(400, ctx -> HttpReplies.error(ctx, 400, "malformed request: bad percent-encoding or syntax in the path or query"));
+    router.errorHandler(500, ctx -> HttpReplies.fail(ctx, ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
     router.errorHandler(404, ctx -> HttpReplies.error(ctx, 404, "no such route: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> HttpReplies.error(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
     return router;
@@ -206,17 +218,54 @@ public final class HttpVerticle extends VerticleBase {
     return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.security().password().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A request without a Host header cannot be routed (Vert.x Web needs one): a JSON 400 instead. */
+  private static Handler<HttpServerRequest> withHost(Router router) {
+    return request -> {
+      if (request.getHeader("Host") == null) {
+        request.response()
+            .setStatusCode(400)
+            .putHeader("Content-Type", "application/json")
+            .end(Json.encode(new JsonObject().put("error", "a request needs a Host header").put("status", 400)) + "\n");
+      } else {
+        router.handle(request);
+      }
+    };
+  }
+
+  /**
+   * What the HTTP layer could not read as a request (bad framing, an unknown version, a line or headers
+   * too long): a JSON 4xx, then the connection closes.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String why = switch (status) {
+      case 414 -> "the request line is too long";
+      case 431 -> "the request's headers are too large";
+      default -> "not a well-formed HTTP/1.0 or HTTP/1.1 request";
+    };
+    request.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(Json.encode(new JsonObject().put("error", why).put("status", status)) + "\n");
+  }
+
   private void health(RoutingContext ctx) {
+    // The figures are for those with the password; anyone may learn whether the server is up.
+    boolean figures = config.security().password() == null || passwordMatches(ctx.request().getHeader("Authorization"));
     EngineStats stats;
     try {
       stats = kv.reads().stats();
     } catch (RuntimeException e) {
-      HttpReplies.json(ctx, 503, new JsonObject().put("status", "DOWN").put("engine", String.valueOf(e.getMessage())));
+      JsonObject down = new JsonObject().put("status", "DOWN");
+      HttpReplies.json(ctx, 503, figures ? down.put("engine", new JsonObject().put("state", "closed")) : down);
       return;
     }
-    HttpReplies.json(ctx, new JsonObject()
-        .put("status", "UP")
-        .put("engine", new JsonObject().put("state", "open").put("liveKeys", stats.liveKeys()).put("dataFiles", stats.dataFiles())));
+    JsonObject up = new JsonObject().put("status", "UP");
+    HttpReplies.json(ctx, figures
+        ? up.put("engine", new JsonObject().put("state", "open").put("liveKeys", stats.liveKeys()).put("dataFiles", stats.dataFiles()))
+        : up);
   }
 
   /**

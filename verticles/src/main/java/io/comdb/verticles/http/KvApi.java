@@ -118,13 +118,15 @@ final class KvApi {
   }
 
   private void backup(RoutingContext ctx) {
-    JsonObject body = BitcaskApi.jsonObject(ctx.body().buffer(), "{\"directory\": \"/path/to/new/dir\"}");
-    if (!(body.getValue("directory") instanceof String directory) || directory.isEmpty()) {
-      throw new HttpReplies.BadRequest("'directory' must name the directory to create");
+    JsonObject body = BitcaskApi.jsonObject(ctx.body().buffer(), "{\"name\": \"nightly-2026-11-30\"}");
+    // "directory" is the field's old name: a bare name is still taken there, a path never.
+    Object name = body.containsKey("name") ? body.getValue("name") : body.getValue("directory");
+    if (!(name instanceof String text) || text.isEmpty()) {
+      throw new HttpReplies.BadRequest("'name' must name the backup; it is written under engine.backupDir");
     }
-    server.request(ctx, Addresses.ADMIN_BACKUP, new Admin.Backup(directory), reply -> {
+    server.request(ctx, Addresses.ADMIN_BACKUP, new Admin.Backup(text), reply -> {
       Admin.BackedUp done = (Admin.BackedUp) reply;
-      json(ctx, new JsonObject().put("directory", done.directory()).put("millis", done.millis()));
+      json(ctx, new JsonObject().put("name", done.name()).put("directory", done.directory()).put("millis", done.millis()));
     });
   }
 

@@ -98,8 +98,8 @@ class CodecsTest {
   void adminRequestsAndRepliesSurvive() {
     assertThat(roundTrip(new Admin.Merged(1, 2, 3, 4, 5, 6))).isEqualTo(new Admin.Merged(1, 2, 3, 4, 5, 6));
     assertThat(roundTrip(new Admin.MergeSkipped("under the threshold"))).isEqualTo(new Admin.MergeSkipped("under the threshold"));
-    assertThat(roundTrip(new Admin.Backup("/var/backups/ö"))).isEqualTo(new Admin.Backup("/var/backups/ö"));
-    assertThat(roundTrip(new Admin.BackedUp("/b", 12))).isEqualTo(new Admin.BackedUp("/b", 12));
+    assertThat(roundTrip(new Admin.Backup("nightly-ö"))).isEqualTo(new Admin.Backup("nightly-ö"));
+    assertThat(roundTrip(new Admin.BackedUp("nightly", "/b/nightly", 12))).isEqualTo(new Admin.BackedUp("nightly", "/b/nightly", 12));
     assertThat(roundTrip(new Admin.Merge())).isEqualTo(new Admin.Merge());
     assertThat(roundTrip(new Admin.MergeIfDue())).isEqualTo(new Admin.MergeIfDue());
   }

@@ -216,9 +216,16 @@ class HttpApiTest {
     assertThat(merged.getLong("liveRecords")).isEqualTo(5);
     assertThat(new JsonObject(http.get("/v1/stats").body()).getLong("reclaimableBytes")).isZero();
 
-    Path backup = dir.resolve("backup");
-    HttpResponse<String> backedUp = http.postJson("/v1/admin/backup", new JsonObject().put("directory", backup.toString()).encode());
+    Path backup = dir.resolve("backups").resolve("nightly"); // engine.backupDir: "backups" beside the data directory
+    HttpResponse<String> backedUp = http.postJson("/v1/admin/backup", new JsonObject().put("name", "nightly").encode());
     assertThat(backedUp.statusCode()).as(backedUp.body()).isEqualTo(200);
+    assertThat(new JsonObject(backedUp.body()).getString("directory")).isEqualTo(backup.toString());
+    for (String outside : new String[] {"../../escaped", dir.resolve("escaped").toString(), "nightly"}) {
+      HttpResponse<String> refused = http.postJson("/v1/admin/backup", new JsonObject().put("directory", outside).encode());
+      assertThat(refused.statusCode()).as(outside).isEqualTo(400);
+      assertThat(new JsonObject(refused.body()).getString("error")).isNotEmpty();
+    }
+    assertThat(dir.resolve("escaped")).doesNotExist();
     try (Engine copy = Engine.open(EngineOptions.builder(backup).build())) {
       assertThat(new String(copy.get("k3".getBytes(UTF_8)), UTF_8)).isEqualTo("value 18");
     }
