@@ -50,7 +50,7 @@ public record ComDbConfig(
         SearchSection.fromJson(json.getJsonObject("search")),
         ClusterSection.fromJson(json.getJsonObject("cluster")),
         SecuritySection.fromJson(json.getJsonObject("security")));
-    if (config.security.password() == null) {
+    if (config.security.open()) {
       requireLoopback("http.host", config.http.host());
       requireLoopback("resp.host", config.resp.host());
       requireLoopback("line.host", config.line.host());
@@ -79,7 +79,7 @@ public record ComDbConfig(
     }
     if (!loopback) {
       throw new ConfigException(field, "binding " + host + " exposes the data beyond this machine; "
-          + "set security.password (COMDB_SECURITY_PASSWORD) or bind a loopback address such as 127.0.0.1");
+          + "set security.password (COMDB_SECURITY_PASSWORD) or security.users, or bind a loopback address such as 127.0.0.1");
     }
   }
 }

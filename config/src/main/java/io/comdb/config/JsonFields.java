@@ -83,6 +83,21 @@ final class JsonFields {
     throw new ConfigException(path(field), "must be an array of strings, or a comma-separated string, got " + v);
   }
 
+  /** A JSON object (empty when absent), or its text, as the environment gives it. */
+  io.vertx.core.json.JsonObject object(String field) {
+    Object v = value(field);
+    if (v == null) {
+      return new io.vertx.core.json.JsonObject();
+    }
+    if (v instanceof String s) {
+      return SecuritySection.parseObject(path(field), s);
+    }
+    if (!(v instanceof io.vertx.core.json.JsonObject o)) {
+      throw new ConfigException(path(field), "must be a JSON object, got " + v);
+    }
+    return o;
+  }
+
   boolean bool(String field, boolean fallback) {
     Object v = value(field);
     if (v == null) {

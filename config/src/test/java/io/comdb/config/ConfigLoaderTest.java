@@ -61,9 +61,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("engine", new JsonObject().put("mergeWindow", "late"))))
         .hasMessage("engine.mergeWindow: must be HH:mm-HH:mm (e.g. 01:00-05:00), got 'late'");
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("htp", new JsonObject())))
-        .hasMessage("htp: unknown section; known: engine, http, resp, search, cluster, security");
+        .hasMessage("htp: unknown section; known: engine, http, resp, line, search, cluster, security");
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("http", new JsonObject().put("prot", 1))))
-        .hasMessageStartingWith("http.prot: unknown field; http has enabled, host,");
+        .hasMessageStartingWith("http.prot: unknown field; http has allowedOrigins, enabled, host,");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_SEARCH_DENSE", "gpt"), Map.of()))
         .hasMessage("search.dense: must be one of off, bge-small-en-v15, all-minilm-l6-v2; got 'gpt'");
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("search", new JsonObject().put("neighbourWeight", -0.5))))
@@ -100,5 +100,29 @@ class ConfigLoaderTest {
         .hasMessageStartingWith("cluster.members: must be host[:port] separated by commas");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_CLUSTER_FAILURE_MILLIS", "10"), Map.of()))
         .hasMessageStartingWith("cluster.failureMillis:");
+  }
+
+  @Test
+  void usersKeepHashesNeverPasswords() {
+    JsonObject alex = new JsonObject().put("password", "$pbkdf2$it=210000$c2FsdA$aGFzaA").put("role", "write");
+    ComDbConfig config = ComDbConfig.fromJson(new JsonObject().put("security", new JsonObject().put("users", new JsonObject().put("alex", alex)))
+        .put("http", new JsonObject().put("host", "0.0.0.0")));
+    assertThat(config.security().users().get("alex").role()).isEqualTo("write");
+    assertThat(config.security().open()).isFalse();
+    assertThat(config.security().toString()).doesNotContain("pbkdf2");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("security", new JsonObject()
+        .put("users", new JsonObject().put("alex", alex.copy().put("password", "plain-text"))))))
+        .hasMessageStartingWith("security.users.alex.password: must be a PBKDF2 hash");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("security", new JsonObject()
+        .put("users", new JsonObject().put("alex", alex.copy().put("role", "root"))))))
+        .hasMessageStartingWith("security.users.alex.role: must be one of read, write, admin");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("security", new JsonObject().put("password", "pw")
+        .put("users", new JsonObject().put("default", alex)))))
+        .hasMessageStartingWith("security.users: names 'default'");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("security", new JsonObject()
+        .put("users", new JsonObject().put("a b", alex)))))
+        .hasMessageStartingWith("security.users.a b: a user name is");
+    ComDbConfig fromEnv = ConfigLoader.load(null, Map.of("COMDB_SECURITY_USERS", new JsonObject().put("alex", alex).encode()), Map.of());
+    assertThat(fromEnv.security().users()).containsOnlyKeys("alex");
   }
 }

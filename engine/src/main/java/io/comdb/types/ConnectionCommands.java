@@ -44,5 +44,6 @@ final class ConnectionCommands {
     Commands.add("wait", 3, "noscript", 0, 0, 0, null);
     Commands.add("debug", -2, "admin noscript loading stale", 0, 0, 0, null);
     Commands.add("monitor", 1, "admin noscript loading stale", 0, 0, 0, null);
+    Commands.add("acl", -2, "sentinel", 0, 0, 0, null);
   }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     version = "ComDB 0.1.0",
     description = "A Bitcask-model key-value database for agents' memory. With no command: runs the server.",
-    subcommands = {ServerCommand.class, ShellCommand.class, EvalCommand.class})
+    subcommands = {ServerCommand.class, ShellCommand.class, EvalCommand.class, UserCommand.class})
 public final class Main implements Callable<Integer> {
   @Mixin
   ServerCommand server;

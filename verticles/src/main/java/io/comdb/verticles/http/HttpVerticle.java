@@ -6,6 +6,7 @@ import io.comdb.engine.ReadView;
 import io.comdb.engine.Versioned;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.KvClient;
+import io.comdb.verticles.Users;
 import io.comdb.verticles.ServerPorts;
 import io.comdb.verticles.ServerMetrics;
 import io.comdb.verticles.WriterClient;
@@ -38,7 +39,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -69,6 +69,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private ComDbConfig config;
   private KvClient kv;
+  private Users users;
   private HttpServer server;
   private PrometheusMeterRegistry metrics;
   private byte[] openApi;
@@ -81,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
       config = ComDbConfig.fromJson(config());
       openApi = readOpenApi();
       kv = new KvClient(vertx, context, Writer.Source.HTTP);
+      users = Users.of(config.security());
     } catch (RuntimeException | IOException e) {
       return Future.failedFuture(e);
     }
@@ -122,7 +124,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::timed);
     router.route().handler(new BrowserGuard(config.http()));
-    if (config.security().password() != null) {
+    if (!users.open()) {
       router.route().handler(this::authenticate);
     }
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
@@ -188,34 +190,67 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** With security.password set, every route but /health wants it, as a Bearer token or a Basic password. */
+  /**
+   * With users or a password configured, every route but {@code /health} wants a user, as Basic
+   * credentials (a name that is no configured user stands for {@code default}) or a Bearer token (the
+   * {@code default} user's password), whose role allows the request ({@link #access}).
+   */
   private void authenticate(RoutingContext ctx) {
-    if (ctx.request().path().equals("/health") || passwordMatches(ctx.request().getHeader("Authorization"))) {
+    if (ctx.request().path().equals("/health")) {
       ctx.next();
       return;
     }
-    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"comdb\"");
-    HttpReplies.error(ctx, 401, "a password is required: Authorization: Bearer <password>, or Basic");
+    Users.User user = signedIn(ctx);
+    if (user == null) {
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"comdb\"");
+      HttpReplies.error(ctx, 401, "credentials are required: Authorization: Basic (user and password), or Bearer <password> for the default user");
+      return;
+    }
+    Users.Access needed = access(ctx.request().method(), ctx.request().path());
+    if (!user.role().permits(needed)) {
+      HttpReplies.error(ctx, 403, "user " + user.name() + " has the " + user.role().label() + " role; this request needs "
+          + needed.name().toLowerCase(java.util.Locale.ROOT));
+      return;
+    }
+    ctx.next();
   }
 
-  private boolean passwordMatches(String header) {
+  /** What a request needs: admin for merges and backups, read for GET, HEAD and searches, write for the rest. */
+  static Users.Access access(HttpMethod method, String path) {
+    if (path.startsWith("/v1/admin/") || path.equals("/bitcask/merge")) {
+      return Users.Access.ADMIN;
+    }
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || path.endsWith("/search")) {
+      return Users.Access.READ;
+    }
+    return Users.Access.WRITE;
+  }
+
+  /** The user the request's Authorization header signs in, or null. */
+  private Users.User signedIn(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
     if (header == null) {
-      return false;
+      return null;
     }
-    String given;
     if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      given = header.substring(7).trim();
-    } else if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        given = decoded.substring(decoded.indexOf(':') + 1);
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-    } else {
-      return false;
+      return users.authenticate(Users.DEFAULT_USER, header.substring(7).trim());
     }
-    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.security().password().getBytes(StandardCharsets.UTF_8));
+    if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      // A name that is no configured user is the default user's (Basic with the password, any name, as before users).
+      String name = decoded.substring(0, colon);
+      return users.authenticate(users.named(name) ? name : Users.DEFAULT_USER, decoded.substring(colon + 1));
+    }
+    return null;
   }
 
   /** A request without a Host header cannot be routed (Vert.x Web needs one): a JSON 400 instead. */
@@ -253,7 +288,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     // The figures are for those with the password; anyone may learn whether the server is up.
-    boolean figures = config.security().password() == null || passwordMatches(ctx.request().getHeader("Authorization"));
+    boolean figures = users.open() || signedIn(ctx) != null;
     EngineStats stats;
     try {
       stats = kv.reads().stats();

@@ -3,6 +3,7 @@ package io.comdb.verticles.line;
 import io.comdb.engine.Versioned;
 import io.comdb.verticles.HalfClose;
 import io.comdb.verticles.KvClient;
+import io.comdb.verticles.Users;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Kv;
 import io.vertx.core.Context;
@@ -39,6 +40,8 @@ final class LineConnection {
   private final LineServer server;
   private final ArrayDeque<Future<Buffer>> inFlight = new ArrayDeque<>();
   private boolean authenticated;
+  /** Who the first line signed in. */
+  private Users.User user;
   private boolean closing;
   /** The last request this connection sent to the writer; a read while it is out goes the same way. */
   private Future<Object> lastWrite = Future.succeededFuture();
@@ -74,7 +77,8 @@ final class LineConnection {
     byte[] line = withoutCr(record);
     if (!authenticated) {
       String[] credentials = LineCommand.credentials(line);
-      if (credentials == null || !server.authenticate(credentials[0], credentials[1])) {
+      user = credentials == null ? null : server.authenticate(credentials[0], credentials[1]);
+      if (user == null) {
         LOG.log(System.Logger.Level.INFO, "line protocol: refused authentication from {0}", socket.remoteAddress());
         close(AUTH_FAILED);
         return;
@@ -98,6 +102,10 @@ final class LineConnection {
   }
 
   private Future<Buffer> run(LineCommand command) {
+    boolean writes = command instanceof LineCommand.Put || command instanceof LineCommand.Del;
+    if (writes && !user.role().permits(Users.Access.WRITE)) {
+      return Future.succeededFuture(text("no permission: user " + user.name() + " may only read"));
+    }
     if (command instanceof LineCommand.Put put) {
       return write(new Kv.Put(put.key(), put.value())).map(done -> text("PUT SUCCESS"));
     }

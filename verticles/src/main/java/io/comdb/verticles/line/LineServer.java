@@ -51,8 +51,9 @@ final class LineServer implements Shareable {
     }
   }
 
-  boolean authenticate(String user, String password) {
-    return users.authenticate(user, password) != null;
+  /** The user these credentials sign in, or null. */
+  Users.User authenticate(String user, String password) {
+    return users.authenticate(user, password);
   }
 
   /** The heap the JVM uses now, in bytes: what {@code MEM} reports. */

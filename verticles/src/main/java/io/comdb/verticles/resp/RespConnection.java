@@ -10,6 +10,7 @@ import io.comdb.types.RedisError;
 import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
 import io.comdb.verticles.HalfClose;
+import io.comdb.verticles.Users;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Failure;
@@ -125,6 +126,8 @@ final class RespConnection implements RespParser.Listener {
   int db;
   int protocol = 2;
   boolean authenticated;
+  /** Who this client signed in as: null until it has (the server's {@code anyone()} when it is open). */
+  Users.User user;
   String name;
   String lastCommand = "NULL";
   /** Clustered: the client asked for the slot map (CLUSTER SLOTS, ...), so it gets -MOVED, not forwarding. */
@@ -145,7 +148,8 @@ final class RespConnection implements RespParser.Listener {
     this.socket = socket;
     this.context = context;
     this.cluster = ClusterNode.of(server.vertx());
-    this.authenticated = server.password() == null;
+    this.user = server.users.open() ? server.users.anyone() : null;
+    this.authenticated = user != null;
     this.parser = new RespParser(() -> server.settings.maxBulk, () -> server.settings.maxQuery, this);
     this.parser.authenticated(authenticated);
     this.subscriptions = new PubSub.Subscriptions(this);
@@ -282,6 +286,7 @@ final class RespConnection implements RespParser.Listener {
     }
     String name = spec != null ? spec.name() : new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
     boolean servable = spec != null && spec.handler() != null && spec.arityMatches(args.size()) && authenticated
+        && user.role().permits(RespAccess.of(spec, args))
         && !(subscriptions.active() && protocol == 2);
     if (servable && cluster.clustered()) {
       Boolean routed = route(spec, args);
@@ -465,6 +470,9 @@ final class RespConnection implements RespParser.Listener {
     }
     if (!authenticated && !NO_AUTH_NEEDED.contains(name)) {
       return refuse(Reply.error(Errors.NOAUTH));
+    }
+    if (authenticated && !user.role().permits(RespAccess.of(spec, args))) {
+      return refuse(Reply.error("NOPERM this user has no permissions to run the '" + RespAccess.label(spec, args) + "' command"));
     }
     if (subscriptions.active() && protocol == 2 && !ALLOWED_WHILE_SUBSCRIBED.contains(name)) {
       reply(Reply.error("ERR Can't execute '" + name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
@@ -650,7 +658,8 @@ final class RespConnection implements RespParser.Listener {
     socket.end(b);
   }
 
-  void authenticate() {
+  void authenticate(Users.User user) {
+    this.user = user;
     authenticated = true;
     parser.authenticated(true);
   }

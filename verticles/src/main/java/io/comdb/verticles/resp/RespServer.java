@@ -3,6 +3,7 @@ package io.comdb.verticles.resp;
 import io.comdb.config.ComDbConfig;
 import io.comdb.config.RespSection;
 import io.comdb.types.Reply;
+import io.comdb.verticles.Users;
 import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
@@ -49,6 +50,8 @@ final class RespServer implements Shareable {
   private final java.util.Set<RespConnection> monitors = ConcurrentHashMap.newKeySet();
   /** What CONFIG GET and SET see; some of it (maxclients, timeout, limits, slow log) changes at run time. */
   final RespSettings settings;
+  /** Who may sign in, and as what ({@code security}). */
+  final Users users;
   private final ArrayDeque<Reply> slowlog = new ArrayDeque<>();
   /** When a cross-protocol attack was last logged (epoch millis). */
   private final AtomicLong lastAttackLogged = new AtomicLong();
@@ -58,6 +61,7 @@ final class RespServer implements Shareable {
     this.vertx = vertx;
     this.config = config;
     this.settings = new RespSettings(config, () -> RespVerticle.port(vertx));
+    this.users = Users.of(config.security());
     // Once a second: idle clients past timeout are closed, as Redis's clientsCron does, and the ops rate sampled.
     vertx.setPeriodic(1000, id -> {
       closeIdleClients();

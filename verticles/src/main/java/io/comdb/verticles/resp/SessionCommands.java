@@ -12,6 +12,7 @@ import io.comdb.types.RedisStore;
 import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
+import io.comdb.verticles.Users;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Redis;
 import io.comdb.verticles.cluster.ClusterKeys;
@@ -43,6 +44,7 @@ final class SessionCommands {
         }
         case "reset" -> now(c, reset(c));
         case "auth" -> now(c, auth(c, args));
+        case "acl" -> now(c, acl(c, args));
         case "hello" -> now(c, hello(c, args));
         case "select" -> now(c, select(c, args));
         case "client" -> now(c, ClientCommand.run(c, args));
@@ -119,8 +121,9 @@ final class SessionCommands {
     c.db = 0;
     c.protocol = 2;
     c.name = null;
-    if (c.server.password() != null) {
+    if (!c.server.users.open()) {
       c.authenticated = false;
+      c.user = null;
     }
     return new Reply.Simple("RESET");
   }
@@ -129,16 +132,35 @@ final class SessionCommands {
     if (args.size() > 3) {
       throw new io.comdb.types.RedisError(Errors.SYNTAX);
     }
-    String password = c.server.password();
-    if (password == null) {
+    Users users = c.server.users;
+    if (users.open()) {
       return Reply.error(args.size() == 2 ? Errors.AUTH_NOT_CONFIGURED : Errors.WRONGPASS);
     }
-    boolean userOk = args.size() == 2 || text(args.get(1)).equals("default");
-    if (userOk && MessageDigest.isEqual(args.get(args.size() - 1), password.getBytes(UTF_8))) {
-      c.authenticate();
-      return Reply.OK;
+    if (args.size() == 2 && !users.hasDefaultPassword()) {
+      return Reply.error(Errors.AUTH_NOT_CONFIGURED); // AUTH <password> names the default user, which has none
     }
-    return Reply.error(Errors.WRONGPASS);
+    String name = args.size() == 2 ? Users.DEFAULT_USER : text(args.get(1));
+    Users.User user = users.authenticate(name, text(args.get(args.size() - 1)));
+    if (user == null) {
+      return Reply.error(Errors.WRONGPASS);
+    }
+    c.authenticate(user);
+    return Reply.OK;
+  }
+
+  /** ACL WHOAMI and ACL USERS; ComDB's users are in its configuration, so ACL changes none. */
+  private static Reply acl(RespConnection c, List<byte[]> args) {
+    String sub = text(args.get(1)).toLowerCase(java.util.Locale.ROOT);
+    return switch (sub) {
+      case "whoami" -> args.size() == 2 ? Reply.bulk(c.user.name().getBytes(UTF_8)) : Reply.error(Errors.wrongArity("acl|whoami"));
+      case "users" -> args.size() == 2
+          ? Reply.bulks(c.server.users.names().stream().map(n -> n.getBytes(UTF_8)).toList())
+          : Reply.error(Errors.wrongArity("acl|users"));
+      case "setuser", "deluser", "load", "save", "genpass", "list", "getuser", "cat", "dryrun", "log" -> Reply.error(
+          "ERR ACL " + sub.toUpperCase(java.util.Locale.ROOT) + " is not supported: ComDB's users and roles are in its "
+              + "configuration (security.users; bin/comdb user add)");
+      default -> Reply.error("ERR unknown subcommand '" + text(args.get(1)) + "'. Try ACL HELP.");
+    };
   }
 
   private static Reply hello(RespConnection c, List<byte[]> args) {

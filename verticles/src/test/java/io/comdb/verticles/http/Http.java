@@ -24,6 +24,14 @@ final class Http {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  int port() {
+    return port;
+  }
+
+  HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
+    return put(path, body.getBytes(StandardCharsets.UTF_8));
+  }
+
   Http authorization(String header) {
     this.authorization = header;
     return this;

@@ -244,10 +244,34 @@ class HttpApiTest {
   void aPasswordGuardsEveryRouteButHealth(Vertx vertx) throws Exception {
     Http http = start(vertx, new JsonObject(), new JsonObject().put("password", "s3cret"));
     assertThat(http.get("/health").statusCode()).isEqualTo(200);
-    assertError(http.get("/bitcask/listkeys"), 401, "password is required");
-    assertError(http.authorization("Bearer wrong").get("/bitcask/listkeys"), 401, "password is required");
+    assertError(http.get("/bitcask/listkeys"), 401, "credentials are required");
+    assertError(http.authorization("Bearer wrong").get("/bitcask/listkeys"), 401, "credentials are required");
     assertThat(http.authorization("Bearer s3cret").get("/bitcask/listkeys").statusCode()).isEqualTo(200);
     String basic = "Basic " + Base64.getEncoder().encodeToString("agent:s3cret".getBytes(UTF_8));
     assertThat(http.authorization(basic).postJson("/bitcask/put", "{\"a\": \"b\"}").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void namedUsersSignInWithBasicAndTheirRoleBoundsTheirRequests(Vertx vertx) throws Exception {
+    JsonObject users = new JsonObject()
+        .put("reader", new JsonObject().put("password", io.comdb.verticles.Users.hash("r-pw")).put("role", "read"))
+        .put("writer", new JsonObject().put("password", io.comdb.verticles.Users.hash("w-pw")).put("role", "write"))
+        .put("admin", new JsonObject().put("password", io.comdb.verticles.Users.hash("a-pw")).put("role", "admin"));
+    Http http = start(vertx, new JsonObject(), new JsonObject().put("users", users));
+    Http reader = new Http(http.port()).authorization(basic("reader", "r-pw"));
+    Http writer = new Http(http.port()).authorization(basic("writer", "w-pw"));
+    Http admin = new Http(http.port()).authorization(basic("admin", "a-pw"));
+    assertError(new Http(http.port()).authorization(basic("reader", "w-pw")).get("/v1/stats"), 401, "credentials are required");
+    assertError(new Http(http.port()).authorization("Bearer r-pw").get("/v1/stats"), 401, "credentials are required");
+    assertThat(writer.put("/v1/kv/k", "v").statusCode()).isEqualTo(204);
+    assertThat(reader.get("/v1/kv/k").body()).isEqualTo("v");
+    assertError(reader.put("/v1/kv/k", "w"), 403, "user reader has the read role; this request needs write");
+    assertError(writer.postJson("/v1/admin/merge", ""), 403, "user writer has the write role; this request needs admin");
+    assertThat(admin.postJson("/v1/admin/merge", "").statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(new Http(http.port()).get("/health").body()).fieldNames()).containsExactly("status");
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
   }
 }

@@ -70,6 +70,35 @@ class LineProtocolTest {
   }
 
   @Test
+  void chromoDbsReadmeSessionWorksWithAConfiguredUser(Vertx vertx) throws Exception {
+    JsonObject users = new JsonObject()
+        .put("alex", new JsonObject().put("password", io.comdb.verticles.Users.hash("somepassword")).put("role", "write"))
+        .put("viewer", new JsonObject().put("password", io.comdb.verticles.Users.hash("look")).put("role", "read"));
+    int port = start(vertx, new JsonObject(), new JsonObject().put("users", users));
+    try (LineClient client = new LineClient(port)) {
+      // Byte for byte what ChromoDB's README has a client send, and what ChromoDB answers.
+      client.send("YWxleFwwc29tZXBhc3N3b3Jk\r\n");
+      assertThat(client.line()).isEqualTo("AUTH OK");
+      assertThat(client.command("PUT->keyname->value")).isEqualTo("PUT SUCCESS");
+      assertThat(client.command("GET->keyname")).isEqualTo("value");
+      assertThat(client.command("PUT->keyname->2")).isEqualTo("PUT SUCCESS");
+      assertThat(client.command("GET->keyname")).isEqualTo("2");
+      assertThat(client.command("DEL->keyname")).isEqualTo("DEL SUCCESS");
+    }
+    try (LineClient viewer = LineClient.login(port, "viewer", "look")) {
+      assertThat(viewer.line()).isEqualTo("AUTH OK");
+      assertThat(viewer.command("PUT->keyname->3")).isEqualTo("no permission: user viewer may only read");
+      assertThat(viewer.command("DEL->keyname")).isEqualTo("no permission: user viewer may only read");
+      assertThat(viewer.command("GET->keyname")).isEqualTo("key not found");
+    }
+    for (String[] wrong : new String[][] {{"alex", "wrong"}, {"default", "somepassword"}, {"viewer", "somepassword"}}) {
+      try (LineClient client = LineClient.login(port, wrong[0], wrong[1])) {
+        assertThat(client.line()).as(String.join("/", wrong)).isEqualTo("Invalid authentication. Bye!");
+      }
+    }
+  }
+
+  @Test
   void itSharesTheKeyspaceOfTheKeyValueApi(Vertx vertx) throws Exception {
     int port = start(vertx);
     String base = "http://127.0.0.1:" + HttpVerticle.port(vertx);

@@ -144,6 +144,42 @@ class RespSessionTest {
   }
 
   @Test
+  void namedUsersSignInAndTheirRoleBoundsWhatTheyRun() throws Exception {
+    JsonObject users = new JsonObject()
+        .put("alex", new JsonObject().put("password", io.comdb.verticles.Users.hash("pw-a")).put("role", "write"))
+        .put("ro", new JsonObject().put("password", io.comdb.verticles.Users.hash("pw-r")).put("role", "read"))
+        .put("root", new JsonObject().put("password", io.comdb.verticles.Users.hash("pw-root")).put("role", "admin"));
+    JsonObject config = new JsonObject().put("security", new JsonObject().put("users", users));
+    try (ComDbResp comdb = ComDbResp.start(dir, config); RespClient c = new RespClient(comdb.port)) {
+      assertThat(c.call("GET", "x")).isEqualTo(new RespClient.Error("NOAUTH Authentication required."));
+      assertThat(c.call("AUTH", "pw-a")).as("no default user: a password alone names none")
+          .isEqualTo(new RespClient.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+      assertThat(c.call("AUTH", "alex", "pw-r")).isEqualTo(new RespClient.Error("WRONGPASS invalid username-password pair or user is disabled."));
+      assertThat(c.call("AUTH", "ro", "pw-r")).isEqualTo("OK");
+      assertThat(c.call("ACL", "WHOAMI")).isEqualTo("ro");
+      assertThat(c.call("GET", "x")).isNull();
+      assertThat(c.call("SET", "x", "1")).isEqualTo(new RespClient.Error("NOPERM this user has no permissions to run the 'set' command"));
+      assertThat(c.call("EVAL", "return redis.call('SET', KEYS[1], 1)", "1", "x"))
+          .isEqualTo(new RespClient.Error("NOPERM this user has no permissions to run the 'eval' command"));
+      assertThat(c.call("MULTI")).isEqualTo("OK");
+      assertThat(c.call("INCR", "x")).isEqualTo(new RespClient.Error("NOPERM this user has no permissions to run the 'incr' command"));
+      assertThat(c.call("EXEC")).isEqualTo(new RespClient.Error("EXECABORT Transaction discarded because of previous errors."));
+      assertThat(c.call("HELLO", "2", "AUTH", "alex", "pw-a")).isInstanceOf(List.class);
+      assertThat(c.call("ACL", "WHOAMI")).isEqualTo("alex");
+      assertThat(c.call("SET", "x", "1")).isEqualTo("OK");
+      assertThat(c.call("CONFIG", "SET", "timeout", "0"))
+          .isEqualTo(new RespClient.Error("NOPERM this user has no permissions to run the 'config|set' command"));
+      assertThat(c.call("FLUSHALL")).isEqualTo(new RespClient.Error("NOPERM this user has no permissions to run the 'flushall' command"));
+      assertThat(c.call("ACL", "USERS")).isEqualTo(new RespClient.Error("NOPERM this user has no permissions to run the 'acl|users' command"));
+      assertThat(c.call("AUTH", "root", "pw-root")).isEqualTo("OK");
+      assertThat(c.call("ACL", "USERS")).isEqualTo(List.of("alex", "ro", "root"));
+      assertThat(c.call("CONFIG", "SET", "timeout", "0")).isEqualTo("OK");
+      assertThat(c.call("RESET")).isEqualTo("RESET");
+      assertThat(c.call("GET", "x")).isEqualTo(new RespClient.Error("NOAUTH Authentication required."));
+    }
+  }
+
+  @Test
   void databasesAreSeparate() throws Exception {
     try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject()); RespClient c = new RespClient(comdb.port)) {
       c.call("SET", "k", "in0");
