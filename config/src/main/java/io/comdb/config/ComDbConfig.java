@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,8 +22,9 @@ public record ComDbConfig(
     LineSection line,
     SearchSection search,
     ClusterSection cluster,
-    SecuritySection security) {
-  public static final List<String> SECTIONS = List.of("engine", "http", "resp", "line", "search", "cluster", "security");
+    SecuritySection security,
+    TlsSection tls) {
+  public static final List<String> SECTIONS = List.of("engine", "http", "resp", "line", "search", "cluster", "security", "tls");
 
   public static ComDbConfig defaults() {
     return fromJson(new JsonObject());
@@ -49,7 +51,14 @@ public record ComDbConfig(
         LineSection.fromJson(json.getJsonObject("line")),
         SearchSection.fromJson(json.getJsonObject("search")),
         ClusterSection.fromJson(json.getJsonObject("cluster")),
-        SecuritySection.fromJson(json.getJsonObject("security")));
+        SecuritySection.fromJson(json.getJsonObject("security")),
+        TlsSection.fromJson(json.getJsonObject("tls")));
+    Map<String, Integer> tlsPorts = Map.of("http", config.http.tlsPort(), "resp", config.resp.tlsPort(), "line", config.line.tlsPort());
+    tlsPorts.forEach((listener, port) -> {
+      if (port >= 0 && !config.tls.enabled()) {
+        throw new ConfigException(listener + ".tlsPort", "a TLS port needs tls.cert and tls.key (PEM files)");
+      }
+    });
     if (config.security.open()) {
       requireLoopback("http.host", config.http.host());
       requireLoopback("resp.host", config.resp.host());
@@ -66,7 +75,8 @@ public record ComDbConfig(
         .put("line", line.toJson())
         .put("search", search.toJson())
         .put("cluster", cluster.toJson())
-        .put("security", security.toJson());
+        .put("security", security.toJson())
+        .put("tls", tls.toJson());
   }
 
   /** Without a password, anyone who can reach a non-loopback address could read and erase everything. */

@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
  * <pre>
  * enabled        true | false                                          default true
  * host           address to bind                                       default "127.0.0.1"
- * port           0 .. 65535 (0: any free port, and one instance)       default 6380
+ * port           0 .. 65535 (0: any free port, and one instance); -1: no plain-text listener   default 6380
+ * tlsPort        the TLS listener's port (tls.cert), as Redis's tls-port; -1: none   default -1
  * instances      RespVerticle instances; 0 = one per core              default 0
  * maxBulkBytes   largest bulk string (proto-max-bulk-len), 1 KiB .. 512 MiB   default 536870912
  * maxQueryBytes  bytes held for one command (client-query-buffer-limit), 1 MiB .. 1 GiB  default 1073741824
@@ -20,7 +21,7 @@ import io.vertx.core.json.JsonObject;
  * allowShutdown  whether SHUTDOWN stops the server                    default true
  * </pre>
  */
-public record RespSection(boolean enabled, String host, int port, int instances, long maxBulkBytes, long maxQueryBytes,
+public record RespSection(boolean enabled, String host, int port, int tlsPort, int instances, long maxBulkBytes, long maxQueryBytes,
     int maxClients, long timeout, OutputBufferLimits outputBufferLimit, boolean allowShutdown) {
   /** What one command element costs to hold beyond its bytes (array, its header, the list's slot). */
   public static final int ELEMENT_OVERHEAD = 32;
@@ -30,7 +31,8 @@ public record RespSection(boolean enabled, String host, int port, int instances,
     RespSection section = new RespSection(
         f.bool("enabled", true),
         f.string("host", "127.0.0.1"),
-        (int) f.integer("port", 6380, 0, 65_535),
+        (int) f.integer("port", 6380, -1, 65_535),
+        (int) f.integer("tlsPort", -1, -1, 65_535),
         (int) f.integer("instances", 0, 0, 256),
         f.integer("maxBulkBytes", 512L << 20, 1 << 10, 512L << 20),
         f.integer("maxQueryBytes", 1L << 30, 1 << 20, 1L << 30),
@@ -53,7 +55,7 @@ public record RespSection(boolean enabled, String host, int port, int instances,
 
   /** The instances to deploy, by the rule of {@link HttpSection#instanceCount()}. */
   public int instanceCount() {
-    return HttpSection.instanceCount(port, instances);
+    return HttpSection.instanceCount(port, tlsPort, instances);
   }
 
   public JsonObject toJson() {
@@ -61,6 +63,7 @@ public record RespSection(boolean enabled, String host, int port, int instances,
         .put("enabled", enabled)
         .put("host", host)
         .put("port", port)
+        .put("tlsPort", tlsPort)
         .put("instances", instances)
         .put("maxBulkBytes", maxBulkBytes)
         .put("maxQueryBytes", maxQueryBytes)

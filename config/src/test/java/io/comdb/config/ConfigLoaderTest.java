@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("engine.sync: must be one of always, interval, none; got 'sometimes'");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("http.port", 70000)))
-        .hasMessage("http.port: must be from 0 to 65535, got 70000");
+        .hasMessage("http.port: must be from -1 to 65535, got 70000");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_HTTP_PORT", "ninety"), Map.of()))
         .hasMessage("COMDB_HTTP_PORT: cannot read 'ninety' as a number");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_HTTP_PROT", "1"), Map.of()))
@@ -61,7 +61,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("engine", new JsonObject().put("mergeWindow", "late"))))
         .hasMessage("engine.mergeWindow: must be HH:mm-HH:mm (e.g. 01:00-05:00), got 'late'");
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("htp", new JsonObject())))
-        .hasMessage("htp: unknown section; known: engine, http, resp, line, search, cluster, security");
+        .hasMessage("htp: unknown section; known: engine, http, resp, line, search, cluster, security, tls");
     assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("http", new JsonObject().put("prot", 1))))
         .hasMessageStartingWith("http.prot: unknown field; http has allowedOrigins, enabled, host,");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("COMDB_SEARCH_DENSE", "gpt"), Map.of()))
@@ -124,5 +124,18 @@ class ConfigLoaderTest {
         .hasMessageStartingWith("security.users.a b: a user name is");
     ComDbConfig fromEnv = ConfigLoader.load(null, Map.of("COMDB_SECURITY_USERS", new JsonObject().put("alex", alex).encode()), Map.of());
     assertThat(fromEnv.security().users()).containsOnlyKeys("alex");
+  }
+
+  @Test
+  void aTlsPortNeedsACertificateAndAKey() {
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("resp", new JsonObject().put("tlsPort", 6443))))
+        .hasMessage("resp.tlsPort: a TLS port needs tls.cert and tls.key (PEM files)");
+    assertThatThrownBy(() -> ComDbConfig.fromJson(new JsonObject().put("tls", new JsonObject().put("cert", "c.pem"))))
+        .hasMessageStartingWith("tls.key: tls.cert and tls.key go together");
+    ComDbConfig config = ConfigLoader.load(null, Map.of("COMDB_TLS_CERT", "c.pem", "COMDB_TLS_KEY", "k.pem", "COMDB_RESP_TLS_PORT", "6443",
+        "COMDB_RESP_PORT", "-1"), Map.of());
+    assertThat(config.resp().tlsPort()).isEqualTo(6443);
+    assertThat(config.resp().port()).isEqualTo(-1);
+    assertThat(config.tls().enabled()).isTrue();
   }
 }

@@ -44,6 +44,24 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--line-port", paramLabel = "PORT", description = "ChromoDB line-protocol port, 0 for any free one (env COMDB_LINE_PORT, default 7676).")
   Integer linePort;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain of the TLS listeners (env COMDB_TLS_CERT).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key (env COMDB_TLS_KEY).")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificates: clients must then present a certificate one signed (env COMDB_TLS_CA).")
+  String tlsCa;
+
+  @Option(names = "--http-tls-port", paramLabel = "PORT", description = "HTTPS port, 0 for any free one (env COMDB_HTTP_TLS_PORT, default off).")
+  Integer httpTlsPort;
+
+  @Option(names = "--resp-tls-port", paramLabel = "PORT", description = "Redis-protocol TLS port, as Redis's tls-port (env COMDB_RESP_TLS_PORT, default off).")
+  Integer respTlsPort;
+
+  @Option(names = "--line-tls-port", paramLabel = "PORT", description = "Line-protocol TLS port (env COMDB_LINE_TLS_PORT, default off).")
+  Integer lineTlsPort;
+
   @Option(names = "--sync", paramLabel = "MODE", description = "always | interval | none (env COMDB_SYNC, default interval: every 1000 ms).")
   String sync;
 
@@ -101,7 +119,8 @@ final class ServerCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>();
     Object[][] flags = {
         {"engine.dataDir", dataDir}, {"engine.sync", sync}, {"http.port", httpPort}, {"resp.port", respPort},
-        {"line.port", linePort}, {"cluster.enabled", cluster}, {"cluster.host", clusterHost}, {"cluster.port", clusterPort},
+        {"line.port", linePort}, {"tls.cert", tlsCert}, {"tls.key", tlsKey}, {"tls.ca", tlsCa}, {"http.tlsPort", httpTlsPort},
+        {"resp.tlsPort", respTlsPort}, {"line.tlsPort", lineTlsPort}, {"cluster.enabled", cluster}, {"cluster.host", clusterHost}, {"cluster.port", clusterPort},
         {"cluster.members", clusterMembers}};
     for (Object[] flag : flags) {
       if (flag[1] != null) {

@@ -156,8 +156,21 @@ public final class ServerVerticle extends VerticleBase {
                   + "line protocol on {5}:{6,number,#}, sync {7}{8}",
               config.engine().dataDir(), config.http().host(), HttpVerticle.port(vertx), config.resp().host(), RespVerticle.port(vertx),
               config.line().host(), LineProtocolVerticle.port(vertx),
-              config.engine().sync(), node.clustered() ? ", cluster node " + node.id() + " of " + node.table().members().size() : "");
+              config.engine().sync() + tlsPorts(),
+              node.clustered() ? ", cluster node " + node.id() + " of " + node.table().members().size() : "");
         });
+  }
+
+  /** ", TLS: HTTP 9443, RESP 6443, line 7443" for the TLS listeners there are, or nothing. */
+  private String tlsPorts() {
+    StringBuilder ports = new StringBuilder();
+    for (Object[] listener : new Object[][] {
+        {"HTTP", HttpVerticle.tlsPort(vertx)}, {"RESP", RespVerticle.tlsPort(vertx)}, {"line", LineProtocolVerticle.tlsPort(vertx)}}) {
+      if ((int) listener[1] >= 0) {
+        ports.append(ports.length() == 0 ? ", TLS: " : ", ").append(listener[0]).append(' ').append(listener[1]);
+      }
+    }
+    return ports.toString();
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.KvClient;
 import io.comdb.verticles.Users;
 import io.comdb.verticles.ServerPorts;
+import io.comdb.verticles.Tls;
 import io.comdb.verticles.ServerMetrics;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Addresses;
@@ -70,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
   private ComDbConfig config;
   private KvClient kv;
   private Users users;
-  private HttpServer server;
+  private final List<HttpServer> servers = new ArrayList<>();
   private PrometheusMeterRegistry metrics;
   private byte[] openApi;
   /** By "op status": looking a timer up in the registry on every request costs more than recording. */
@@ -90,30 +91,47 @@ public final class HttpVerticle extends VerticleBase {
     metrics = ServerMetrics.registry(vertx);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
-        .setPort(config.http().port())
         .setMaxInitialLineLength(3 * config.engine().maxKeySize() + 4096) // keys travel percent-encoded in the request line
         .setCompressionSupported(false)
         // HTTP/1.x only: with h2c on, the first request is read before HttpFraming can look at it.
         .setHttp2ClearTextEnabled(false);
+    Handler<HttpServerRequest> requests = withHost(router());
+    Future<?> plain = config.http().port() < 0 ? Future.succeededFuture()
+        : listen(new HttpServerOptions(options).setPort(config.http().port()), requests, "http");
+    Future<?> secure = config.http().tlsPort() < 0 ? Future.succeededFuture()
+        : listen(Tls.secure(new HttpServerOptions(options).setPort(config.http().tlsPort()), config.tls()), requests, "http-tls");
+    return Future.all(plain, secure).onSuccess(v -> {
+      if (config.http().port() >= 0) {
+        Tls.warnIfExposed("HTTP", config.http().host(), port(vertx));
+      }
+    });
+  }
+
+  private Future<HttpServer> listen(HttpServerOptions options, Handler<HttpServerRequest> requests, String name) {
     return vertx.createHttpServer(options)
         .invalidRequestHandler(HttpVerticle::invalidRequest)
         .connectionHandler(HttpFraming::install)
-        .requestHandler(withHost(router()))
+        .requestHandler(requests)
         .listen()
         .onSuccess(s -> {
-          server = s;
-          ServerPorts.record(vertx, "http", s.actualPort());
+          servers.add(s);
+          ServerPorts.record(vertx, name, s.actualPort());
         });
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown();
+    return Future.all(servers.stream().map(HttpServer::shutdown).toList());
   }
 
   /** The port the HTTP verticles of {@code vertx} listen on (the one chosen, when configured with 0), or -1. */
   public static int port(Vertx vertx) {
     return ServerPorts.of(vertx, "http");
+  }
+
+  /** The port of their TLS listener, or -1. */
+  public static int tlsPort(Vertx vertx) {
+    return ServerPorts.of(vertx, "http-tls");
   }
 
   ReadView reads() {

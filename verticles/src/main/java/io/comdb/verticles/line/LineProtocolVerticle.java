@@ -3,14 +3,19 @@ package io.comdb.verticles.line;
 import io.comdb.config.ComDbConfig;
 import io.comdb.verticles.KvClient;
 import io.comdb.verticles.ServerPorts;
+import io.comdb.verticles.Tls;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * ChromoDB's line protocol ({@code PUT->key->value}, {@code GET->key}, {@code DEL->key}, {@code MEM},
@@ -21,7 +26,7 @@ import io.vertx.core.net.NetServerOptions;
  */
 public final class LineProtocolVerticle extends VerticleBase {
   private static final Buffer TOO_MANY_CLIENTS = Buffer.buffer("too many connections (line.maxClients)\r\n");
-  private NetServer server;
+  private final List<NetServer> servers = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -37,37 +42,51 @@ public final class LineProtocolVerticle extends VerticleBase {
     LineServer shared = LineServer.of(vertx, config);
     NetServerOptions options = new NetServerOptions()
         .setHost(config.line().host())
-        .setPort(config.line().port())
         .setIdleTimeout(config.line().idleSeconds())
         .setTcpNoDelay(true);
-    return vertx.createNetServer(options)
-        .connectHandler(socket -> {
-          if (!shared.admit()) {
-            socket.end(TOO_MANY_CLIENTS.copy());
-            return;
-          }
-          LineConnection connection = new LineConnection(socket, context, kv, shared);
-          shared.register(connection);
-          vertx.setTimer(LineServer.AUTH_GRACE_MS, t -> {
-            if (!connection.authenticated()) {
-              connection.expire();
-            }
-          });
-        })
-        .listen()
-        .onSuccess(s -> {
-          server = s;
-          ServerPorts.record(vertx, "line", s.actualPort());
-        });
+    Handler<NetSocket> accept = socket -> {
+      if (!shared.admit()) {
+        socket.end(TOO_MANY_CLIENTS.copy());
+        return;
+      }
+      LineConnection connection = new LineConnection(socket, context, kv, shared);
+      shared.register(connection);
+      vertx.setTimer(LineServer.AUTH_GRACE_MS, t -> {
+        if (!connection.authenticated()) {
+          connection.expire();
+        }
+      });
+    };
+    Future<?> plain = config.line().port() < 0 ? Future.succeededFuture()
+        : listen(new NetServerOptions(options).setPort(config.line().port()), accept, "line");
+    Future<?> secure = config.line().tlsPort() < 0 ? Future.succeededFuture()
+        : listen(Tls.secure(new NetServerOptions(options).setPort(config.line().tlsPort()), config.tls()), accept, "line-tls");
+    return Future.all(plain, secure).onSuccess(v -> {
+      if (config.line().port() >= 0) {
+        Tls.warnIfExposed("The line protocol", config.line().host(), port(vertx));
+      }
+    });
+  }
+
+  private Future<NetServer> listen(NetServerOptions options, Handler<NetSocket> accept, String name) {
+    return vertx.createNetServer(options).connectHandler(accept).listen().onSuccess(s -> {
+      servers.add(s);
+      ServerPorts.record(vertx, name, s.actualPort());
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown();
+    return Future.all(servers.stream().map(NetServer::shutdown).toList());
   }
 
   /** The port the line-protocol verticles of {@code vertx} listen on, or -1. */
   public static int port(Vertx vertx) {
     return ServerPorts.of(vertx, "line");
+  }
+
+  /** The port of their TLS listener, or -1. */
+  public static int tlsPort(Vertx vertx) {
+    return ServerPorts.of(vertx, "line-tls");
   }
 }

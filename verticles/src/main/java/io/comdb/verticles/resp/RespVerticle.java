@@ -4,15 +4,20 @@ import io.comdb.config.ComDbConfig;
 import io.comdb.types.RedisView;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.ServerPorts;
+import io.comdb.verticles.Tls;
 import io.comdb.verticles.WriterClient;
 import io.comdb.verticles.api.Codecs;
 import io.comdb.verticles.api.Writer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Redis-protocol server on an event loop. Deploy one instance per core after the engine verticle;
@@ -23,7 +28,7 @@ import io.vertx.core.net.NetServerOptions;
  */
 public final class RespVerticle extends VerticleBase {
   private static final Buffer MAX_CLIENTS_REACHED = Buffer.buffer("-ERR max number of clients reached\r\n");
-  private NetServer server;
+  private final List<NetServer> servers = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -42,31 +47,45 @@ public final class RespVerticle extends VerticleBase {
     RespServer shared = RespServer.of(vertx, config);
     NetServerOptions options = new NetServerOptions()
         .setHost(config.resp().host())
-        .setPort(config.resp().port())
         .setTcpNoDelay(true);
-    return vertx.createNetServer(options)
-        .connectHandler(socket -> {
-          if (!shared.admit()) {
-            socket.end(MAX_CLIENTS_REACHED.copy()); // Redis's answer beyond maxclients, then it closes
-            return;
-          }
-          RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, view, writer);
-          shared.register(connection);
-        })
-        .listen()
-        .onSuccess(s -> {
-          server = s;
-          ServerPorts.record(vertx, "resp", s.actualPort());
-        });
+    Handler<NetSocket> accept = socket -> {
+      if (!shared.admit()) {
+        socket.end(MAX_CLIENTS_REACHED.copy()); // Redis's answer beyond maxclients, then it closes
+        return;
+      }
+      RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, view, writer);
+      shared.register(connection);
+    };
+    Future<?> plain = config.resp().port() < 0 ? Future.succeededFuture()
+        : listen(new NetServerOptions(options).setPort(config.resp().port()), accept, "resp");
+    Future<?> secure = config.resp().tlsPort() < 0 ? Future.succeededFuture()
+        : listen(Tls.secure(new NetServerOptions(options).setPort(config.resp().tlsPort()), config.tls()), accept, "resp-tls");
+    return Future.all(plain, secure).onSuccess(v -> {
+      if (config.resp().port() >= 0) {
+        Tls.warnIfExposed("RESP", config.resp().host(), port(vertx));
+      }
+    });
+  }
+
+  private Future<NetServer> listen(NetServerOptions options, Handler<NetSocket> accept, String name) {
+    return vertx.createNetServer(options).connectHandler(accept).listen().onSuccess(s -> {
+      servers.add(s);
+      ServerPorts.record(vertx, name, s.actualPort());
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown();
+    return Future.all(servers.stream().map(NetServer::shutdown).toList());
   }
 
   /** The port the RESP verticles of {@code vertx} listen on, or -1. */
   public static int port(Vertx vertx) {
     return ServerPorts.of(vertx, "resp");
+  }
+
+  /** The port of their TLS listener, or -1. */
+  public static int tlsPort(Vertx vertx) {
+    return ServerPorts.of(vertx, "resp-tls");
   }
 }
