@@ -20,6 +20,8 @@ import java.util.List;
  * mergeBytesPerSecond   merge read rate; 0 = unlimited             default 0
  * hintCheckIntervalMs   how often to write missing hint files; 0 = only after start-up   default 10000
  * maxPending            writes queued for the writer, at most      default 100000
+ * maxMemoryBytes        what the keydir may hold in memory (keys, estimated); past it writes that add
+ *                       keys are refused; 0: no limit; a number or "750mb", "2gb"   default 0
  * backupDir             where the server writes backups, each in a directory named by the request;
  *                       null: "backups" beside the data directory   default null
  * </pre>
@@ -37,6 +39,7 @@ public record EngineSection(
     long mergeBytesPerSecond,
     long hintCheckIntervalMs,
     int maxPending,
+    long maxMemoryBytes,
     String backupDir) {
   public static final List<String> SYNC_MODES = List.of("always", "interval", "none");
   public static final List<String> INDEX_KINDS = List.of("ordered", "hash");
@@ -72,6 +75,7 @@ public record EngineSection(
         f.integer("mergeBytesPerSecond", 0, 0, Long.MAX_VALUE),
         f.integer("hintCheckIntervalMs", 10_000, 0, Long.MAX_VALUE),
         (int) f.integer("maxPending", 100_000, 1, 10_000_000),
+        f.bytes("maxMemoryBytes", 0, 0, Long.MAX_VALUE),
         f.string("backupDir", null));
     f.rejectUnknown();
     if (section.backupDir != null && section.backupDir.isBlank()) {
@@ -97,6 +101,7 @@ public record EngineSection(
         .put("mergeBytesPerSecond", mergeBytesPerSecond)
         .put("hintCheckIntervalMs", hintCheckIntervalMs)
         .put("maxPending", maxPending)
+        .put("maxMemoryBytes", maxMemoryBytes)
         .put("backupDir", backupDir);
   }
 

@@ -57,6 +57,20 @@ final class JsonFields {
     return l;
   }
 
+  /** A size in bytes: a whole number, or Redis's form with a unit ("750mb", "2gb", "512k"). */
+  long bytes(String field, long fallback, long min, long max) {
+    Object v = value(field);
+    if (v == null) {
+      return fallback;
+    }
+    long bytes = v instanceof String text ? OutputBufferLimits.Memory.parse(text.trim())
+        : v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.longValue() : -1;
+    if (bytes < min || bytes > max) {
+      throw new ConfigException(path(field), "must be a size from " + min + " to " + max + " bytes (a number, or with a unit: 750mb, 2gb), got " + v);
+    }
+    return bytes;
+  }
+
   double decimal(String field, double fallback, double minExclusive, double maxInclusive) {
     Object v = value(field);
     if (v == null) {

@@ -201,6 +201,7 @@ final class BTreeKeydir implements Keydir {
   private final StampedLock lock = new StampedLock();
   private Node root;
   private volatile long size;
+  private volatile long keyBytes;
   /** The writer's descent path, reused: only the holder of the write lock touches them. */
   private final Inner[] path = new Inner[MAX_DEPTH];
   private final int[] slots = new int[MAX_DEPTH];
@@ -307,6 +308,7 @@ final class BTreeKeydir implements Keydir {
       }
       insertIntoLeaf(leaf, -i - 1, key, location, path, slots, depth);
       size = size + 1;
+      keyBytes = keyBytes + key.length;
       return Location.NONE;
     } finally {
       lock.unlockWrite(stamp);
@@ -438,6 +440,7 @@ final class BTreeKeydir implements Keydir {
       root = new Leaf(fanout);
     }
     size = size - 1;
+    keyBytes = keyBytes - key.length;
     return previous;
   }
 
@@ -488,6 +491,11 @@ final class BTreeKeydir implements Keydir {
     for (byte[] key : doomed) {
       remove(key);
     }
+  }
+
+  @Override
+  public long keyBytes() {
+    return keyBytes;
   }
 
   @Override

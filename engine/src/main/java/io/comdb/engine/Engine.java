@@ -401,8 +401,9 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   @Override
   public EngineStats stats() {
     FileSet files = appender.files();
-    return new EngineStats(keydir.size(), files.count(), files.diskBytes(), files.deadBytes(), appender.writtenSeq(),
-        appender.groupCommit().durableSeq(), appender.groupCommit().syncCount());
+    long keys = keydir.size();
+    return new EngineStats(keys, files.count(), files.diskBytes(), files.deadBytes(), appender.writtenSeq(),
+        appender.groupCommit().durableSeq(), appender.groupCommit().syncCount(), keys * EngineStats.KEY_OVERHEAD + keydir.keyBytes());
   }
 
   /** Whether the reclaimable ratio has reached {@link EngineOptions#mergeThreshold()}. */

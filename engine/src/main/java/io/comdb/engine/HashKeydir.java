@@ -43,6 +43,7 @@ final class HashKeydir implements Keydir {
 
   private volatile Table table = new Table(MIN_CAPACITY);
   private volatile long size;
+  private volatile long keyBytes;
   /** Live plus deleted slots: what decides when to rebuild. Writer only. */
   private int used;
 
@@ -121,6 +122,7 @@ final class HashKeydir implements Keydir {
     LOCATIONS.setRelease(t.locations, i, location);
     KEYS.setRelease(t.keys, i, key);
     size = size + 1;
+    keyBytes = keyBytes + key.length;
   }
 
   @Override
@@ -136,6 +138,7 @@ final class HashKeydir implements Keydir {
   }
 
   private void clear(Table t, int i) {
+    keyBytes = keyBytes - t.keys[i].length;
     LOCATIONS.setRelease(t.locations, i, Location.NONE);
     KEYS.setRelease(t.keys, i, DELETED);
     size = size - 1;
@@ -185,6 +188,11 @@ final class HashKeydir implements Keydir {
     used = (int) size;
     table = t; // volatile: publishes the filled arrays
     return t;
+  }
+
+  @Override
+  public long keyBytes() {
+    return keyBytes;
   }
 
   @Override

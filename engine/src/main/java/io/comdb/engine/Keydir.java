@@ -30,6 +30,9 @@ interface Keydir {
 
   long size();
 
+  /** The bytes of the keys mapped now (their contents; what their arrays cost beyond is estimated by the engine). */
+  long keyBytes();
+
   /**
    * The entries whose keys start with {@code prefix} (empty: all), in unsigned byte order or its reverse,
    * beginning at the first key at or after {@code start} (at or before it when reversed; null: the first).

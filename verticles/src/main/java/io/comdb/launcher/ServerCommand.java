@@ -62,6 +62,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--line-tls-port", paramLabel = "PORT", description = "Line-protocol TLS port (env COMDB_LINE_TLS_PORT, default off).")
   Integer lineTlsPort;
 
+  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "Keydir memory past which writes that add keys are refused: 750mb, 2gb (env COMDB_ENGINE_MAX_MEMORY_BYTES, default none).")
+  String memoryLimit;
+
   @Option(names = "--sync", paramLabel = "MODE", description = "always | interval | none (env COMDB_SYNC, default interval: every 1000 ms).")
   String sync;
 
@@ -119,7 +122,7 @@ final class ServerCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>();
     Object[][] flags = {
         {"engine.dataDir", dataDir}, {"engine.sync", sync}, {"http.port", httpPort}, {"resp.port", respPort},
-        {"line.port", linePort}, {"tls.cert", tlsCert}, {"tls.key", tlsKey}, {"tls.ca", tlsCa}, {"http.tlsPort", httpTlsPort},
+        {"line.port", linePort}, {"engine.maxMemoryBytes", memoryLimit}, {"tls.cert", tlsCert}, {"tls.key", tlsKey}, {"tls.ca", tlsCa}, {"http.tlsPort", httpTlsPort},
         {"resp.tlsPort", respTlsPort}, {"line.tlsPort", lineTlsPort}, {"cluster.enabled", cluster}, {"cluster.host", clusterHost}, {"cluster.port", clusterPort},
         {"cluster.members", clusterMembers}};
     for (Object[] flag : flags) {

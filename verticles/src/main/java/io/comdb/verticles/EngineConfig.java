@@ -15,7 +15,7 @@ import java.util.Locale;
  * (and to close). Under {@code always} each drain of the writer is one {@code WriteGroup}: one fsync before
  * any of its writes is answered.
  */
-record EngineConfig(EngineOptions options, int maxPending) {
+record EngineConfig(EngineOptions options, int maxPending, long maxMemoryBytes) {
   static EngineConfig fromJson(JsonObject json) {
     EngineSection s = EngineSection.fromJson(json);
     SyncMode sync = switch (s.sync()) {
@@ -33,6 +33,6 @@ record EngineConfig(EngineOptions options, int maxPending) {
         .backgroundHintFiles(false) // HintRebuildWorkerVerticle's job
         .maxBatchSize(10_000_000) // a Redis DEL of a big collection deletes every member in one batch
         .build();
-    return new EngineConfig(options, s.maxPending());
+    return new EngineConfig(options, s.maxPending(), s.maxMemoryBytes());
   }
 }

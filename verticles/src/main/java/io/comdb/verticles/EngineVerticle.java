@@ -2,6 +2,7 @@ package io.comdb.verticles;
 
 import io.comdb.cluster.Slots;
 import io.comdb.engine.Engine;
+import io.comdb.engine.EngineStats;
 import io.comdb.engine.EngineMaintenance;
 import io.comdb.engine.ReadView;
 import io.comdb.engine.SyncMode;
@@ -86,6 +87,9 @@ public final class EngineVerticle extends VerticleBase {
   private WriterMetrics metrics;
   /** This node's place in its cluster: the writer applies only what this node owns now. */
   private ClusterNode cluster;
+  private MemoryLimit memoryLimit;
+  /** The engine's stats at the start of this drain, when a memory limit is set: what the limit is checked against. */
+  private EngineStats drainStats;
   /** Clustered: the copies of this node's writes on their backups, and of others' writes here. */
   private Replication replication;
   /** Under sync always: waits for each drain's fsync and answers it, drains in order; null otherwise. */
@@ -147,6 +151,7 @@ public final class EngineVerticle extends VerticleBase {
   public Future<?> start() {
     try {
       config = EngineConfig.fromJson(config());
+      memoryLimit = MemoryLimit.of(vertx, config.maxMemoryBytes()); // first, so that every verticle sees the configured limit
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -289,6 +294,7 @@ public final class EngineVerticle extends VerticleBase {
     queue.clear();
     List<Answer> answers = new ArrayList<>(round.size());
     int commands = 0;
+    drainStats = memoryLimit.max() > 0 ? engine.stats() : null;
     WriteGroup group = engine.beginGroup();
     if (replication.replicates()) {
       group.recordChanges();
@@ -297,7 +303,7 @@ public final class EngineVerticle extends VerticleBase {
       commands += q.commands;
       metrics.applied(q.source, q.commands);
       Object body = q.message.body();
-      Writer.Failed refused = body instanceof Writer.Pass || body instanceof Writer.Task ? null : cluster.refusal(body);
+      Writer.Failed refused = body instanceof Writer.Pass || body instanceof Writer.Task ? null : refusal(body);
       try {
         if (refused != null) {
           answers.add(new Answer(q, refused, false));
@@ -372,12 +378,25 @@ public final class EngineVerticle extends VerticleBase {
 
   /** One request of a pass: its answer, or its failure as a {@link Writer.Failed} (the others go on). */
   private Object applyOne(Object request, WriteGroup group) {
-    Writer.Failed refused = cluster.refusal(request);
+    Writer.Failed refused = refusal(request);
     if (refused != null) {
       return refused;
     }
     try {
       return requests.apply(request, group, blocked::written);
+    } catch (IOException | RuntimeException e) {
+      return failed(e);
+    }
+  }
+
+  /** Why the writer must not apply {@code request} now (the cluster's reasons, then the memory limit's), or null. */
+  private Writer.Failed refusal(Object request) {
+    Writer.Failed refused = cluster.refusal(request);
+    if (refused != null || drainStats == null) {
+      return refused;
+    }
+    try {
+      return memoryLimit.refusal(request, drainStats, engine);
     } catch (IOException | RuntimeException e) {
       return failed(e);
     }

@@ -26,6 +26,8 @@ import java.util.List;
  * comdb_engine_disk_bytes                  bytes of data files
  * comdb_engine_reclaimable_bytes           bytes a merge would reclaim
  * comdb_engine_live_keys                   keys in the keydir
+ * comdb_engine_memory_bytes                what the keydir holds in memory, estimated
+ * comdb_engine_max_memory_bytes            engine.maxMemoryBytes (0: no limit)
  * comdb_merge_runs_total                   merges finished
  * comdb_engine_last_sequence               sequence number of the newest record
  * comdb_engine_durable_sequence            sequence number up to which every record is fsync'd
@@ -65,6 +67,10 @@ public final class ServerMetrics {
         Gauge.builder("comdb.engine.disk.bytes", engine, e -> e.stats().diskBytes()).baseUnit("bytes").register(registry),
         Gauge.builder("comdb.engine.reclaimable.bytes", engine, e -> e.stats().reclaimableBytes()).baseUnit("bytes").register(registry),
         Gauge.builder("comdb.engine.live.keys", engine, e -> e.stats().liveKeys()).register(registry),
+        Gauge.builder("comdb.engine.memory.bytes", engine, e -> e.stats().memoryBytes()).baseUnit("bytes")
+            .description("what the keydir holds in memory, estimated (engine.maxMemoryBytes bounds it)").register(registry),
+        Gauge.builder("comdb.engine.max.memory.bytes", MemoryLimit.of(vertx, 0), MemoryLimit::max).baseUnit("bytes")
+            .description("engine.maxMemoryBytes, 0 when unlimited").register(registry),
         Gauge.builder("comdb.engine.last.sequence", engine, e -> e.stats().lastSequence()).register(registry),
         Gauge.builder("comdb.engine.durable.sequence", engine, e -> e.stats().durableSequence()).register(registry));
     Counter merges = Counter.builder("comdb.merge.runs").description("merges finished").register(registry);

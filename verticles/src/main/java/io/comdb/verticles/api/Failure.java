@@ -33,7 +33,9 @@ public enum Failure {
   /** Clustered: the keys of one request hash to different slots (Redis Cluster's CROSSSLOT). */
   CROSS_SLOT(10),
   /** Clustered: this side of the cluster has fewer members than {@code cluster.minMembers}; it takes no writes. */
-  NO_QUORUM(11);
+  NO_QUORUM(11),
+  /** The keydir has reached {@code engine.maxMemoryBytes}: a write that would add keys is refused (reads, deletes, overwrites go on). */
+  OUT_OF_MEMORY(12);
 
   private final int code;
 

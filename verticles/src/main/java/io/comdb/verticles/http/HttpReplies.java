@@ -118,6 +118,8 @@ final class HttpReplies {
         return 503;
       case CROSS_SLOT:
         return 400;
+      case OUT_OF_MEMORY:
+        return 507;
       case NOT_FOUND:
         return 404;
       case UPSTREAM_ERROR:

@@ -138,6 +138,10 @@ public final class HttpVerticle extends VerticleBase {
     return kv.reads();
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(this::timed);

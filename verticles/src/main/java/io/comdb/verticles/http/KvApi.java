@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.Versioned;
 import io.comdb.types.KeySpace;
+import io.comdb.verticles.MemoryLimit;
 import io.comdb.verticles.Scans;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Admin;
@@ -139,7 +140,9 @@ final class KvApi {
         .put("reclaimableBytes", s.reclaimableBytes())
         .put("reclaimableRatio", s.reclaimableRatio())
         .put("lastSequence", s.lastSequence())
-        .put("durableSequence", s.durableSequence()));
+        .put("durableSequence", s.durableSequence())
+        .put("memoryBytes", s.memoryBytes())
+        .put("maxMemoryBytes", MemoryLimit.of(server.vertx(), 0).max()));
   }
 
   /** The key named by the raw (still percent-encoded) path, so keys of any bytes can be named. */

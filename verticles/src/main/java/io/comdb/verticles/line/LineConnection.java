@@ -120,7 +120,7 @@ final class LineConnection {
       return write(new Kv.Get(get.key())).map(value -> value(((Kv.Value) value).value()));
     }
     if (command instanceof LineCommand.Mem) {
-      return afterWrites(() -> text("Current memory usage: " + server.memoryUsed() + " bytes"));
+      return afterWrites(() -> text("Current memory usage: " + kv.reads().stats().memoryBytes() + " bytes"));
     }
     if (command instanceof LineCommand.Disk) {
       return afterWrites(() -> text("DISK USAGE: " + kv.reads().stats().diskBytes() + " bytes"));

@@ -55,10 +55,4 @@ final class LineServer implements Shareable {
   Users.User authenticate(String user, String password) {
     return users.authenticate(user, password);
   }
-
-  /** The heap the JVM uses now, in bytes: what {@code MEM} reports. */
-  long memoryUsed() {
-    Runtime runtime = Runtime.getRuntime();
-    return runtime.totalMemory() - runtime.freeMemory();
-  }
 }

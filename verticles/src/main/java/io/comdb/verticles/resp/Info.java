@@ -125,6 +125,10 @@ final class Info {
       field(b, "total_system_memory_human", human(os.getTotalMemorySize()));
     }
     field(b, "maxmemory", c.server.settings.value("maxmemory"));
+    field(b, "maxmemory_human", human(Long.parseLong(c.server.settings.value("maxmemory"))));
+    long keydir = io.comdb.verticles.EngineVerticle.reads(c.vertx()).stats().memoryBytes(); // what maxmemory bounds
+    field(b, "comdb_keydir_bytes", keydir);
+    field(b, "comdb_keydir_human", human(keydir));
     field(b, "maxmemory_policy", c.server.settings.value("maxmemory-policy"));
     if (rss > 0 && used > 0) {
       field(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));

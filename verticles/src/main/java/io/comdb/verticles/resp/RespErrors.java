@@ -31,6 +31,9 @@ final class RespErrors {
       if (failure == Failure.NO_QUORUM) {
         return Reply.error(CLUSTER_DOWN);
       }
+      if (failure == Failure.OUT_OF_MEMORY) {
+        return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+      }
       if (failure == Failure.NOT_OWNER) {
         return Reply.error("TRYAGAIN the key's slot is moving between nodes; try again");
       }

@@ -3,6 +3,7 @@ package io.comdb.verticles.resp;
 import io.comdb.config.ComDbConfig;
 import io.comdb.config.RespSection;
 import io.comdb.types.Reply;
+import io.comdb.verticles.MemoryLimit;
 import io.comdb.verticles.Users;
 import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Vertx;
@@ -60,7 +61,7 @@ final class RespServer implements Shareable {
   private RespServer(Vertx vertx, ComDbConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.settings = new RespSettings(config, () -> RespVerticle.port(vertx));
+    this.settings = new RespSettings(config, () -> RespVerticle.port(vertx), MemoryLimit.of(vertx, config.engine().maxMemoryBytes()));
     this.users = Users.of(config.security());
     // Once a second: idle clients past timeout are closed, as Redis's clientsCron does, and the ops rate sampled.
     vertx.setPeriodic(1000, id -> {

@@ -48,7 +48,7 @@ final class RespSettings {
     Runnable parse(String value);
   }
 
-  RespSettings(ComDbConfig config, java.util.function.IntSupplier port) {
+  RespSettings(ComDbConfig config, java.util.function.IntSupplier port, io.comdb.verticles.MemoryLimit memoryLimit) {
     var resp = config.resp();
     maxClients = Math.min(resp.maxClients(), clientsTheProcessCanHold());
     timeoutSeconds = resp.timeout();
@@ -96,7 +96,11 @@ final class RespSettings {
         {"min-replicas-to-write", "0"}, {"active-expire-effort", "1"}}) {
       noEffectInteger(p[0], p[1]);
     }
-    for (String[] p : new String[][] {{"maxmemory", "0"}, {"stream-node-max-bytes", "4096"}, {"repl-backlog-size", "1048576"}}) {
+    add("maxmemory", () -> Long.toString(memoryLimit.max()), text -> {
+      long v = parseMemory(text, 0, Long.MAX_VALUE);
+      return () -> memoryLimit.max(v); // engine.maxMemoryBytes, live
+    });
+    for (String[] p : new String[][] {{"stream-node-max-bytes", "4096"}, {"repl-backlog-size", "1048576"}}) {
       noEffectMemory(p[0], p[1]);
     }
     for (String[] p : new String[][] {{"appendonly", "yes"}, {"activerehashing", "yes"}, {"dynamic-hz", "yes"},
