@@ -5,6 +5,7 @@ import io.comdb.engine.EngineIterator;
 import io.comdb.engine.EngineStats;
 import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.MergeResult;
+import io.comdb.verticles.line.LineCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,8 @@ final class EngineShell {
       merge               rewrite live data into new files, dropping the garbage
       sync                fsync everything written so far
       help                this text
-      quit                close the database and leave""";
+      quit                close the database and leave
+    ChromoDB's syntax works too: PUT->key->value, GET->key, DEL->key, MEM, DISK""";
 
   private final Engine engine;
   private final PrintStream out;
@@ -37,6 +39,10 @@ final class EngineShell {
   boolean execute(String line) {
     String trimmed = line.strip();
     if (trimmed.isEmpty()) {
+      return true;
+    }
+    if (trimmed.contains("->") || trimmed.equalsIgnoreCase("MEM") || trimmed.equalsIgnoreCase("DISK")) {
+      chromo(LineCommand.parse(utf8(trimmed)));
       return true;
     }
     String[] words = trimmed.split("\\s+", 3);
@@ -87,6 +93,30 @@ final class EngineShell {
       out.println("(error) " + e.getMessage());
     }
     return true;
+  }
+
+  /** A line in ChromoDB's syntax, answered as ChromoDB answers it. */
+  private void chromo(LineCommand command) {
+    try {
+      if (command instanceof LineCommand.Put put) {
+        engine.put(put.key(), put.value());
+        out.println("PUT SUCCESS");
+      } else if (command instanceof LineCommand.Get get) {
+        byte[] value = engine.get(get.key());
+        out.println(value == null ? "key not found" : text(value));
+      } else if (command instanceof LineCommand.Del del) {
+        engine.delete(del.key());
+        out.println("DEL SUCCESS");
+      } else if (command instanceof LineCommand.Mem) {
+        out.println("Current memory usage: " + engine.stats().memoryBytes() + " bytes");
+      } else if (command instanceof LineCommand.Disk) {
+        out.println("DISK USAGE: " + engine.stats().diskBytes() + " bytes");
+      } else {
+        out.println(command instanceof LineCommand.Malformed ? "bad sequence" : "nonexistent command");
+      }
+    } catch (IOException | RuntimeException e) {
+      out.println(e.getMessage());
+    }
   }
 
   private void keys(String prefix) throws IOException {

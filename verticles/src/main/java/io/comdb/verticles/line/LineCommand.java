@@ -11,7 +11,7 @@ import java.util.Base64;
  * {@code ->} (ChromoDB refuses such a line). A command with a missing or empty key is a
  * {@link Malformed} ("bad sequence"); an unknown word is {@link Unknown} ("nonexistent command").
  */
-sealed interface LineCommand {
+public sealed interface LineCommand {
   byte[] ARROW = {'-', '>'};
 
   record Put(byte[] key, byte[] value) implements LineCommand {}
@@ -29,7 +29,7 @@ sealed interface LineCommand {
   record Unknown() implements LineCommand {}
 
   /** Parses a line, its LF (and CR) already taken off. */
-  static LineCommand parse(byte[] line) {
+  public static LineCommand parse(byte[] line) {
     int arrow = indexOf(line, 0);
     String word = new String(trim(line, 0, arrow < 0 ? line.length : arrow), StandardCharsets.ISO_8859_1).toUpperCase(java.util.Locale.ROOT);
     switch (word) {
@@ -62,7 +62,7 @@ sealed interface LineCommand {
    * separator is a NUL byte or the two characters backslash and zero (what ChromoDB's README encodes).
    * Null when the line is not that.
    */
-  static String[] credentials(byte[] line) {
+  public static String[] credentials(byte[] line) {
     byte[] decoded;
     try {
       decoded = Base64.getDecoder().decode(trim(line, 0, line.length));

@@ -52,7 +52,7 @@ class LineProtocolTest {
       assertThat(client.command("GET->keyname")).isEqualTo("2");
       assertThat(client.command("DEL->keyname")).isEqualTo("DEL SUCCESS");
       assertThat(client.command("GET->keyname")).isEqualTo("key not found");
-      assertThat(client.command("MEM")).matches("Current memory usage: [1-9][0-9]* bytes");
+      assertThat(client.command("MEM")).matches("Current memory usage: [0-9]+ bytes");
       assertThat(client.command("DISK")).matches("DISK USAGE: [1-9][0-9]* bytes");
       // Any case, LF or CRLF, keys and values trimmed; a value may hold the arrow.
       assertThat(client.send("put-> spaced key ->  a -> b \n").line()).isEqualTo("PUT SUCCESS");
