@@ -4,6 +4,11 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.comdb.config.ClusterSection;
+import io.comdb.config.TlsSection;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -28,6 +33,19 @@ public final class HazelcastSetup {
    */
   public static HazelcastClusterManager consumerClusterManager(ClusterSection section) {
     return new HazelcastClusterManager(config(section).setLiteMember(true));
+  }
+
+  /**
+   * The clustered event bus over TLS, members authenticating each other: each presents {@code tls.cert}
+   * and trusts {@code tls.ca} (or, without one, that same certificate). Hazelcast's own traffic
+   * (membership, the partition table, ComDB's registries) stays in plain text: TLS there is Hazelcast
+   * Enterprise's. A consumer of a TLS cluster sets the same on its {@code VertxOptions}.
+   */
+  public static EventBusOptions secureEventBus(EventBusOptions options, TlsSection tls) {
+    return options.setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca() != null ? tls.ca() : tls.cert()))
+        .setClientAuth(ClientAuth.REQUIRED);
   }
 
   public static Config config(ClusterSection section) {

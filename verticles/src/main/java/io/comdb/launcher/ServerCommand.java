@@ -165,6 +165,9 @@ final class ServerCommand implements Callable<Integer> {
         return Vertx.builder().with(options);
       }
       options.getEventBusOptions().setHost(config.cluster().host());
+      if (config.tls().enabled()) {
+        HazelcastSetup.secureEventBus(options.getEventBusOptions(), config.tls());
+      }
       return Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(config.cluster()));
     }
 

@@ -347,6 +347,57 @@ class ClusterProcessTest {
     return ports;
   }
 
+  /**
+   * With tls.cert and tls.key, the nodes' event bus is TLS with certificates both ways: requests between
+   * nodes work, and a member without the certificate reaches no node's verticles.
+   */
+  @Test
+  void withTlsTheEventBusBetweenNodesIsEncryptedAndAuthenticated() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out", cert.toString());
+    hazelcastPorts = new int[] {freePort(), freePort()};
+    for (int i = 0; i < 2; i++) {
+      startNode(i, "--tls-cert", cert.toString(), "--tls-key", key.toString());
+    }
+    awaitSettled(nodes);
+    int[] httpPorts = httpPorts(nodes);
+    for (int i = 0; i < 40; i++) {
+      assertThat(put(httpPorts[i % 2], "t" + i, "v" + i).statusCode()).isEqualTo(204);
+    }
+    for (int port : httpPorts) {
+      for (int i = 0; i < 40; i++) { // half of them on the other node: over the TLS event bus
+        assertThat(get(port, "/v1/kv/t" + i).body()).isEqualTo("v" + i);
+      }
+    }
+    ClusterSection member = new ClusterSection(true, "127.0.0.1", freePort(), members(), 1, 1, 5000);
+    Vertx plain = Vertx.builder().withClusterManager(HazelcastSetup.consumerClusterManager(member)).buildClustered()
+        .await(60, TimeUnit.SECONDS);
+    try {
+      Codecs.register(plain);
+      assertThatThrownBy(() -> plain.eventBus().request(Addresses.KV_GET, new Kv.Get("t1".getBytes(UTF_8)),
+          new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(5000)).await(30, TimeUnit.SECONDS))
+          .as("no certificate, no answer").isInstanceOf(ReplyException.class);
+    } finally {
+      plain.close().await(30, TimeUnit.SECONDS);
+    }
+    io.vertx.core.VertxOptions options = new io.vertx.core.VertxOptions();
+    HazelcastSetup.secureEventBus(options.getEventBusOptions().setHost("127.0.0.1"),
+        new io.comdb.config.TlsSection(cert.toString(), key.toString(), null));
+    Vertx secure = Vertx.builder().with(options)
+        .withClusterManager(HazelcastSetup.consumerClusterManager(new ClusterSection(true, "127.0.0.1", freePort(), members(), 1, 1, 5000)))
+        .buildClustered().await(60, TimeUnit.SECONDS);
+    try {
+      Codecs.register(secure);
+      Kv.Value value = secure.eventBus().<Kv.Value>request(Addresses.KV_GET, new Kv.Get("t1".getBytes(UTF_8)))
+          .await(30, TimeUnit.SECONDS).body();
+      assertThat(new String(value.value(), UTF_8)).isEqualTo("v1");
+    } finally {
+      secure.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** With cluster.minMembers 2, the node left alone refuses writes on every API, and reads go on. */
   @Test
   void aSideWithFewerThanMinMembersRefusesWrites() throws Exception {

@@ -57,22 +57,8 @@ public final class LineProtocolVerticle extends VerticleBase {
         }
       });
     };
-    Future<?> plain = config.line().port() < 0 ? Future.succeededFuture()
-        : listen(new NetServerOptions(options).setPort(config.line().port()), accept, "line");
-    Future<?> secure = config.line().tlsPort() < 0 ? Future.succeededFuture()
-        : listen(Tls.secure(new NetServerOptions(options).setPort(config.line().tlsPort()), config.tls()), accept, "line-tls");
-    return Future.all(plain, secure).onSuccess(v -> {
-      if (config.line().port() >= 0) {
-        Tls.warnIfExposed("The line protocol", config.line().host(), port(vertx));
-      }
-    });
-  }
-
-  private Future<NetServer> listen(NetServerOptions options, Handler<NetSocket> accept, String name) {
-    return vertx.createNetServer(options).connectHandler(accept).listen().onSuccess(s -> {
-      servers.add(s);
-      ServerPorts.record(vertx, name, s.actualPort());
-    });
+    return Tls.listen(vertx, options, config.line().port(), config.line().tlsPort(), config.tls(), accept, "line", "The line protocol")
+        .onSuccess(servers::addAll);
   }
 
   @Override

@@ -595,8 +595,16 @@ final class RespConnection implements RespParser.Listener {
       socket.write(b).onComplete(ar -> {
         boolean wasBacklogged = backlogged();
         unsent -= bytes;
+        if (ar.failed()) {
+          return; // the connection is gone (its close handler ends it): nothing more is sent on it
+        }
         if (wasBacklogged && !backlogged() && !running && !closing) {
-          runQueued();
+          // Later, not in this stack: a write can complete as it is made, and this would recurse reply by reply.
+          context.runOnContext(v -> {
+            if (!running && !closing) {
+              runQueued();
+            }
+          });
         }
       });
     }

@@ -209,7 +209,7 @@ final class RespServer implements Shareable {
     long last = lastAttackLogged.get();
     if (now - last > 60_000 && lastAttackLogged.compareAndSet(last, now)) {
       LOG.log(System.Logger.Level.WARNING, "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
-          + "commands to ComDB's Redis port. This is likely due to an attacker attempting to use Cross Protocol Scripting to "
+          + "commands to the Redis port of ComDB. This is likely due to an attacker attempting to use Cross Protocol Scripting to "
           + "compromise your ComDB instance. Connection aborted (from {0}).", from);
     }
   }

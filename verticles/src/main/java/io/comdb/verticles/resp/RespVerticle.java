@@ -56,22 +56,8 @@ public final class RespVerticle extends VerticleBase {
       RespConnection connection = new RespConnection(shared.newId(), shared, socket, context, view, writer);
       shared.register(connection);
     };
-    Future<?> plain = config.resp().port() < 0 ? Future.succeededFuture()
-        : listen(new NetServerOptions(options).setPort(config.resp().port()), accept, "resp");
-    Future<?> secure = config.resp().tlsPort() < 0 ? Future.succeededFuture()
-        : listen(Tls.secure(new NetServerOptions(options).setPort(config.resp().tlsPort()), config.tls()), accept, "resp-tls");
-    return Future.all(plain, secure).onSuccess(v -> {
-      if (config.resp().port() >= 0) {
-        Tls.warnIfExposed("RESP", config.resp().host(), port(vertx));
-      }
-    });
-  }
-
-  private Future<NetServer> listen(NetServerOptions options, Handler<NetSocket> accept, String name) {
-    return vertx.createNetServer(options).connectHandler(accept).listen().onSuccess(s -> {
-      servers.add(s);
-      ServerPorts.record(vertx, name, s.actualPort());
-    });
+    return Tls.listen(vertx, options, config.resp().port(), config.resp().tlsPort(), config.tls(), accept, "resp", "RESP")
+        .onSuccess(servers::addAll);
   }
 
   @Override
