@@ -1,6 +1,8 @@
 package io.comdb.verticles;
 
 import io.comdb.config.SecuritySection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.auth.hashing.HashingStrategy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -102,6 +104,18 @@ public final class Users {
       matches = true;
     }
     return matches ? new User(user, Role.valueOf(entry.role().toUpperCase(Locale.ROOT))) : null;
+  }
+
+  /**
+   * {@link #authenticate(String, String)}, on a worker thread when it has to verify a PBKDF2 hash (a tenth
+   * of a second of CPU, which must not hold an event loop: every client of that loop would wait, and a
+   * client guessing passwords would stall them all); at once otherwise.
+   */
+  public Future<User> authenticate(Vertx vertx, String user, String given) {
+    SecuritySection.User entry = open() ? null : named.get(user);
+    boolean hashing = entry != null && !(DEFAULT_USER.equals(user) && password != null)
+        && !MessageDigest.isEqual(verified.get(user), sha256(given.getBytes(StandardCharsets.UTF_8)));
+    return hashing ? vertx.executeBlocking(() -> authenticate(user, given), false) : Future.succeededFuture(authenticate(user, given));
   }
 
   private static boolean verify(String hash, String given) {

@@ -222,19 +222,27 @@ public final class HttpVerticle extends VerticleBase {
       ctx.next();
       return;
     }
-    Users.User user = signedIn(ctx);
-    if (user == null) {
-      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"comdb\"");
-      HttpReplies.error(ctx, 401, "credentials are required: Authorization: Basic (user and password), or Bearer <password> for the default user");
-      return;
-    }
-    Users.Access needed = access(ctx.request().method(), ctx.request().path());
-    if (!user.role().permits(needed)) {
-      HttpReplies.error(ctx, 403, "user " + user.name() + " has the " + user.role().label() + " role; this request needs "
-          + needed.name().toLowerCase(java.util.Locale.ROOT));
-      return;
-    }
-    ctx.next();
+    // The check may take a worker's turn: the body waits for the body handler meanwhile (Vert.x Web's rule).
+    ctx.request().pause();
+    signedIn(ctx).onComplete(ar -> {
+      HttpMethod method = ctx.request().method();
+      if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+        ctx.request().resume(); // no body handler will
+      }
+      Users.User user = ar.succeeded() ? ar.result() : null;
+      if (user == null) {
+        ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"comdb\"");
+        HttpReplies.error(ctx, 401, "credentials are required: Authorization: Basic (user and password), or Bearer <password> for the default user");
+        return;
+      }
+      Users.Access needed = access(ctx.request().method(), ctx.request().path());
+      if (!user.role().permits(needed)) {
+        HttpReplies.error(ctx, 403, "user " + user.name() + " has the " + user.role().label() + " role; this request needs "
+            + needed.name().toLowerCase(java.util.Locale.ROOT));
+        return;
+      }
+      ctx.next();
+    });
   }
 
   /** What a request needs: admin for merges and backups, read for GET, HEAD and searches, write for the rest. */
@@ -248,31 +256,31 @@ public final class HttpVerticle extends VerticleBase {
     return Users.Access.WRITE;
   }
 
-  /** The user the request's Authorization header signs in, or null. */
-  private Users.User signedIn(RoutingContext ctx) {
+  /** The user the request's Authorization header signs in, or null; a password hash is checked on a worker thread. */
+  private Future<Users.User> signedIn(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null) {
-      return null;
+      return Future.succeededFuture();
     }
     if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return users.authenticate(Users.DEFAULT_USER, header.substring(7).trim());
+      return users.authenticate(vertx, Users.DEFAULT_USER, header.substring(7).trim());
     }
     if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
       String decoded;
       try {
         decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        return null;
+        return Future.succeededFuture();
       }
       int colon = decoded.indexOf(':');
       if (colon < 0) {
-        return null;
+        return Future.succeededFuture();
       }
       // A name that is no configured user is the default user's (Basic with the password, any name, as before users).
       String name = decoded.substring(0, colon);
-      return users.authenticate(users.named(name) ? name : Users.DEFAULT_USER, decoded.substring(colon + 1));
+      return users.authenticate(vertx, users.named(name) ? name : Users.DEFAULT_USER, decoded.substring(colon + 1));
     }
-    return null;
+    return Future.succeededFuture();
   }
 
   /** A request without a Host header cannot be routed (Vert.x Web needs one): a JSON 400 instead. */
@@ -310,20 +318,23 @@ public final class HttpVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     // The figures are for those with the password; anyone may learn whether the server is up.
-    boolean figures = users.open() || signedIn(ctx) != null;
-    EngineStats stats;
-    try {
-      stats = kv.reads().stats();
-    } catch (RuntimeException e) {
-      JsonObject down = new JsonObject().put("status", "DOWN");
-      HttpReplies.json(ctx, 503, figures ? down.put("engine", new JsonObject().put("state", "closed")) : down);
-      return;
-    }
-    JsonObject up = new JsonObject().put("status", "UP");
-    HttpReplies.json(ctx, figures
-        ? up.put("engine", new JsonObject().put("state", "open").put("liveKeys", stats.liveKeys()).put("dataFiles", stats.dataFiles()))
-        : up);
+    (users.open() ? Future.succeededFuture(users.anyone()) : signedIn(ctx)).onComplete(ar -> {
+      boolean figures = ar.succeeded() && ar.result() != null;
+      EngineStats stats;
+      try {
+        stats = kv.reads().stats();
+      } catch (RuntimeException e) {
+        JsonObject down = new JsonObject().put("status", "DOWN");
+        HttpReplies.json(ctx, 503, figures ? down.put("engine", new JsonObject().put("state", "closed")) : down);
+        return;
+      }
+      JsonObject up = new JsonObject().put("status", "UP");
+      HttpReplies.json(ctx, figures
+          ? up.put("engine", new JsonObject().put("state", "open").put("liveKeys", stats.liveKeys()).put("dataFiles", stats.dataFiles()))
+          : up);
+    });
   }
+
 
   /**
    * Sends a write to the engine's writer (in this pass's message) and answers with {@code onDone} once it is

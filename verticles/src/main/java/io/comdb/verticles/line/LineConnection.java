@@ -76,15 +76,7 @@ final class LineConnection {
     }
     byte[] line = withoutCr(record);
     if (!authenticated) {
-      String[] credentials = LineCommand.credentials(line);
-      user = credentials == null ? null : server.authenticate(credentials[0], credentials[1]);
-      if (user == null) {
-        LOG.log(System.Logger.Level.INFO, "line protocol: refused authentication from {0}", socket.remoteAddress());
-        close(AUTH_FAILED);
-        return;
-      }
-      authenticated = true;
-      socket.write(AUTH_OK.copy());
+      signIn(LineCommand.credentials(line));
       return;
     }
     Future<Buffer> answer;
@@ -99,6 +91,25 @@ final class LineConnection {
     if (inFlight.size() >= MAX_IN_FLIGHT) {
       pause();
     }
+  }
+
+  /** The first line: no more lines are read until its password is checked (off the event loop, for a named user). */
+  private void signIn(String[] credentials) {
+    lines.pause();
+    Future<Users.User> checked = credentials == null ? Future.succeededFuture() : server.authenticate(credentials[0], credentials[1]);
+    checked.onComplete(ar -> {
+      user = ar.succeeded() ? ar.result() : null;
+      if (user == null) {
+        LOG.log(System.Logger.Level.INFO, "line protocol: refused authentication from {0}", socket.remoteAddress());
+        close(AUTH_FAILED);
+        return;
+      }
+      authenticated = true;
+      socket.write(AUTH_OK.copy());
+      if (!paused) {
+        lines.resume();
+      }
+    });
   }
 
   private Future<Buffer> run(LineCommand command) {

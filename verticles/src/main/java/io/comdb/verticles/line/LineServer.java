@@ -3,6 +3,7 @@ package io.comdb.verticles.line;
 import io.comdb.config.ComDbConfig;
 import io.comdb.config.LineSection;
 import io.comdb.verticles.Users;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import java.util.Set;
@@ -14,18 +15,20 @@ final class LineServer implements Shareable {
   /** How long a client may take to send its first line. */
   static final long AUTH_GRACE_MS = 10_000;
 
+  private final Vertx vertx;
   private final LineSection config;
   private final Users users;
   private final AtomicInteger connected = new AtomicInteger();
   private final Set<LineConnection> clients = ConcurrentHashMap.newKeySet();
 
-  private LineServer(ComDbConfig config) {
+  private LineServer(Vertx vertx, ComDbConfig config) {
+    this.vertx = vertx;
     this.config = config.line();
     this.users = Users.of(config.security());
   }
 
   static LineServer of(Vertx vertx, ComDbConfig config) {
-    return vertx.sharedData().<String, LineServer>getLocalMap("comdb.line").computeIfAbsent("server", k -> new LineServer(config));
+    return vertx.sharedData().<String, LineServer>getLocalMap("comdb.line").computeIfAbsent("server", k -> new LineServer(vertx, config));
   }
 
   LineSection config() {
@@ -51,8 +54,8 @@ final class LineServer implements Shareable {
     }
   }
 
-  /** The user these credentials sign in, or null. */
-  Users.User authenticate(String user, String password) {
-    return users.authenticate(user, password);
+  /** The user these credentials sign in, or null; a password hash is checked on a worker thread. */
+  Future<Users.User> authenticate(String user, String password) {
+    return users.authenticate(vertx, user, password);
   }
 }

@@ -43,9 +43,9 @@ final class SessionCommands {
           yield null;
         }
         case "reset" -> now(c, reset(c));
-        case "auth" -> now(c, auth(c, args));
+        case "auth" -> auth(c, args);
         case "acl" -> now(c, acl(c, args));
-        case "hello" -> now(c, hello(c, args));
+        case "hello" -> hello(c, args);
         case "select" -> now(c, select(c, args));
         case "client" -> now(c, ClientCommand.run(c, args));
         case "command" -> now(c, command(args));
@@ -128,24 +128,26 @@ final class SessionCommands {
     return new Reply.Simple("RESET");
   }
 
-  private static Reply auth(RespConnection c, List<byte[]> args) {
+  /** AUTH; checking a named user's password runs off the event loop ({@link Users#authenticate(io.vertx.core.Vertx, String, String)}). */
+  private static Future<Reply> auth(RespConnection c, List<byte[]> args) {
     if (args.size() > 3) {
       throw new io.comdb.types.RedisError(Errors.SYNTAX);
     }
     Users users = c.server.users;
     if (users.open()) {
-      return Reply.error(args.size() == 2 ? Errors.AUTH_NOT_CONFIGURED : Errors.WRONGPASS);
+      return Future.succeededFuture(Reply.error(args.size() == 2 ? Errors.AUTH_NOT_CONFIGURED : Errors.WRONGPASS));
     }
     if (args.size() == 2 && !users.hasDefaultPassword()) {
-      return Reply.error(Errors.AUTH_NOT_CONFIGURED); // AUTH <password> names the default user, which has none
+      return Future.succeededFuture(Reply.error(Errors.AUTH_NOT_CONFIGURED)); // AUTH <password> names the default user, which has none
     }
     String name = args.size() == 2 ? Users.DEFAULT_USER : text(args.get(1));
-    Users.User user = users.authenticate(name, text(args.get(args.size() - 1)));
-    if (user == null) {
-      return Reply.error(Errors.WRONGPASS);
-    }
-    c.authenticate(user);
-    return Reply.OK;
+    return users.authenticate(c.vertx(), name, text(args.get(args.size() - 1))).map(user -> {
+      if (user == null) {
+        return Reply.error(Errors.WRONGPASS);
+      }
+      c.authenticate(user);
+      return Reply.OK;
+    });
   }
 
   /** ACL WHOAMI and ACL USERS; ComDB's users are in its configuration, so ACL changes none. */
@@ -163,35 +165,41 @@ final class SessionCommands {
     };
   }
 
-  private static Reply hello(RespConnection c, List<byte[]> args) {
+  private static Future<Reply> hello(RespConnection c, List<byte[]> args) {
     int protocol = c.protocol;
     int i = 1;
     if (args.size() > 1) {
       Long v = RespNumbers.parse(args.get(1));
       if (v == null) {
-        return Reply.error("ERR Protocol version is not an integer or out of range");
+        return Future.succeededFuture(Reply.error("ERR Protocol version is not an integer or out of range"));
       }
       if (v != 2 && v != 3) {
-        return Reply.error("NOPROTO unsupported protocol version");
+        return Future.succeededFuture(Reply.error("NOPROTO unsupported protocol version"));
       }
       protocol = v.intValue();
       i = 2;
     }
     String newName = null;
+    List<byte[]> credentials = null;
     for (; i < args.size(); i++) {
       String opt = text(args.get(i)).toUpperCase(Locale.ROOT);
       if (opt.equals("AUTH") && i + 2 < args.size()) {
-        Reply r = auth(c, List.of("auth".getBytes(UTF_8), args.get(i + 1), args.get(i + 2)));
-        if (r instanceof Reply.Err) {
-          return r;
-        }
+        credentials = List.of("auth".getBytes(UTF_8), args.get(i + 1), args.get(i + 2));
         i += 2;
       } else if (opt.equals("SETNAME") && i + 1 < args.size()) {
         newName = ClientCommand.validName(text(args.get(++i)));
       } else {
-        return Reply.error("ERR Syntax error in HELLO option '" + text(args.get(i)) + "'");
+        return Future.succeededFuture(Reply.error("ERR Syntax error in HELLO option '" + text(args.get(i)) + "'"));
       }
     }
+    int chosen = protocol;
+    String name = newName;
+    Future<Reply> signedIn = credentials == null ? Future.succeededFuture(Reply.OK) : auth(c, credentials);
+    return signedIn.map(r -> r instanceof Reply.Err ? r : helloReply(c, chosen, name));
+  }
+
+  /** HELLO's answer, once any AUTH of it has succeeded. */
+  private static Reply helloReply(RespConnection c, int protocol, String newName) {
     if (!c.authenticated) {
       return Reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
     }
@@ -208,6 +216,7 @@ final class SessionCommands {
         Reply.bulk("role"), Reply.bulk("master"),
         Reply.bulk("modules"), Reply.EMPTY_ARRAY));
   }
+
 
   private static Reply select(RespConnection c, List<byte[]> args) {
     Long db = RespNumbers.parse(args.get(1));
