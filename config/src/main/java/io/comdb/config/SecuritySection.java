@@ -1,6 +1,5 @@
 package io.comdb.config;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -91,14 +90,5 @@ public record SecuritySection(String password, Map<String, User> users) {
   @Override
   public String toString() {
     return "SecuritySection[password=" + (password == null ? "none" : "***") + ", users=" + users.keySet() + "]";
-  }
-
-  /** For {@link JsonFields#object}: a JSON object given as text (as the environment gives it). */
-  static JsonObject parseObject(String path, String text) {
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new ConfigException(path, "must be a JSON object");
-    }
   }
 }

@@ -100,19 +100,19 @@ final class EngineShell {
     try {
       if (command instanceof LineCommand.Put put) {
         engine.put(put.key(), put.value());
-        out.println("PUT SUCCESS");
+        out.println(LineCommand.PUT_SUCCESS);
       } else if (command instanceof LineCommand.Get get) {
         byte[] value = engine.get(get.key());
-        out.println(value == null ? "key not found" : text(value));
+        out.println(value == null ? LineCommand.NOT_FOUND : text(value));
       } else if (command instanceof LineCommand.Del del) {
         engine.delete(del.key());
-        out.println("DEL SUCCESS");
+        out.println(LineCommand.DEL_SUCCESS);
       } else if (command instanceof LineCommand.Mem) {
-        out.println("Current memory usage: " + engine.stats().memoryBytes() + " bytes");
+        out.println(LineCommand.mem(engine.stats().memoryBytes()));
       } else if (command instanceof LineCommand.Disk) {
-        out.println("DISK USAGE: " + engine.stats().diskBytes() + " bytes");
+        out.println(LineCommand.disk(engine.stats().diskBytes()));
       } else {
-        out.println(command instanceof LineCommand.Malformed ? "bad sequence" : "nonexistent command");
+        out.println(LineCommand.refusal(command));
       }
     } catch (IOException | RuntimeException e) {
       out.println(e.getMessage());

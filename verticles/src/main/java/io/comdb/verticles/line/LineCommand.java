@@ -14,6 +14,25 @@ import java.util.Base64;
 public sealed interface LineCommand {
   byte[] ARROW = {'-', '>'};
 
+  /** ChromoDB's answers, the same from the server and from the shell. */
+  String PUT_SUCCESS = "PUT SUCCESS";
+  String DEL_SUCCESS = "DEL SUCCESS";
+  /** GET of a missing key: ChromoDB's error text. */
+  String NOT_FOUND = "key not found";
+
+  /** The answer to a command that is {@link Malformed} or {@link Unknown}. */
+  static String refusal(LineCommand command) {
+    return command instanceof Malformed ? "bad sequence" : "nonexistent command";
+  }
+
+  static String mem(long bytes) {
+    return "Current memory usage: " + bytes + " bytes";
+  }
+
+  static String disk(long bytes) {
+    return "DISK USAGE: " + bytes + " bytes";
+  }
+
   record Put(byte[] key, byte[] value) implements LineCommand {}
 
   record Get(byte[] key) implements LineCommand {}

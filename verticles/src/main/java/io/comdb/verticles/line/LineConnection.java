@@ -118,10 +118,10 @@ final class LineConnection {
       return Future.succeededFuture(text("no permission: user " + user.name() + " may only read"));
     }
     if (command instanceof LineCommand.Put put) {
-      return write(new Kv.Put(put.key(), put.value())).map(done -> text("PUT SUCCESS"));
+      return write(new Kv.Put(put.key(), put.value())).map(done -> text(LineCommand.PUT_SUCCESS));
     }
     if (command instanceof LineCommand.Del del) {
-      return write(new Kv.Delete(del.key())).map(done -> text("DEL SUCCESS"));
+      return write(new Kv.Delete(del.key())).map(done -> text(LineCommand.DEL_SUCCESS));
     }
     if (command instanceof LineCommand.Get get) {
       if (lastWrite.isComplete()) {
@@ -131,12 +131,12 @@ final class LineConnection {
       return write(new Kv.Get(get.key())).map(value -> value(((Kv.Value) value).value()));
     }
     if (command instanceof LineCommand.Mem) {
-      return afterWrites(() -> text("Current memory usage: " + kv.reads().stats().memoryBytes() + " bytes"));
+      return afterWrites(() -> text(LineCommand.mem(kv.reads().stats().memoryBytes())));
     }
     if (command instanceof LineCommand.Disk) {
-      return afterWrites(() -> text("DISK USAGE: " + kv.reads().stats().diskBytes() + " bytes"));
+      return afterWrites(() -> text(LineCommand.disk(kv.reads().stats().diskBytes())));
     }
-    return Future.succeededFuture(text(command instanceof LineCommand.Malformed ? "bad sequence" : "nonexistent command"));
+    return Future.succeededFuture(text(LineCommand.refusal(command)));
   }
 
   private Future<Object> write(Object request) {
@@ -155,7 +155,7 @@ final class LineConnection {
   }
 
   private static Buffer value(byte[] value) {
-    return value == null ? text("key not found") : Buffer.buffer(value).appendString("\r\n");
+    return value == null ? text(LineCommand.NOT_FOUND) : Buffer.buffer(value).appendString("\r\n");
   }
 
   /** The answer to a command that failed: ComDB's own texts; anything else is logged and answered in general terms. */
