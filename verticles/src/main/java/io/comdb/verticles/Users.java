@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code default} user's is {@code security.password}. With neither, the server is open: anyone is the
  * {@code default} user, an admin.
  *
- * <p>Verifying a PBKDF2 hash costs about a third of a second of CPU by design (0.32 s measured on the project's
- * 2-core machine); HTTP sends credentials with every request, so a password that verified is remembered
- * as its SHA-256 digest, in memory, one per user, and compared in constant time.
+ * <p>Verifying a PBKDF2 hash costs a quarter to a third of a second of CPU by design (245 to 323 ms
+ * measured on the project's 2-core machine, bench/PasswordHash.java); HTTP sends credentials with every
+ * request, so a password that verified is remembered as its SHA-256 digest, in memory, one per user, and
+ * compared in constant time.
  */
 public final class Users {
   public static final String DEFAULT_USER = "default";
