@@ -16,10 +16,18 @@ import java.util.List;
  * compressModel      model asked of an OpenAI-compatible endpoint                     default "default"
  * compressTimeoutMs  limit of one LLM attempt, 100 .. 600000                           default 60000
  * compressRetries    LLM attempts after the first, 0 .. 10                             default 2
+ * openSpaces         spaces held open (index, ages, heat in memory), 1 .. 100000      default 256
+ * compressCheckIntervalMs  how often the compression worker looks, 0 = never         default 3600000
+ * compressWindow     "HH:mm-HH:mm" local hours background compressions may run in      default absent: any time
+ * compressColdRatio  cold share of a space at which it is compressed, (0, 1]        default 0.5
+ * compressMinAgeMs   age below which a memory is never compressed in the background    default 86400000
+ * compressBatch      the most memories one compression rewrites, 2 .. 1000            default 50
  * </pre>
  */
 public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, long defaultCapacity, double neighbourWeight,
-    String compressEndpoint, String compressModel, long compressTimeoutMs, int compressRetries) {
+    String compressEndpoint, String compressModel, long compressTimeoutMs, int compressRetries, int openSpaces,
+    long compressCheckIntervalMs, MergeWindow compressWindow, double compressColdRatio, long compressMinAgeMs,
+    int compressBatch) {
   public static final List<String> DENSE = List.of("off", "bge-small-en-v15", "all-minilm-l6-v2");
 
   public static SearchSection fromJson(JsonObject json) {
@@ -39,8 +47,21 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
     String model = f.string("compressModel", "default");
     long timeout = f.integer("compressTimeoutMs", 60_000, 100, 600_000);
     int retries = (int) f.integer("compressRetries", 2, 0, 10);
+    int openSpaces = (int) f.integer("openSpaces", 256, 1, 100_000);
+    long checkInterval = f.integer("compressCheckIntervalMs", 3_600_000, 0, Long.MAX_VALUE);
+    String window = f.string("compressWindow", null);
+    MergeWindow compressWindow;
+    try {
+      compressWindow = window == null ? null : MergeWindow.parse(window);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(f.path("compressWindow"), e.getMessage());
+    }
+    double coldRatio = f.decimal("compressColdRatio", 0.5, 0, 1);
+    long minAge = f.integer("compressMinAgeMs", 86_400_000, 0, Long.MAX_VALUE);
+    int batch = (int) f.integer("compressBatch", 50, 2, 1000);
     f.rejectUnknown();
-    return new SearchSection(enabled, dense, maxMemoryBytes, defaultCapacity, neighbourWeight, endpoint, model, timeout, retries);
+    return new SearchSection(enabled, dense, maxMemoryBytes, defaultCapacity, neighbourWeight, endpoint, model, timeout, retries,
+        openSpaces, checkInterval, compressWindow, coldRatio, minAge, batch);
   }
 
   public JsonObject toJson() {
@@ -53,6 +74,12 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
         .put("compressEndpoint", compressEndpoint)
         .put("compressModel", compressModel)
         .put("compressTimeoutMs", compressTimeoutMs)
-        .put("compressRetries", compressRetries);
+        .put("compressRetries", compressRetries)
+        .put("openSpaces", openSpaces)
+        .put("compressCheckIntervalMs", compressCheckIntervalMs)
+        .put("compressWindow", compressWindow == null ? null : compressWindow.toString())
+        .put("compressColdRatio", compressColdRatio)
+        .put("compressMinAgeMs", compressMinAgeMs)
+        .put("compressBatch", compressBatch);
   }
 }

@@ -18,7 +18,19 @@ final class MemoryCodec {
   private MemoryCodec() {}
 
   /** The space record: its settings and the next sequence number to give out. */
-  record SpaceRecord(long capacity, long createdAt, long nextSeq, String compressor) {}
+  record SpaceRecord(long capacity, long createdAt, long nextSeq, String compressor) {
+    SpaceRecord withCapacity(long c) {
+      return new SpaceRecord(c, createdAt, nextSeq, compressor);
+    }
+
+    SpaceRecord withNextSeq(long n) {
+      return new SpaceRecord(capacity, createdAt, n, compressor);
+    }
+
+    SpaceRecord withCompressor(String endpoint) {
+      return new SpaceRecord(capacity, createdAt, nextSeq, endpoint);
+    }
+  }
 
   static byte[] encodeSpace(SpaceRecord space) {
     byte[] compressor = utf8(space.compressor());

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * memory    00 11 len(agent):2 agent seq:8    → memory record (creation time, text, metadata)
  * history   00 12 len(agent):2 agent seq:8    → the memories a compressed memory replaced
  * vector    00 13 len(agent):2 agent seq:8    → the memory's embedding, tagged with its model
+ * heat      00 14 len(agent):2 agent seq:8    → the memory's search heat ({@link Heat}), once a search found it
  * </pre>
  *
  * A memory's id is its sequence number in decimal. The length prefix keeps one agent's records contiguous
@@ -23,6 +24,9 @@ public final class MemoryKeys {
   static final byte MEMORY = 0x11;
   static final byte HISTORY = 0x12;
   static final byte VECTOR = 0x13;
+  static final byte HEAT = 0x14;
+  /** The kinds of record a memory may have, one of each at most. */
+  static final byte[] PER_MEMORY = {MEMORY, HISTORY, VECTOR, HEAT};
   /** Agent ids are 1 to this many bytes of UTF-8. */
   static final int MAX_AGENT_BYTES = 512;
 
@@ -45,7 +49,7 @@ public final class MemoryKeys {
   }
 
   /**
-   * The agent id bytes a stored key of agent memory belongs to (a space, memory, history or vector key),
+   * The agent id bytes a stored key of agent memory belongs to (a space, memory, history, vector or heat key),
    * or null for a key of another namespace: what a cluster places the stored key by.
    */
   public static byte[] agentOf(byte[] stored) {
@@ -55,7 +59,7 @@ public final class MemoryKeys {
     if (stored[1] == SPACE) {
       return java.util.Arrays.copyOfRange(stored, 2, stored.length);
     }
-    if ((stored[1] == MEMORY || stored[1] == HISTORY || stored[1] == VECTOR) && stored.length >= 4) {
+    if (stored[1] >= MEMORY && stored[1] <= HEAT && stored.length >= 4) {
       int length = ByteBuffer.wrap(stored, 2, 2).getShort() & 0xffff;
       return 4 + length <= stored.length ? java.util.Arrays.copyOfRange(stored, 4, 4 + length) : null;
     }
@@ -66,7 +70,7 @@ public final class MemoryKeys {
     return new String(spaceKey, 2, spaceKey.length - 2, StandardCharsets.UTF_8);
   }
 
-  /** The prefix of every record of {@code kind} ({@link #MEMORY}, {@link #HISTORY}, {@link #VECTOR}) of the agent. */
+  /** The prefix of every record of {@code kind} (one of {@link #PER_MEMORY}) of the agent. */
   static byte[] prefix(byte kind, byte[] agent) {
     return header(kind, agent, 0).array();
   }

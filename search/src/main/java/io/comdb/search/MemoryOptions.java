@@ -13,9 +13,16 @@ import java.util.function.LongSupplier;
  * @param neighbourWeight the share of a match's relevance credited to the memories just before and after it
  *     in time, 0 for none (default 0.3; see {@link Ranking#spread})
  * @param recencyHalfLife the age at which a memory's recency score is half its new value (30 days)
- * @param heatHalfLife how fast a memory's search heat cools (7 days; see {@link MemoryService#compress})
- * @param compressFraction the coldest fraction of a space one compression rewrites (0.5)
+ * @param heatHalfLife how fast a memory's search heat cools (7 days; see {@link Heat})
+ * @param compressFraction the coldest fraction of a space one requested compression rewrites (0.5)
  * @param maxCompressed the most memories one compression rewrites (50)
+ * @param coldHeat the heat below which a memory is cold (0.25: about two half-lives since it was new or
+ *     last found, for a memory no search ranked high)
+ * @param compressMinAge how old a memory must be before a background compression rewrites it (1 day)
+ * @param openSpaces the most spaces held open, their index and ages in memory (default 256)
+ * @param openWait how long a request waits for its space's index to catch up before it is answered
+ *     {@link IndexRebuildingException} (default 2 s)
+ * @param checkpointEvery how often the open spaces' heat is stored and their indexes committed (5 s)
  * @param llm the LLM endpoint client's settings
  * @param clock epoch milliseconds
  */
@@ -29,6 +36,11 @@ public record MemoryOptions(
     Duration heatHalfLife,
     double compressFraction,
     int maxCompressed,
+    double coldHeat,
+    Duration compressMinAge,
+    int openSpaces,
+    Duration openWait,
+    Duration checkpointEvery,
     Compressor.Settings llm,
     LongSupplier clock) {
 
@@ -45,6 +57,12 @@ public record MemoryOptions(
     private Embedder embedder;
     private int maxTextBytes = 64 << 10;
     private double neighbourWeight = 0.3;
+    private int maxCompressed = 50;
+    private double coldHeat = 0.25;
+    private Duration compressMinAge = Duration.ofDays(1);
+    private int openSpaces = 256;
+    private Duration openWait = Duration.ofSeconds(2);
+    private Duration checkpointEvery = Duration.ofSeconds(5);
     private Compressor.Settings llm = Compressor.Settings.defaults();
     private LongSupplier clock = System::currentTimeMillis;
 
@@ -63,6 +81,36 @@ public record MemoryOptions(
       return this;
     }
 
+    public Builder maxCompressed(int n) {
+      maxCompressed = n;
+      return this;
+    }
+
+    public Builder coldHeat(double heat) {
+      coldHeat = heat;
+      return this;
+    }
+
+    public Builder compressMinAge(Duration age) {
+      compressMinAge = age;
+      return this;
+    }
+
+    public Builder openSpaces(int n) {
+      openSpaces = n;
+      return this;
+    }
+
+    public Builder openWait(Duration wait) {
+      openWait = wait;
+      return this;
+    }
+
+    public Builder checkpointEvery(Duration every) {
+      checkpointEvery = every;
+      return this;
+    }
+
     public Builder llm(Compressor.Settings settings) {
       llm = settings;
       return this;
@@ -75,7 +123,8 @@ public record MemoryOptions(
 
     public MemoryOptions build() {
       return new MemoryOptions(embedder, maxTextBytes, 16 << 10, 10_000, neighbourWeight,
-          Duration.ofDays(30), Duration.ofDays(7), 0.5, 50, llm, clock);
+          Duration.ofDays(30), Duration.ofDays(7), 0.5, maxCompressed, coldHeat, compressMinAge, openSpaces, openWait,
+          checkpointEvery, llm, clock);
     }
   }
 }

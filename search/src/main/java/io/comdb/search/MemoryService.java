@@ -6,30 +6,29 @@ import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.LimitExceededException;
 import io.comdb.engine.ReadView;
 import io.comdb.engine.WriteBatch;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Agent memory spaces on an engine: the engine holds every memory and space as records (see
- * {@link MemoryKeys}), each change one atomic write batch handed to a {@link RecordWriter} (in a server, the
- * engine's one writer, which answers once the batch is as durable as the sync mode promises); the search
- * index of each space is derived from them, rebuilt by {@link #open} and updated after each commit. A crash
- * between the two loses only the index, which the next start rebuilds from the records.
+ * Agent memory spaces on an engine. The engine holds every memory and space as records ({@link MemoryKeys});
+ * each change is one atomic write batch handed to a {@link RecordWriter} (in a server, the engine's one
+ * writer, which answers once the batch is as durable as the sync mode promises), then applied to the space's
+ * search index. Indexes are derived state persisted under {@code <data dir>/memory-index/}: a space is
+ * opened when first used, its index caught up with the records ({@link SpaceOpener}), and closed when
+ * others need its place ({@link OpenSpaces}). Search is {@link MemorySearch}; compression
+ * {@link MemoryCompression}.
  *
- * <p>Thread-safe. Changes to one space are serialized by the space (its batch is prepared, written and
- * indexed under its lock); searches and reads run concurrently, on the engine's {@link ReadView}.
+ * <p>Thread-safe. Changes to one space are serialized by the space's monitor (its batch is prepared, written
+ * and indexed under it); searches and reads run concurrently, on the engine's {@link ReadView}.
  */
 public final class MemoryService implements Closeable {
   /** Writes the records of one change as one atomic batch; returns once they are stored. */
@@ -39,96 +38,51 @@ public final class MemoryService implements Closeable {
     long write(WriteBatch batch) throws IOException;
   }
 
-  private static final System.Logger LOG = System.getLogger(MemoryService.class.getName());
-  private static final int MAX_PAGE = 1000;
-  private static final int EMBED_BATCH = 64;
-
-  private final ReadView engine;
-  private final RecordWriter writer;
-  private final MemoryOptions options;
-  private final Compressor compressor;
-  private final TextAnalyzer analyzer = new TextAnalyzer();
-  private final Map<String, Space> spaces = new ConcurrentHashMap<>();
-  /** Held to create or delete a space, before the space's own lock. */
-  private final Object registry = new Object();
-
-  /** A space's ordering key: oldest first, by creation time and then sequence. */
-  private record Age(long createdAt, long seq) implements Comparable<Age> {
-    @Override
-    public int compareTo(Age o) {
-      return createdAt != o.createdAt ? Long.compare(createdAt, o.createdAt) : Long.compare(seq, o.seq);
-    }
-  }
-
-  /** One space in memory: its record, its memories' ages and heat, and its index. Guarded by itself. */
-  private final class Space {
-    final String agentId;
-    final byte[] agent;
-    volatile MemoryCodec.SpaceRecord record;
-    final ConcurrentSkipListMap<Age, Long> byAge = new ConcurrentSkipListMap<>();
-    final Map<Long, Age> ages = new ConcurrentHashMap<>();
-    final Map<Long, Heat> heat = new ConcurrentHashMap<>();
-    final SpaceIndex index = new SpaceIndex(analyzer);
-    volatile boolean deleted;
-
-    Space(String agentId, byte[] agent, MemoryCodec.SpaceRecord record) {
-      this.agentId = agentId;
-      this.agent = agent;
-      this.record = record;
-    }
-
-    void indexed(long seq, Memory memory, float[] vector) {
-      Age age = new Age(memory.createdAt(), seq);
-      Age old = ages.put(seq, age);
-      if (old != null) {
-        byAge.remove(old);
-      }
-      byAge.put(age, seq);
-      heat.computeIfAbsent(seq, s -> new Heat(options.heatHalfLife().toMillis(), memory.createdAt()));
-      index.put(seq, memory, vector);
-    }
-
-    void removed(long seq) {
-      Age age = ages.remove(seq);
-      if (age != null) {
-        byAge.remove(age);
-      }
-      heat.remove(seq);
-      index.delete(seq);
-    }
-
-    SpaceInfo info() {
-      MemoryCodec.SpaceRecord r = record;
-      return new SpaceInfo(agentId, r.capacity(), ages.size(), r.createdAt(), r.compressor());
-    }
-
-    byte[] key(byte kind, long seq) {
-      return MemoryKeys.record(kind, agent, seq);
-    }
-  }
-
   /** What a compression did: how many memories it replaced, and the id of the memory that replaced them. */
   public record Compression(int replaced, String id) {}
 
+  /**
+   * The state of the persisted indexes.
+   *
+   * @param openSpaces spaces open now
+   * @param catchingUp spaces whose index is catching up with their records now
+   * @param reindexed memories indexed from their records since start (catching up, rebuilding)
+   * @param rebuilt indexes deleted and rebuilt since start (missing, unreadable, of another version)
+   */
+  public record IndexStats(int openSpaces, int catchingUp, long reindexed, long rebuilt) {}
+
+  private static final int MAX_PAGE = 1000;
+
+  private final ReadView engine;
+  private final MemoryOptions options;
+  private final MemoryRecords records;
+  private final SpaceOpener opener;
+  private final OpenSpaces spaces;
+  private final MemorySearch search;
+  private final MemoryCompression compression;
+  /** Held to create or delete a space, before the space's own monitor. */
+  private final Object registry = new Object();
+
   private MemoryService(ReadView engine, RecordWriter writer, MemoryOptions options) {
     this.engine = engine;
-    this.writer = writer;
     this.options = options;
-    this.compressor = new Compressor(options.llm());
+    this.records = new MemoryRecords(engine, writer, options);
+    this.opener = new SpaceOpener(records, engine.options().dataDir().resolve("memory-index"), new TextAnalyzer(), options);
+    this.spaces = new OpenSpaces(opener, options.openSpaces(), options.openWait(), options.checkpointEvery(), this::checkpoint);
+    this.search = new MemorySearch(records, options);
+    this.compression = new MemoryCompression(records, options);
   }
 
   /**
-   * The memory spaces whose records {@code engine} holds, their indexes rebuilt from them; every change is
-   * written through {@code writer}.
+   * The memory spaces whose records {@code engine} holds; every change is written through {@code writer}.
+   * Opens no index: each space is opened when first used.
    */
-  public static MemoryService open(ReadView engine, RecordWriter writer, MemoryOptions options) throws IOException {
-    MemoryService service = new MemoryService(engine, writer, options);
-    service.rebuild();
-    return service;
+  public static MemoryService open(ReadView engine, RecordWriter writer, MemoryOptions options) {
+    return new MemoryService(engine, writer, options);
   }
 
   /** The memory spaces of an embedded {@code engine}, which it writes itself. */
-  public static MemoryService open(Engine engine, MemoryOptions options) throws IOException {
+  public static MemoryService open(Engine engine, MemoryOptions options) {
     return open(engine.readView(), engine::write, options);
   }
 
@@ -136,7 +90,27 @@ public final class MemoryService implements Closeable {
     return options.embedder() != null;
   }
 
+  /** Where the index of the agent's space lives. */
+  public Path indexDir(String agentId) {
+    return opener.dir(MemoryKeys.agentBytes(agentId));
+  }
+
+  public IndexStats indexStats() {
+    return new IndexStats(spaces.openCount(), opener.catchingUp(), opener.reindexed(), opener.rebuilt());
+  }
+
   // ---- spaces
+
+  /** The agents that have a space, in key order. */
+  public List<String> agents() {
+    List<String> agents = new ArrayList<>();
+    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.spacePrefix()))) {
+      for (; it.isValid(); it.next()) {
+        agents.add(MemoryKeys.agentOfSpace(it.key()));
+      }
+    }
+    return agents;
+  }
 
   /**
    * Creates the agent's space with {@code capacity} (0: unlimited), or sets the capacity of the space it
@@ -146,56 +120,59 @@ public final class MemoryService implements Closeable {
     checkCapacity(capacity);
     byte[] agent = MemoryKeys.agentBytes(agentId);
     synchronized (registry) {
-      Space space = spaces.get(agentId);
-      if (space == null) {
-        return create(agentId, agent, capacity).info();
+      if (!engine.contains(MemoryKeys.space(agent))) {
+        create(agentId, agent, capacity);
       }
-      synchronized (space) {
-        MemoryCodec.SpaceRecord r = space.record;
-        MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(capacity, r.createdAt(), r.nextSeq(), r.compressor());
-        List<Long> evicted = capacity == 0 ? List.of() : oldest(space, space.ages.size() - capacity);
-        WriteBatch batch = new WriteBatch();
-        batch.put(MemoryKeys.space(agent), MemoryCodec.encodeSpace(changed));
-        for (long seq : evicted) {
-          deleteMemoryRecords(batch, space, seq);
+      try (OpenSpaces.Lease lease = spaces.lease(agentId)) {
+        Space space = lease.space();
+        synchronized (space) {
+          if (space.record.capacity() == capacity) {
+            return space.info();
+          }
+          List<Long> evicted = capacity == 0 ? List.of() : space.oldest(space.count() - capacity);
+          WriteBatch batch = new WriteBatch();
+          evicted.forEach(seq -> records.deleteMemory(batch, space, seq));
+          long seq = records.write(space, batch, space.record.withCapacity(capacity));
+          evicted.forEach(space::removed);
+          space.applied(seq);
+          return space.info();
         }
-        writer.write(batch);
-        space.record = changed;
-        evicted.forEach(space::removed);
-        return space.info();
       }
     }
   }
 
-  public Optional<SpaceInfo> space(String agentId) {
-    Space space = spaces.get(agentId);
-    return space == null ? Optional.empty() : Optional.of(space.info());
+  public Optional<SpaceInfo> space(String agentId) throws IOException {
+    if (!engine.contains(MemoryKeys.space(MemoryKeys.agentBytes(agentId)))) {
+      return Optional.empty();
+    }
+    try (OpenSpaces.Lease lease = spaces.lease(agentId)) {
+      return Optional.of(lease.space().info());
+    } catch (NotFoundException e) {
+      return Optional.empty(); // deleted meanwhile
+    }
   }
 
-  /** Deletes the agent's space with its memories, their history and vectors; false if it had none. */
+  /** Deletes the agent's space with its memories, their history, vectors and index; false if it had none. */
   public boolean deleteSpace(String agentId) throws IOException {
     byte[] agent = MemoryKeys.agentBytes(agentId);
     synchronized (registry) {
-      Space space = spaces.get(agentId);
-      if (space == null) {
+      if (!engine.contains(MemoryKeys.space(agent))) {
+        spaces.forget(agentId, true);
+        SpaceIndex.delete(opener.dir(agent));
         return false;
       }
-      synchronized (space) {
-        WriteBatch batch = new WriteBatch();
-        for (byte kind : new byte[] {MemoryKeys.MEMORY, MemoryKeys.HISTORY, MemoryKeys.VECTOR}) {
-          try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.prefix(kind, agent)))) {
-            for (; it.isValid(); it.next()) {
-              batch.delete(it.key());
-            }
-          }
+      try (OpenSpaces.Lease lease = spaces.lease(agentId)) {
+        Space space = lease.space();
+        synchronized (space) {
+          records.deleteSpace(agent);
+          space.deleted = true;
         }
-        batch.delete(MemoryKeys.space(agent));
-        writer.write(batch);
-        space.deleted = true;
-        spaces.remove(agentId);
-        space.index.close();
-        return true;
+      } catch (IndexRebuildingException e) {
+        records.deleteSpace(agent); // forget() below waits for the catching up to end, then closes the index
       }
+      spaces.forget(agentId, true);
+      SpaceIndex.delete(opener.dir(agent));
+      return true;
     }
   }
 
@@ -207,14 +184,13 @@ public final class MemoryService implements Closeable {
     if (endpoint != null) {
       Compressor.checkEndpoint(endpoint);
     }
-    Space space = createCapacity == null ? existing(agentId) : orCreate(agentId, createCapacity);
-    synchronized (space) {
-      checkLive(space);
-      MemoryCodec.SpaceRecord r = space.record;
-      MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(r.capacity(), r.createdAt(), r.nextSeq(), endpoint);
-      writer.write(new WriteBatch().put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed)));
-      space.record = changed;
-      return space.info();
+    try (OpenSpaces.Lease lease = lease(agentId, createCapacity)) {
+      Space space = lease.space();
+      synchronized (space) {
+        space.checkLive();
+        space.applied(records.write(space, new WriteBatch(), space.record.withCompressor(endpoint)));
+        return space.info();
+      }
     }
   }
 
@@ -239,14 +215,16 @@ public final class MemoryService implements Closeable {
         throw new IllegalArgumentException("createdAt must be epoch milliseconds, >= 0");
       }
     }
-    List<float[]> vectors = embed(memories.stream().map(NewMemory::text).toList());
+    List<float[]> vectors = records.embed(memories.stream().map(NewMemory::text).toList());
     while (true) {
-      Space space = createCapacity == null ? existing(agentId) : orCreate(agentId, createCapacity);
-      synchronized (space) {
-        if (space.deleted) {
-          continue; // deleted meanwhile: a compat add creates it again, a clean add fails in existing()
+      try (OpenSpaces.Lease lease = lease(agentId, createCapacity)) {
+        Space space = lease.space();
+        synchronized (space) {
+          if (space.deleted) {
+            continue; // deleted meanwhile: a compat add creates it again, a clean add fails in lease()
+          }
+          return addLocked(space, memories, vectors);
         }
-        return addLocked(space, memories, vectors);
       }
     }
   }
@@ -262,18 +240,18 @@ public final class MemoryService implements Closeable {
     // The oldest beyond capacity go, among the old and the new together.
     List<Long> evictedOld = new ArrayList<>();
     List<Integer> evictedNew = new ArrayList<>();
-    long excess = r.capacity() == 0 ? 0 : space.ages.size() + added.size() - r.capacity();
+    long excess = r.capacity() == 0 ? 0 : space.count() + added.size() - r.capacity();
     if (excess > 0) {
       List<Integer> newByAge = new ArrayList<>();
       for (int i = 0; i < added.size(); i++) {
         newByAge.add(i);
       }
-      newByAge.sort(Comparator.comparing(i -> age(added.get(i))));
+      newByAge.sort(Comparator.comparing(i -> Age.of(added.get(i))));
       Iterator<Age> old = space.byAge.keySet().iterator();
       Age nextOld = old.hasNext() ? old.next() : null;
       int nextNew = 0;
       for (long n = 0; n < excess; n++) {
-        Age candidateNew = nextNew < newByAge.size() ? age(added.get(newByAge.get(nextNew))) : null;
+        Age candidateNew = nextNew < newByAge.size() ? Age.of(added.get(newByAge.get(nextNew))) : null;
         if (nextOld != null && (candidateNew == null || nextOld.compareTo(candidateNew) < 0)) {
           evictedOld.add(nextOld.seq());
           nextOld = old.hasNext() ? old.next() : null;
@@ -285,16 +263,13 @@ public final class MemoryService implements Closeable {
     WriteBatch batch = new WriteBatch();
     for (int i = 0; i < added.size(); i++) {
       if (!evictedNew.contains(i)) {
-        putMemoryRecords(batch, space, added.get(i), vectors == null ? null : vectors.get(i));
+        records.putMemory(batch, space, added.get(i), vectors == null ? null : vectors.get(i));
       }
     }
     for (long old : evictedOld) {
-      deleteMemoryRecords(batch, space, old);
+      records.deleteMemory(batch, space, old);
     }
-    MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(r.capacity(), r.createdAt(), seq, r.compressor());
-    batch.put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed));
-    writer.write(batch);
-    space.record = changed;
+    long written = records.write(space, batch, r.withNextSeq(seq));
     evictedOld.forEach(space::removed);
     List<String> ids = new ArrayList<>(added.size());
     for (int i = 0; i < added.size(); i++) {
@@ -304,53 +279,45 @@ public final class MemoryService implements Closeable {
       }
       ids.add(m.id());
     }
+    space.applied(written);
     return ids;
   }
 
-  /** The agent's memories, newByAge first, {@code limit} at most, after {@code cursor} (null: from the newByAge). */
+  /** The agent's memories, newest first, {@code limit} at most, after {@code cursor} (null: from the newest). */
   public MemoryPage list(String agentId, int limit, String cursor) throws IOException {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", got " + limit);
     }
-    Space space = existing(agentId);
-    Map<Age, Long> newer = cursor == null ? space.byAge.descendingMap() : space.byAge.descendingMap().tailMap(parseCursor(cursor), false);
-    List<Memory> page = new ArrayList<>(limit);
-    Age last = null;
-    boolean more = false;
-    for (Map.Entry<Age, Long> e : newer.entrySet()) {
-      if (page.size() == limit) {
-        more = true;
-        break;
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      Map<Age, Long> newer = cursor == null ? space.byAge.descendingMap() : space.byAge.descendingMap().tailMap(Age.parse(cursor), false);
+      List<Memory> page = new ArrayList<>(limit);
+      Age last = null;
+      boolean more = false;
+      for (Map.Entry<Age, Long> e : newer.entrySet()) {
+        if (page.size() == limit) {
+          more = true;
+          break;
+        }
+        Memory m = records.read(space, e.getValue());
+        if (m != null) {
+          page.add(m);
+          last = e.getKey();
+        }
       }
-      Memory m = read(space, e.getValue());
-      if (m != null) {
-        page.add(m);
-        last = e.getKey();
-      }
+      return new MemoryPage(page, more ? last.cursor() : null);
     }
-    return new MemoryPage(page, more ? last.createdAt() + "." + last.seq() : null);
-  }
-
-  private static Age parseCursor(String cursor) {
-    int dot = cursor.indexOf('.');
-    try {
-      Age age = new Age(Long.parseLong(cursor.substring(0, dot)), Long.parseLong(cursor.substring(dot + 1)));
-      if (age.seq() >= 0) {
-        return age;
-      }
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      // answered below
-    }
-    throw new IllegalArgumentException("cursor is not one this API gave: '" + cursor + "'");
   }
 
   public Memory get(String agentId, String id) throws IOException {
-    Space space = existing(agentId);
-    Memory m = read(space, seqOf(space, id));
-    if (m == null) {
-      throw noMemory(agentId, id);
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      Memory m = records.read(space, space.seqOf(id));
+      if (m == null) {
+        throw space.noMemory(id);
+      }
+      return m;
     }
-    return m;
   }
 
   /** Replaces the memory's text and/or metadata (null: kept); its id and creation time stay. */
@@ -364,315 +331,151 @@ public final class MemoryService implements Closeable {
     if (metadata != null) {
       checkMetadata(metadata);
     }
-    float[] vector = text == null ? null : firstOrNull(embed(List.of(text)));
-    Space space = existing(agentId);
-    synchronized (space) {
-      checkLive(space);
-      long seq = seqOf(space, id);
-      Memory old = read(space, seq);
-      if (old == null) {
-        throw noMemory(agentId, id);
+    float[] vector = text == null ? null : records.embedOne(text);
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      synchronized (space) {
+        space.checkLive();
+        long seq = space.seqOf(id);
+        Memory old = records.read(space, seq);
+        if (old == null) {
+          throw space.noMemory(id);
+        }
+        Memory changed = new Memory(old.id(), text == null ? old.text() : text, metadata == null ? old.metadata() : metadata.copy(),
+            old.createdAt());
+        float[] indexed = text == null && denseEnabled() ? storedVector(space, seq, old) : vector;
+        WriteBatch batch = new WriteBatch();
+        records.putMemory(batch, space, changed, vector); // a vector only for a new text: the stored one stays
+        long written = records.write(space, batch, null);
+        space.indexed(seq, changed, indexed);
+        space.applied(written);
+        return changed;
       }
-      Memory changed = new Memory(old.id(), text == null ? old.text() : text, metadata == null ? old.metadata() : metadata.copy(),
-          old.createdAt());
-      float[] indexed = text == null && denseEnabled() ? storedVector(space, seq, old) : vector;
-      WriteBatch batch = new WriteBatch();
-      putMemoryRecords(batch, space, changed, vector); // a vector only for a new text: the stored one stays
-      writer.write(batch);
-      space.indexed(seq, changed, indexed);
-      return changed;
     }
+  }
+
+  /** The stored vector of an unchanged memory, computed now if the model changed since. */
+  private float[] storedVector(Space space, long seq, Memory memory) throws IOException {
+    float[] vector = records.storedVector(space, seq);
+    return vector != null ? vector : records.embedOne(memory.text());
   }
 
   /** Deletes one memory (and its history, if it replaced others); false if there was none. */
   public boolean delete(String agentId, String id) throws IOException {
-    Space space = existing(agentId);
-    synchronized (space) {
-      checkLive(space);
-      long seq = MemoryKeys.seq(id);
-      if (seq < 0 || !space.ages.containsKey(seq)) {
-        return false;
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      synchronized (space) {
+        space.checkLive();
+        long seq = MemoryKeys.seq(id);
+        if (seq < 0 || !space.ages.containsKey(seq)) {
+          return false;
+        }
+        WriteBatch batch = new WriteBatch();
+        records.deleteMemory(batch, space, seq);
+        long written = records.write(space, batch, null);
+        space.removed(seq);
+        space.applied(written);
+        return true;
       }
-      WriteBatch batch = new WriteBatch();
-      deleteMemoryRecords(batch, space, seq);
-      writer.write(batch);
-      space.removed(seq);
-      return true;
     }
   }
 
   /** The memories a compressed memory replaced, oldest first; empty for a memory that replaced none. */
   public List<Memory> history(String agentId, String id) throws IOException {
-    Space space = existing(agentId);
-    long seq = seqOf(space, id);
-    byte[] value = engine.get(space.key(MemoryKeys.HISTORY, seq));
-    return value == null ? List.of() : MemoryCodec.decodeHistory(value);
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      return records.history(space, space.seqOf(id));
+    }
   }
 
-  // ---- search
+  // ---- search and compression
 
   /** The memories that best match {@code query}, best first; an empty list for an empty space. */
   public List<SearchHit> search(String agentId, SearchQuery query) throws IOException {
-    Space space = existing(agentId);
-    SearchMode mode = query.mode() != null ? query.mode() : denseEnabled() ? SearchMode.HYBRID : SearchMode.BM25;
-    if (mode != SearchMode.BM25 && !denseEnabled()) {
-      throw new IllegalArgumentException("dense search is off: set search.dense to an embedding model");
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      return search.search(lease.space(), query);
     }
-    if (space.ages.isEmpty() || query.query().isBlank()) {
-      return List.of();
-    }
-    int candidates = Math.min(SearchQuery.MAX_K, Math.max(query.k() * 5, 100));
-    List<List<Ranking.Candidate>> rankings = new ArrayList<>(2);
-    if (mode != SearchMode.DENSE) {
-      // Alone, BM25 promises that each result holds a query term; fused with dense results it cannot.
-      rankings.add(spread(space, space.index.lexical(query.query(), query.filter(), candidates), query, mode == SearchMode.BM25));
-    }
-    if (mode != SearchMode.BM25) {
-      float[] vector = options.embedder().embedQuery(query.query());
-      rankings.add(spread(space, space.index.dense(vector, query.filter(), candidates), query, false));
-    }
-    Map<Long, Double> relevance = Ranking.relevance(rankings);
-    Map<Long, Long> created = new HashMap<>();
-    for (long seq : relevance.keySet()) {
-      Age age = space.ages.get(seq);
-      if (age != null) {
-        created.put(seq, age.createdAt());
-      }
-    }
-    long now = options.clock().getAsLong();
-    List<Ranking.Scored> scored = Ranking.score(relevance, created, query.recency(), now,
-        options.recencyHalfLife().toMillis(), query.minScore());
-    List<SearchHit> hits = new ArrayList<>(Math.min(query.k(), scored.size()));
-    for (Ranking.Scored s : scored) {
-      if (hits.size() == query.k()) {
-        break;
-      }
-      Memory m = read(space, s.seq());
-      if (m != null) {
-        hits.add(new SearchHit(m, s.score()));
-        Heat heat = space.heat.get(s.seq());
-        if (heat != null) {
-          heat.add(s.score(), now);
-        }
-      }
-    }
-    return hits;
   }
-
-  // ---- compression
 
   /**
    * Rewrites the coldest memories of the agent's space (those searches matched least, by {@link Heat}) into
-   * one shorter memory through the LLM at {@code endpoint} (null: the space's compressor, else
-   * {@link Compressor.Settings#endpoint}). The replacement
-   * is one atomic batch; the originals stay readable through {@link #history}. Replaces nothing when the
-   * space holds fewer than two memories.
+   * one shorter memory through the LLM at {@code endpoint} (null: the space's compressor, else the default
+   * endpoint). The replacement is one atomic batch; the originals stay readable through {@link #history}.
+   * Replaces nothing when the space holds fewer than two memories.
    *
    * @throws CompressionException if the LLM fails, or the chosen memories change while it works
    */
   public Compression compress(String agentId, String endpoint) throws IOException {
-    Space space = existing(agentId);
-    String url = endpoint;
-    if (url == null) {
-      url = space.record.compressor() != null ? space.record.compressor() : options.llm().endpoint();
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      String url = compression.endpoint(lease.space(), endpoint);
+      if (url == null) {
+        throw new IllegalArgumentException("no endpoint: give one, or set the agent's compressor first");
+      }
+      return compression.compress(lease.space(), url, false);
     }
-    if (url == null) {
-      throw new IllegalArgumentException("no endpoint: give one, or set the agent's compressor first");
+  }
+
+  /**
+   * What the background compression does to one space: if the share of its memories that are cold passes
+   * {@code coldRatio} and it has an endpoint, rewrites its coldest cold memories; otherwise nothing.
+   */
+  public Compression compressIfCold(String agentId, double coldRatio) throws IOException {
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      String url = compression.endpoint(space, null);
+      if (url == null || compression.coldShare(space) < coldRatio) {
+        return new Compression(0, null);
+      }
+      return compression.compress(space, url, true);
     }
-    List<Memory> originals = coldest(space);
-    if (originals.size() < 2) {
-      return new Compression(0, null);
-    }
-    String text = compressor.rewrite(url, originals.stream().map(Memory::text).toList());
-    if (text.getBytes(StandardCharsets.UTF_8).length > options.maxTextBytes()) {
-      throw new CompressionException("the LLM's rewrite is over the memory limit of " + options.maxTextBytes() + " bytes");
-    }
-    float[] vector = firstOrNull(embed(List.of(text)));
-    synchronized (space) {
-      checkLive(space);
-      for (Memory original : originals) {
-        if (!original.equals(read(space, MemoryKeys.seq(original.id())))) {
-          throw new CompressionException("memory " + original.id() + " changed during compression; nothing was replaced");
+  }
+
+  // ---- open spaces
+
+  /**
+   * The agent's space, leased; {@code createCapacity} non-null creates a missing space with that capacity.
+   */
+  private OpenSpaces.Lease lease(String agentId, Long createCapacity) throws IOException {
+    byte[] agent = MemoryKeys.agentBytes(agentId);
+    if (createCapacity != null && !engine.contains(MemoryKeys.space(agent))) {
+      checkCapacity(createCapacity);
+      synchronized (registry) {
+        if (!engine.contains(MemoryKeys.space(agent))) {
+          create(agentId, agent, createCapacity);
         }
       }
-      MemoryCodec.SpaceRecord r = space.record;
-      long seq = r.nextSeq();
-      JsonArray replaced = new JsonArray();
-      List<Memory> history = new ArrayList<>();
-      long createdAt = 0;
-      for (Memory original : originals) {
-        replaced.add(original.id());
-        createdAt = Math.max(createdAt, original.createdAt());
-        byte[] earlier = engine.get(space.key(MemoryKeys.HISTORY, MemoryKeys.seq(original.id())));
-        history.addAll(earlier == null ? List.of(original) : MemoryCodec.decodeHistory(earlier));
-      }
-      Memory rewritten = new Memory(MemoryKeys.id(seq), text, new JsonObject().put("compressedFrom", replaced), createdAt);
-      WriteBatch batch = new WriteBatch();
-      for (Memory original : originals) {
-        deleteMemoryRecords(batch, space, MemoryKeys.seq(original.id()));
-      }
-      putMemoryRecords(batch, space, rewritten, vector);
-      batch.put(space.key(MemoryKeys.HISTORY, seq), MemoryCodec.encodeHistory(history));
-      MemoryCodec.SpaceRecord changed = new MemoryCodec.SpaceRecord(r.capacity(), r.createdAt(), seq + 1, r.compressor());
-      batch.put(MemoryKeys.space(space.agent), MemoryCodec.encodeSpace(changed));
-      writer.write(batch);
-      space.record = changed;
-      for (Memory original : originals) {
-        space.removed(MemoryKeys.seq(original.id()));
-      }
-      space.indexed(seq, rewritten, vector);
-      return new Compression(originals.size(), rewritten.id());
     }
-  }
-
-  /** The ranking {@link Ranking#spread} to neighbours in time; as it is when the search is filtered. */
-  private List<Ranking.Candidate> spread(Space space, List<Ranking.Candidate> ranking, SearchQuery query, boolean candidatesOnly) {
-    if (options.neighbourWeight() == 0 || !query.filter().isEmpty()) {
-      return ranking; // a neighbour need not pass the filter
-    }
-    return Ranking.spread(ranking, seq -> neighbours(space, seq), options.neighbourWeight(), candidatesOnly);
-  }
-
-  /** The memories just before and after {@code seq} in time. */
-  private static List<Long> neighbours(Space space, long seq) {
-    Age age = space.ages.get(seq);
-    if (age == null) {
-      return List.of();
-    }
-    List<Long> around = new ArrayList<>(2);
-    Map.Entry<Age, Long> before = space.byAge.lowerEntry(age);
-    Map.Entry<Age, Long> after = space.byAge.higherEntry(age);
-    if (before != null) {
-      around.add(before.getValue());
-    }
-    if (after != null) {
-      around.add(after.getValue());
-    }
-    return around;
-  }
-
-  /** The coldest memories to compress, oldest first. */
-  private List<Memory> coldest(Space space) throws IOException {
-    long now = options.clock().getAsLong();
-    List<Map.Entry<Long, Double>> byHeat = new ArrayList<>();
-    for (Map.Entry<Long, Heat> e : space.heat.entrySet()) {
-      byHeat.add(Map.entry(e.getKey(), e.getValue().at(now)));
-    }
-    byHeat.sort(Map.Entry.<Long, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
-    int n = (int) Math.min(options.maxCompressed(), Math.max(2, Math.ceil(byHeat.size() * options.compressFraction())));
-    List<Memory> chosen = new ArrayList<>();
-    for (Map.Entry<Long, Double> e : byHeat.subList(0, Math.min(n, byHeat.size()))) {
-      Memory m = read(space, e.getKey());
-      if (m != null) {
-        chosen.add(m);
-      }
-    }
-    chosen.sort(Comparator.comparing(MemoryService::age));
-    return chosen;
-  }
-
-  // ---- records
-
-  private void putMemoryRecords(WriteBatch batch, Space space, Memory memory, float[] vector) {
-    long seq = MemoryKeys.seq(memory.id());
-    batch.put(space.key(MemoryKeys.MEMORY, seq), MemoryCodec.encodeMemory(memory));
-    if (vector != null) {
-      batch.put(space.key(MemoryKeys.VECTOR, seq), MemoryCodec.encodeVector(options.embedder().model(), vector));
-    }
-  }
-
-  private void deleteMemoryRecords(WriteBatch batch, Space space, long seq) {
-    batch.delete(space.key(MemoryKeys.MEMORY, seq));
-    for (byte kind : new byte[] {MemoryKeys.HISTORY, MemoryKeys.VECTOR}) {
-      byte[] key = space.key(kind, seq);
-      if (engine.contains(key)) {
-        batch.delete(key);
-      }
-    }
-  }
-
-  private Memory read(Space space, long seq) throws IOException {
-    byte[] value = seq < 0 ? null : engine.get(space.key(MemoryKeys.MEMORY, seq));
-    return value == null ? null : MemoryCodec.decodeMemory(seq, value);
-  }
-
-  /** The stored vector of an unchanged memory, computed now if the model changed since. */
-  private float[] storedVector(Space space, long seq, Memory memory) throws IOException {
-    byte[] value = engine.get(space.key(MemoryKeys.VECTOR, seq));
-    float[] vector = value == null ? null : MemoryCodec.decodeVector(options.embedder().model(), value);
-    return vector != null ? vector : firstOrNull(embed(List.of(memory.text())));
-  }
-
-  private List<float[]> embed(List<String> texts) {
-    return denseEnabled() ? options.embedder().embedPassages(texts) : null;
-  }
-
-  private static float[] firstOrNull(List<float[]> vectors) {
-    return vectors == null ? null : vectors.get(0);
-  }
-
-  private static Age age(Memory m) {
-    return new Age(m.createdAt(), MemoryKeys.seq(m.id()));
-  }
-
-  /** The sequence numbers of the {@code n} oldest memories. */
-  private static List<Long> oldest(Space space, long n) {
-    List<Long> seqs = new ArrayList<>();
-    for (Iterator<Long> it = space.byAge.values().iterator(); seqs.size() < n && it.hasNext(); ) {
-      seqs.add(it.next());
-    }
-    return seqs;
-  }
-
-  // ---- spaces in memory
-
-  private Space existing(String agentId) {
-    MemoryKeys.agentBytes(agentId);
-    Space space = spaces.get(agentId);
-    if (space == null) {
-      throw new NotFoundException("agent '" + agentId + "' has no memory space");
-    }
-    return space;
-  }
-
-  private Space orCreate(String agentId, long capacity) throws IOException {
-    Space space = spaces.get(agentId);
-    if (space != null) {
-      return space;
-    }
-    checkCapacity(capacity);
-    byte[] agent = MemoryKeys.agentBytes(agentId);
-    synchronized (registry) {
-      space = spaces.get(agentId);
-      return space != null ? space : create(agentId, agent, capacity);
-    }
+    return spaces.lease(agentId);
   }
 
   /** Creates a space; the caller holds {@link #registry}. */
-  private Space create(String agentId, byte[] agent, long capacity) throws IOException {
-    MemoryCodec.SpaceRecord r = new MemoryCodec.SpaceRecord(capacity, options.clock().getAsLong(), 1, null);
-    writer.write(new WriteBatch().put(MemoryKeys.space(agent), MemoryCodec.encodeSpace(r)));
-    Space space = new Space(agentId, agent, r);
-    spaces.put(agentId, space);
-    return space;
+  private void create(String agentId, byte[] agent, long capacity) throws IOException {
+    records.create(agent, new MemoryCodec.SpaceRecord(capacity, options.clock().getAsLong(), 1, null));
+    spaces.forget(agentId, false); // an open that found no space, still cached
   }
 
-  private static void checkLive(Space space) {
-    if (space.deleted) {
-      throw new NotFoundException("agent '" + space.agentId + "' has no memory space");
+  /** Stores a space's changed heat and commits its index. */
+  private void checkpoint(Space space) throws IOException {
+    try {
+      synchronized (space) {
+        records.storeHeat(space);
+      }
+    } finally {
+      space.index.commit(space.indexedSeq());
     }
   }
 
-  private static long seqOf(Space space, String id) {
-    long seq = MemoryKeys.seq(id);
-    if (seq < 0 || !space.ages.containsKey(seq)) {
-      throw noMemory(space.agentId, id);
-    }
-    return seq;
+  /**
+   * Forgets what is open of one space: its records changed without this service (a cluster's copies,
+   * written by replication). The next use opens it again, catching its index up with the records.
+   */
+  public void reload(String agentId) {
+    spaces.forget(agentId, false);
   }
 
-  private static NotFoundException noMemory(String agentId, String id) {
-    return new NotFoundException("agent '" + agentId + "' has no memory '" + id + "'");
+  /** Stores every open space's heat and commits its index (done every {@link MemoryOptions#checkpointEvery}). */
+  public void checkpoint() {
+    spaces.checkpointAll();
   }
 
   private static void checkCapacity(long capacity) {
@@ -698,107 +501,9 @@ public final class MemoryService implements Closeable {
     }
   }
 
-  // ---- start-up
-
-  /** Loads every space and indexes its memories, embedding those without a vector of the current model. */
-  private void rebuild() throws IOException {
-    long start = System.nanoTime();
-    List<byte[]> spaceKeys = new ArrayList<>();
-    List<byte[]> spaceValues = new ArrayList<>();
-    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.spacePrefix()))) {
-      for (; it.isValid(); it.next()) {
-        byte[] value = it.value();
-        if (value != null) {
-          spaceKeys.add(it.key().clone());
-          spaceValues.add(value);
-        }
-      }
-    }
-    long[] counts = new long[2]; // memories indexed with their stored vector (or none), and embedded anew
-    for (int i = 0; i < spaceKeys.size(); i++) {
-      String agentId = MemoryKeys.agentOfSpace(spaceKeys.get(i));
-      spaces.put(agentId, load(agentId, spaceValues.get(i), counts));
-    }
-    long memories = counts[0];
-    long embedded = counts[1];
-    LOG.log(System.Logger.Level.INFO, "memory index rebuilt: {0} spaces, {1} memories ({2} embedded anew) in {3} ms",
-        spaces.size(), memories + embedded, embedded, (System.nanoTime() - start) / 1_000_000);
-  }
-
-  /** One space, its memories indexed; adds to {@code counts} the memories indexed as stored and those embedded anew. */
-  private Space load(String agentId, byte[] spaceValue, long[] counts) throws IOException {
-    Space space = new Space(agentId, MemoryKeys.agentBytes(agentId), MemoryCodec.decodeSpace(spaceValue));
-    List<Memory> pending = new ArrayList<>();
-    try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.prefix(MemoryKeys.MEMORY, space.agent)))) {
-      for (; it.isValid(); it.next()) {
-        byte[] value = it.value();
-        if (value == null) {
-          continue;
-        }
-        long seq = MemoryKeys.seqOf(it.key());
-        Memory m = MemoryCodec.decodeMemory(seq, value);
-        float[] vector = null;
-        if (denseEnabled()) {
-          byte[] stored = engine.get(space.key(MemoryKeys.VECTOR, seq));
-          vector = stored == null ? null : MemoryCodec.decodeVector(options.embedder().model(), stored);
-          if (vector == null) {
-            pending.add(m);
-            if (pending.size() == EMBED_BATCH) {
-              counts[1] += embedAndIndex(space, pending);
-              pending.clear();
-            }
-            continue;
-          }
-        }
-        space.indexed(seq, m, vector);
-        if (++counts[0] % 100_000 == 0) {
-          LOG.log(System.Logger.Level.INFO, "memory index: {0} memories indexed", counts[0]);
-        }
-      }
-    }
-    counts[1] += embedAndIndex(space, pending);
-    return space;
-  }
-
-  /**
-   * Reads one space again from the engine, its index rebuilt: its records changed without this service (a
-   * cluster's copies, written by replication). A space no longer stored is forgotten.
-   */
-  public void reload(String agentId) throws IOException {
-    byte[] agent = MemoryKeys.agentBytes(agentId);
-    byte[] raw = engine.get(MemoryKeys.space(agent));
-    Space fresh = raw == null ? null : load(agentId, raw, new long[2]);
-    Space old = fresh == null ? spaces.remove(agentId) : spaces.put(agentId, fresh);
-    if (old != null) {
-      old.index.close();
-    }
-  }
-
-  /** Embeds memories that had no vector of the current model, stores the vectors, and indexes them. */
-  private int embedAndIndex(Space space, List<Memory> pending) throws IOException {
-    if (pending.isEmpty()) {
-      return 0;
-    }
-    List<float[]> vectors = embed(pending.stream().map(Memory::text).toList());
-    WriteBatch batch = new WriteBatch();
-    for (int i = 0; i < pending.size(); i++) {
-      long seq = MemoryKeys.seq(pending.get(i).id());
-      batch.put(space.key(MemoryKeys.VECTOR, seq), MemoryCodec.encodeVector(options.embedder().model(), vectors.get(i)));
-    }
-    writer.write(batch);
-    for (int i = 0; i < pending.size(); i++) {
-      space.indexed(MemoryKeys.seq(pending.get(i).id()), pending.get(i), vectors.get(i));
-    }
-    return pending.size();
-  }
-
+  /** Stores every open space's heat, commits its index and closes it. */
   @Override
-  public void close() throws IOException {
-    synchronized (registry) {
-      for (Space space : spaces.values()) {
-        space.index.close();
-      }
-      spaces.clear();
-    }
+  public void close() {
+    spaces.close();
   }
 }

@@ -3,11 +3,15 @@ package io.comdb.search;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -15,15 +19,20 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -33,15 +42,34 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.AlreadyClosedException;
-import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
- * The search index of one memory space: Lucene in memory, derived from the engine's records (rebuilt at
- * start-up, updated after every committed change). One document per memory: its analysed text (BM25),
- * its metadata terms and creation time (filters), and its embedding in an HNSW graph when dense search is
- * on. Thread-safe; a search sees every change made before it began.
+ * The search index of one memory space: a Lucene index in its own directory, memory-mapped, derived from
+ * the engine's records. One document per memory: its analysed text (BM25), its metadata terms and creation
+ * time (filters), its sequence number and creation time as doc values, and its embedding in an HNSW graph
+ * when dense search is on.
+ *
+ * <p>Each commit records the engine sequence number it covers ({@link #coveredSeq}): every record of the
+ * space up to that sequence is reflected in the committed index. The commit also names the index format
+ * and the embedding model; an index of another format or model is {@link #open opened} empty, to be
+ * rebuilt. Thread-safe; a search sees every change made before it began.
  */
 final class SpaceIndex implements Closeable {
+  /** Raised by {@link #open} when the directory holds an index that cannot be used; the caller rebuilds. */
+  static final class Unusable extends Exception {
+    Unusable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The version of what this class writes; an index of another version is rebuilt. */
+  static final String FORMAT = "1";
+  private static final String FORMAT_KEY = "comdb.format";
+  private static final String MODEL_KEY = "comdb.model";
+  private static final String COVERED_KEY = "comdb.covered";
   private static final String ID = "id";
   private static final String SEQ = "seq";
   private static final String TEXT = "text";
@@ -51,23 +79,86 @@ final class SpaceIndex implements Closeable {
   /** Lucene's limit on the clauses of one query. */
   private static final int MAX_TERMS = IndexSearcher.getMaxClauseCount() - 8;
 
+  private final Path dir;
   private final Analyzer analyzer;
+  private final String model;
+  private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  /** What the last commit covers; see {@link #coveredSeq}. */
+  private volatile long coveredSeq;
   private volatile boolean stale;
+  private volatile boolean changed;
+  private boolean closed;
 
-  SpaceIndex(Analyzer analyzer) {
+  private SpaceIndex(Path dir, Analyzer analyzer, String model, Directory directory, IndexWriter writer, long coveredSeq)
+      throws IOException {
+    this.dir = dir;
     this.analyzer = analyzer;
+    this.model = model;
+    this.directory = directory;
+    this.writer = writer;
+    this.searchers = new SearcherManager(writer, null);
+    this.coveredSeq = coveredSeq;
+  }
+
+  /**
+   * The index in {@code dir} (created if missing) for memories embedded with {@code model} ("off" for none).
+   *
+   * @throws Unusable if the directory holds an index of another format or model, or one Lucene cannot read
+   */
+  static SpaceIndex open(Path dir, Analyzer analyzer, String model) throws IOException, Unusable {
+    Files.createDirectories(dir);
+    Directory directory = new MMapDirectory(dir);
+    long covered = -1;
     try {
+      if (DirectoryReader.indexExists(directory)) {
+        Map<String, String> data;
+        try (DirectoryReader reader = DirectoryReader.open(directory)) {
+          data = reader.getIndexCommit().getUserData();
+        }
+        if (!FORMAT.equals(data.get(FORMAT_KEY)) || !model.equals(data.get(MODEL_KEY))) {
+          throw new Unusable("an index of format " + data.get(FORMAT_KEY) + " and model " + data.get(MODEL_KEY)
+              + "; this server writes format " + FORMAT + " with model " + model, null);
+        }
+        covered = Long.parseLong(data.getOrDefault(COVERED_KEY, "-1"));
+      }
       IndexWriterConfig config = new IndexWriterConfig(analyzer)
           .setSimilarity(new BM25Similarity())
           .setCommitOnClose(false)
-          .setRAMBufferSizeMB(32);
-      writer = new IndexWriter(new ByteBuffersDirectory(), config);
-      searchers = new SearcherManager(writer, null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+          .setRAMBufferSizeMB(16);
+      return new SpaceIndex(dir, analyzer, model, directory, new IndexWriter(directory, config), covered);
+    } catch (Unusable e) {
+      directory.close();
+      throw e;
+    } catch (org.apache.lucene.store.LockObtainFailedException e) {
+      directory.close();
+      throw e; // another process or service uses it: not a reason to wipe it
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw new Unusable("an index Lucene cannot open (" + e.getClass().getSimpleName() + ")", e);
     }
+  }
+
+  /** Deletes the directory of an index, closed or never opened, with everything in it. */
+  static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** The engine sequence number the last commit covers, or -1 for an index never committed. */
+  long coveredSeq() {
+    return coveredSeq;
+  }
+
+  Path dir() {
+    return dir;
   }
 
   /** Adds or replaces the memory's document. */
@@ -75,12 +166,13 @@ final class SpaceIndex implements Closeable {
     Document doc = new Document();
     String id = MemoryKeys.id(seq);
     doc.add(new StringField(ID, id, Field.Store.NO));
-    doc.add(new StoredField(SEQ, seq));
+    doc.add(new NumericDocValuesField(SEQ, seq));
     doc.add(new TextField(TEXT, memory.text(), Field.Store.NO));
     for (String term : MetadataTerms.terms(memory.metadata())) {
       doc.add(new StringField(META, term, Field.Store.NO));
     }
     doc.add(new LongPoint(CREATED, memory.createdAt()));
+    doc.add(new NumericDocValuesField(CREATED, memory.createdAt()));
     if (vector != null) {
       doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
     }
@@ -89,7 +181,7 @@ final class SpaceIndex implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    stale = true;
+    touched();
   }
 
   void delete(long seq) {
@@ -98,7 +190,41 @@ final class SpaceIndex implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    touched();
+  }
+
+  private void touched() {
     stale = true;
+    changed = true;
+  }
+
+  /** Calls {@code each} with the sequence number and creation time of every memory indexed. */
+  void forEachMemory(AgeConsumer each) throws IOException {
+    IndexSearcher searcher = acquire();
+    try {
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        NumericDocValues seqs = leaf.reader().getNumericDocValues(SEQ);
+        NumericDocValues created = leaf.reader().getNumericDocValues(CREATED);
+        if (seqs == null) {
+          continue;
+        }
+        Bits live = leaf.reader().getLiveDocs();
+        for (int doc = seqs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = seqs.nextDoc()) {
+          if (live == null || live.get(doc)) {
+            long createdAt = created.advanceExact(doc) ? created.longValue() : 0;
+            each.accept(seqs.longValue(), createdAt);
+          }
+        }
+      }
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Receives one indexed memory. */
+  @FunctionalInterface
+  interface AgeConsumer {
+    void accept(long seq, long createdAt);
   }
 
   /** The best {@code n} BM25 matches of {@code text}'s terms among the memories {@code filter} admits. */
@@ -122,17 +248,17 @@ final class SpaceIndex implements Closeable {
 
   private List<Ranking.Candidate> search(Query query, int n) {
     try {
-      if (stale) {
-        stale = false;
-        searchers.maybeRefreshBlocking();
-      }
-      IndexSearcher searcher = searchers.acquire();
+      IndexSearcher searcher = acquire();
       try {
         TopDocs top = searcher.search(query, n);
         List<Ranking.Candidate> candidates = new ArrayList<>(top.scoreDocs.length);
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         for (ScoreDoc hit : top.scoreDocs) {
-          long seq = searcher.storedFields().document(hit.doc).getField(SEQ).numericValue().longValue();
-          candidates.add(new Ranking.Candidate(seq, hit.score));
+          LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+          NumericDocValues seqs = leaf.reader().getNumericDocValues(SEQ);
+          if (seqs != null && seqs.advanceExact(hit.doc - leaf.docBase)) {
+            candidates.add(new Ranking.Candidate(seqs.longValue(), hit.score));
+          }
         }
         return candidates;
       } finally {
@@ -143,6 +269,14 @@ final class SpaceIndex implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private IndexSearcher acquire() throws IOException {
+    if (stale) {
+      stale = false;
+      searchers.maybeRefreshBlocking();
+    }
+    return searchers.acquire();
   }
 
   /** {@code query} (null: every memory) limited to the memories {@code filter} admits. */
@@ -181,9 +315,33 @@ final class SpaceIndex implements Closeable {
     return terms;
   }
 
+  /**
+   * Makes every change so far durable, recorded as covering the engine's records up to {@code coveredSeq};
+   * does nothing if nothing changed since the last commit. The caller promises that every record of the
+   * space up to {@code coveredSeq} was applied to this index before the call.
+   */
+  void commit(long coveredSeq) throws IOException {
+    if (!changed && coveredSeq == this.coveredSeq) {
+      return;
+    }
+    changed = false;
+    writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, MODEL_KEY, model, COVERED_KEY, Long.toString(coveredSeq)).entrySet());
+    writer.commit();
+    this.coveredSeq = coveredSeq;
+  }
+
+  /** Closes without committing: what was not committed is rebuilt from the records at the next open. */
   @Override
-  public void close() throws IOException {
-    searchers.close();
-    writer.rollback();
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      searchers.close();
+      writer.rollback();
+    } finally {
+      directory.close();
+    }
   }
 }

@@ -202,12 +202,13 @@ class MemoryServiceTest {
     assertThat(texts(memories.search("a", query.withMode(SearchMode.DENSE)))).containsExactly("My kitten sleeps on the sofa all afternoon");
     long records = engine.stats().liveKeys();
     assertThat(records).isEqualTo(1 + 3 + 3); // the space, three memories, three vectors
+    memories.close(); // stores the heat the searches gave memory 1
+    assertThat(engine.stats().liveKeys()).isEqualTo(records + 1);
     long written = engine.stats().lastSequence();
-    memories.close();
     memories = MemoryService.open(engine, MemoryOptions.builder().clock(clock::get).embedder(embedder).build());
     assertThat(texts(memories.search("a", query))).containsExactly("My kitten sleeps on the sofa all afternoon");
     assertThat(engine.stats().lastSequence()).as("nothing embedded again at start-up").isEqualTo(written);
-    assertThat(engine.stats().liveKeys()).isEqualTo(records);
+    assertThat(memories.indexStats().reindexed()).as("the persisted index is used as it is").isZero();
   }
 
   /** A stub LLM on a real socket: records each request body and answers from {@code answers} in turn. */
@@ -278,5 +279,39 @@ class MemoryServiceTest {
     memories.putSpace("b", 0);
     add("b", "only one");
     assertThat(memories.compress("b", endpoint).replaced()).isZero(); // nothing to compress: no call
+  }
+
+  @Test
+  void heatSurvivesARestartAndChoosesWhatIsCompressed() throws IOException {
+    ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    String endpoint = startLlm("/generate", requests, List.of(), "{\"result\": \"Bob codes and plays chess.\"}");
+    memories.putSpace("bob", 0);
+    add("bob", "Bob likes green tea", "Bob lives in Paris", "Bob works on compilers", "Bob plays chess");
+    for (int i = 0; i < 3; i++) { // the first two memories are the ones searches want
+      memories.search("bob", SearchQuery.of("green tea Paris", 2));
+    }
+    reopen(); // without stored heat every memory would start again at 1, and the oldest two would go
+    MemoryService.Compression done = memories.compress("bob", endpoint);
+    assertThat(done.replaced()).isEqualTo(2);
+    assertThat(new JsonObject(requests.peek()).getString("message"))
+        .isEqualTo(Compressor.prompt(List.of("Bob works on compilers", "Bob plays chess")));
+  }
+
+  @Test
+  void backgroundCompressionRewritesOnlyColdMemoriesOfAColdSpace() throws IOException {
+    ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    String endpoint = startLlm("/generate", requests, List.of(), "{\"result\": \"Old news.\"}");
+    memories.putSpace("a", 0);
+    memories.setCompressor("a", endpoint, null);
+    add("a", "weather on monday", "weather on tuesday", "lunch on wednesday", "the project deadline");
+    assertThat(memories.compressIfCold("a", 0.5).replaced()).as("new memories are warm").isZero();
+    clock.addAndGet(Duration.ofDays(14).toMillis());
+    memories.search("a", SearchQuery.of("project deadline", 1)); // keeps one memory warm
+    clock.addAndGet(Duration.ofDays(1).toMillis());
+    assertThat(memories.compressIfCold("a", 0.9).replaced()).as("three of four are cold: under 0.9").isZero();
+    assertThat(requests).isEmpty();
+    MemoryService.Compression done = memories.compressIfCold("a", 0.5);
+    assertThat(done.replaced()).isEqualTo(3);
+    assertThat(newestFirst("a")).containsExactly("the project deadline", "Old news."); // it keeps the newest time it replaced
   }
 }

@@ -42,8 +42,8 @@ import java.util.concurrent.TimeoutException;
  * {@link MemoryService} that reads the engine of the {@link EngineVerticle} through its read view and writes
  * every change (add, update, delete, eviction, compression's replacement, a space's settings) as one batch
  * to the engine's writer ({@link Addresses#WRITER_COMMIT}), which answers once it is as durable as the sync
- * mode promises. Deploy it after the engine verticle. At start it rebuilds every space's index from the
- * engine's records, logging progress.
+ * mode promises. Deploy it after the engine verticle. A space's index, persisted under the data directory,
+ * is opened when the space is first used and caught up with the engine's records ({@link MemoryService}).
  *
  * <p>Deploy one, as a worker. Requests run on a pool of their own ({@code comdb-memory-ops}), several at
  * once (searches in parallel; changes to one space in turn, by the service's lock), so that an LLM call
@@ -114,16 +114,20 @@ public final class MemorySearchVerticle extends VerticleBase {
     }).onFailure(e -> ops.close());
   }
 
-  private MemoryService open() throws IOException {
+  private MemoryService open() {
     Embedder embedder = config.dense().equals("off") ? null : Embedder.load(config.dense());
     MemoryOptions options = MemoryOptions.builder()
         .embedder(embedder)
         .maxTextBytes(config.maxMemoryBytes())
         .neighbourWeight(config.neighbourWeight())
+        .openSpaces(config.openSpaces())
+        .maxCompressed(config.compressBatch())
+        .compressMinAge(Duration.ofMillis(config.compressMinAgeMs()))
         .llm(new Compressor.Settings(Duration.ofMillis(config.compressTimeoutMs()), config.compressRetries(),
             Duration.ofMillis(500), config.compressModel(), config.compressEndpoint()))
         .build();
-    LOG.log(System.Logger.Level.INFO, "memory search: dense {0}; rebuilding the index", config.dense());
+    LOG.log(System.Logger.Level.INFO, "memory search: dense {0}; spaces open when first used, at most {1} at once",
+        config.dense(), config.openSpaces());
     return MemoryService.open(EngineVerticle.reads(vertx), this::write, options);
   }
 
@@ -213,7 +217,7 @@ public final class MemorySearchVerticle extends VerticleBase {
     return space.toJson();
   }
 
-  private JsonObject space(JsonObject body) {
+  private JsonObject space(JsonObject body) throws IOException {
     String agentId = Memories.agentId(body);
     return memories.space(agentId)
         .orElseThrow(() -> new NotFoundException("agent '" + agentId + "' has no memory space"))

@@ -4,6 +4,7 @@ import io.comdb.engine.CorruptRecordException;
 import io.comdb.engine.EngineClosedException;
 import io.comdb.engine.LimitExceededException;
 import io.comdb.search.CompressionException;
+import io.comdb.search.IndexRebuildingException;
 import io.comdb.search.NotFoundException;
 import io.vertx.core.eventbus.ReplyException;
 
@@ -35,7 +36,9 @@ public enum Failure {
   /** Clustered: this side of the cluster has fewer members than {@code cluster.minMembers}; it takes no writes. */
   NO_QUORUM(11),
   /** The keydir has reached {@code engine.maxMemoryBytes}: a write that would add keys is refused (reads, deletes, overwrites go on). */
-  OUT_OF_MEMORY(12);
+  OUT_OF_MEMORY(12),
+  /** The memory space's search index is catching up with its records (after a crash, or rebuilt): try again shortly. */
+  INDEX_REBUILDING(13);
 
   private final int code;
 
@@ -64,6 +67,9 @@ public enum Failure {
     }
     if (error instanceof NotFoundException) {
       return NOT_FOUND;
+    }
+    if (error instanceof IndexRebuildingException) {
+      return INDEX_REBUILDING;
     }
     if (error instanceof CompressionException) {
       return UPSTREAM_ERROR;

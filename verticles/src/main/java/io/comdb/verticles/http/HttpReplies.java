@@ -115,6 +115,7 @@ final class HttpReplies {
       case BUSY:
       case NOT_OWNER:
       case NO_QUORUM:
+      case INDEX_REBUILDING:
         return 503;
       case CROSS_SLOT:
         return 400;
