@@ -22,12 +22,13 @@ import java.util.List;
  * compressColdRatio  cold share of a space at which it is compressed, (0, 1]        default 0.5
  * compressMinAgeMs   age below which a memory is never compressed in the background    default 86400000
  * compressBatch      the most memories one compression rewrites, 2 .. 1000            default 50
+ * heatHalfLifeMs     how fast a memory's search heat cools; below 0.25 it is cold     default 604800000 (7 days)
  * </pre>
  */
 public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, long defaultCapacity, double neighbourWeight,
     String compressEndpoint, String compressModel, long compressTimeoutMs, int compressRetries, int openSpaces,
     long compressCheckIntervalMs, MergeWindow compressWindow, double compressColdRatio, long compressMinAgeMs,
-    int compressBatch) {
+    int compressBatch, long heatHalfLifeMs) {
   public static final List<String> DENSE = List.of("off", "bge-small-en-v15", "all-minilm-l6-v2");
 
   public static SearchSection fromJson(JsonObject json) {
@@ -59,9 +60,10 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
     double coldRatio = f.decimal("compressColdRatio", 0.5, 0, 1);
     long minAge = f.integer("compressMinAgeMs", 86_400_000, 0, Long.MAX_VALUE);
     int batch = (int) f.integer("compressBatch", 50, 2, 1000);
+    long heatHalfLife = f.integer("heatHalfLifeMs", 7 * 86_400_000L, 1, Long.MAX_VALUE);
     f.rejectUnknown();
     return new SearchSection(enabled, dense, maxMemoryBytes, defaultCapacity, neighbourWeight, endpoint, model, timeout, retries,
-        openSpaces, checkInterval, compressWindow, coldRatio, minAge, batch);
+        openSpaces, checkInterval, compressWindow, coldRatio, minAge, batch, heatHalfLife);
   }
 
   public JsonObject toJson() {
@@ -80,6 +82,7 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
         .put("compressWindow", compressWindow == null ? null : compressWindow.toString())
         .put("compressColdRatio", compressColdRatio)
         .put("compressMinAgeMs", compressMinAgeMs)
-        .put("compressBatch", compressBatch);
+        .put("compressBatch", compressBatch)
+        .put("heatHalfLifeMs", heatHalfLifeMs);
   }
 }

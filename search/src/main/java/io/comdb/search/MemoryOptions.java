@@ -63,6 +63,7 @@ public record MemoryOptions(
     private int openSpaces = 256;
     private Duration openWait = Duration.ofSeconds(2);
     private Duration checkpointEvery = Duration.ofSeconds(5);
+    private Duration heatHalfLife = Duration.ofDays(7);
     private Compressor.Settings llm = Compressor.Settings.defaults();
     private LongSupplier clock = System::currentTimeMillis;
 
@@ -111,6 +112,11 @@ public record MemoryOptions(
       return this;
     }
 
+    public Builder heatHalfLife(Duration halfLife) {
+      heatHalfLife = halfLife;
+      return this;
+    }
+
     public Builder llm(Compressor.Settings settings) {
       llm = settings;
       return this;
@@ -123,7 +129,7 @@ public record MemoryOptions(
 
     public MemoryOptions build() {
       return new MemoryOptions(embedder, maxTextBytes, 16 << 10, 10_000, neighbourWeight,
-          Duration.ofDays(30), Duration.ofDays(7), 0.5, maxCompressed, coldHeat, compressMinAge, openSpaces, openWait,
+          Duration.ofDays(30), heatHalfLife, 0.5, maxCompressed, coldHeat, compressMinAge, openSpaces, openWait,
           checkpointEvery, llm, clock);
     }
   }

@@ -73,6 +73,7 @@ public final class MemorySearchVerticle extends VerticleBase {
   private MemoryService memories;
   private WorkerExecutor ops;
   private WriterQueue writerQueue;
+  private Runnable meters = () -> {};
 
   @Override
   public Future<?> start() {
@@ -99,12 +100,16 @@ public final class MemorySearchVerticle extends VerticleBase {
               json(memories.history(Memories.agentId(body), Memories.id(body))))),
           Map.entry(Addresses.MEMORY_SEARCH, this::search),
           Map.entry(Addresses.MEMORY_COMPRESS, this::compress),
+          Map.entry(Addresses.MEMORY_COMPRESS_COLD, this::compressCold),
           Map.entry(Addresses.MEMORY_COMPRESSOR, body -> memories.setCompressor(Memories.agentId(body),
               Memories.string(body, "endpoint", false), createCapacity(body)).toJson()));
       // Clustered, the plain addresses are the router's: a space is served by the node that owns its agent id.
       ClusterNode node = ClusterNode.of(vertx);
       operations.forEach((address, operation) ->
           consumers.add(vertx.eventBus().consumer(node.local(address), message -> run(operation, message))));
+      consumers.add(vertx.eventBus().localConsumer(Addresses.MEMORY_AGENTS, message -> run(body -> new JsonObject()
+          .put("agents", new JsonArray(new ArrayList<Object>(memories.agents()))), message)));
+      meters = MemoryMetrics.bind(vertx, memories);
       consumers.add(vertx.eventBus().localConsumer(Addresses.MEMORY_STALE, message -> {
         if (message.body() instanceof JsonArray agents) {
           agents.forEach(agent -> stale.add(String.valueOf(agent)));
@@ -123,6 +128,7 @@ public final class MemorySearchVerticle extends VerticleBase {
         .openSpaces(config.openSpaces())
         .maxCompressed(config.compressBatch())
         .compressMinAge(Duration.ofMillis(config.compressMinAgeMs()))
+        .heatHalfLife(Duration.ofMillis(config.heatHalfLifeMs()))
         .llm(new Compressor.Settings(Duration.ofMillis(config.compressTimeoutMs()), config.compressRetries(),
             Duration.ofMillis(500), config.compressModel(), config.compressEndpoint()))
         .build();
@@ -163,6 +169,7 @@ public final class MemorySearchVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    meters.run();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> ops.executeBlocking(() -> {
           if (memories != null) {
@@ -252,6 +259,15 @@ public final class MemorySearchVerticle extends VerticleBase {
 
   private JsonObject compress(JsonObject body) throws IOException {
     MemoryService.Compression done = memories.compress(Memories.agentId(body), Memories.string(body, "endpoint", false));
+    return new JsonObject().put("replaced", done.replaced()).put("id", done.id());
+  }
+
+  private JsonObject compressCold(JsonObject body) throws IOException {
+    Double ratio = body.getDouble("coldRatio");
+    if (ratio == null || !(ratio > 0 && ratio <= 1)) {
+      throw new IllegalArgumentException("coldRatio must be a number above 0, up to 1");
+    }
+    MemoryService.Compression done = memories.compressIfCold(Memories.agentId(body), ratio);
     return new JsonObject().put("replaced", done.replaced()).put("id", done.id());
   }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The whole server, as one verticle to deploy: the launcher's main verticle, and what another Vert.x
  * application deploys by class name ({@code io.comdb.verticles.ServerVerticle}) with a {@link ComDbConfig}
  * as JSON. It deploys, in order, the {@link EngineVerticle}, the {@link MergeWorkerVerticle} and
- * {@link HintRebuildWorkerVerticle} workers, the {@link MemorySearchVerticle}, the {@link HttpVerticle}s and the {@link RespVerticle}s.
+ * {@link HintRebuildWorkerVerticle} workers, the {@link MemorySearchVerticle} and its {@link CompressionWorkerVerticle}, the {@link HttpVerticle}s and the {@link RespVerticle}s.
  *
  * <p>Vert.x undeploys a verticle's children all at once, before the verticle's own stop. So that the HTTP
  * servers stop accepting and finish their requests before the engine syncs and closes, stop the server
@@ -125,7 +125,8 @@ public final class ServerVerticle extends VerticleBase {
         .compose(v -> deploy(HintRebuildWorkerVerticle.class.getName(), worker("comdb-hints", engine)));
     if (config.search().enabled()) {
       started = started.compose(v -> deploy(MemorySearchVerticle.class.getName(),
-          worker("comdb-memory", config.toJson()).setWorkerPoolSize(2 * Runtime.getRuntime().availableProcessors())));
+          worker("comdb-memory", config.toJson()).setWorkerPoolSize(2 * Runtime.getRuntime().availableProcessors())))
+          .compose(v -> deploy(CompressionWorkerVerticle.class.getName(), worker("comdb-compress", config.toJson())));
     }
     if (vertx.isClustered()) {
       started = started

@@ -78,6 +78,17 @@ public final class Addresses {
 
   /** {@code {agentId, endpoint, createSpace?}} → the space: sets the LLM endpoint of its compressions. */
   public static final String MEMORY_COMPRESSOR = "comdb.memory.compressor";
+  /**
+   * {@code {agentId, coldRatio}} → {@code {replaced, id}}: what the background compression does to one space
+   * (rewrites its cold memories if their share passes {@code coldRatio}); this node's own spaces only.
+   */
+  public static final String MEMORY_COMPRESS_COLD = "comdb.memory.compress-cold";
+  /** Local: {@code {}} → {@code {agents: [...]}}, every agent with a space in this node's engine. */
+  public static final String MEMORY_AGENTS = "comdb.memory.agents";
+  /** Local: {@code {}} → {@code {spaces, compressed, replaced, failed}}: a background compression run now. */
+  public static final String ADMIN_COMPRESS = "comdb.admin.compress";
+  /** Published locally after each background compression of a space: {@code {agentId, replaced, id}}. */
+  public static final String MEMORY_COMPRESSED = "comdb.memory.compressed";
 
   private Addresses() {}
 

@@ -260,4 +260,46 @@ class MemoryApiTest {
         .toCompletionStage().toCompletableFuture().handle((m, e) -> e).get();
     assertThat(missing).hasMessageContaining("no memory '9'");
   }
+
+  /**
+   * The compression worker finds a space whose memories went cold and rewrites them through the configured
+   * LLM, on its own; the first call fails (a 400, not retried) and leaves the space as it was.
+   */
+  @Test
+  void backgroundCompressionRunsOnItsOwnAndAFailedCallChangesNothing(Vertx vertx) throws Exception {
+    ConcurrentLinkedQueue<JsonObject> requests = new ConcurrentLinkedQueue<>();
+    llm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    llm.createContext("/generate", exchange -> {
+      requests.add(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+      boolean first = requests.size() == 1;
+      byte[] body = (first ? "{\"error\":\"bad\"}" : new JsonObject().put("result", "Old notes.").encode()).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(first ? 400 : 200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    llm.start();
+    java.util.concurrent.CompletableFuture<JsonObject> compressed = new java.util.concurrent.CompletableFuture<>();
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.MEMORY_COMPRESSED, m -> compressed.complete(m.body()));
+    Http http = start(vertx, new JsonObject()
+        .put("compressEndpoint", "http://127.0.0.1:" + llm.getAddress().getPort() + "/generate")
+        .put("compressRetries", 0)
+        .put("compressCheckIntervalMs", 200)
+        .put("compressMinAgeMs", 0)
+        .put("heatHalfLifeMs", 50));
+    json(put(http, "/v1/agents/bg", "{}"), 200);
+    JsonArray notes = new JsonArray();
+    List.of("note one", "note two", "note three", "note four").forEach(t -> notes.add(new JsonObject().put("text", t)));
+    json(http.postJson("/v1/agents/bg/memories", new JsonObject().put("memories", notes).encode()), 201);
+
+    JsonObject done = compressed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(done.getString("agentId")).isEqualTo("bg");
+    assertThat(done.getInteger("replaced")).isEqualTo(4);
+    assertThat(requests).hasSize(2); // the failed call, then the one that replaced them
+    JsonArray left = json(http.get("/v1/agents/bg/memories"), 200).getJsonArray("memories");
+    assertThat(left).hasSize(1);
+    assertThat(left.getJsonObject(0).getString("text")).isEqualTo("Old notes.");
+    JsonArray history = json(http.get("/v1/agents/bg/memories/" + done.getString("id") + "/history"), 200).getJsonArray("memories");
+    assertThat(history.stream().map(m -> ((JsonObject) m).getString("text")).toList())
+        .containsExactly("note one", "note two", "note three", "note four");
+  }
 }
