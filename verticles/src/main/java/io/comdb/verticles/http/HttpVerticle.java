@@ -60,6 +60,8 @@ import java.util.function.Consumer;
  * {@code security} sections.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** The routing context's key of the signed-in user. */
+  private static final String USER = "comdb.user";
   /** Merges and backups take as long as the data is large, compressions as long as their LLM; the rest answers in milliseconds. */
   private static final DeliveryOptions LONG_DELIVERY = new DeliveryOptions().setSendTimeout(3_600_000);
 
@@ -170,6 +172,7 @@ public final class HttpVerticle extends VerticleBase {
     if (config.search().enabled()) {
       new MemoryCompatApi(this).mount(router);
       new AgentsApi(this).mount(router);
+      new McpEndpoint(this).mount(router);
     }
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();
@@ -235,6 +238,7 @@ public final class HttpVerticle extends VerticleBase {
         HttpReplies.error(ctx, 401, "credentials are required: Authorization: Basic (user and password), or Bearer <password> for the default user");
         return;
       }
+      ctx.put(USER, user);
       Users.Access needed = access(ctx.request().method(), ctx.request().path());
       if (!user.role().permits(needed)) {
         HttpReplies.error(ctx, 403, "user " + user.name() + " has the " + user.role().label() + " role; this request needs "
@@ -245,12 +249,21 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  /** What a request needs: admin for merges and backups, read for GET, HEAD and searches, write for the rest. */
+  /** The user who signed the request in, or null when the server asks for no credentials. */
+  static Users.User user(RoutingContext ctx) {
+    return ctx.get(USER);
+  }
+
+  /**
+   * What a request needs: admin for merges and backups, read for GET, HEAD, searches and MCP (whose writing
+   * tools check for write themselves), write for the rest.
+   */
   static Users.Access access(HttpMethod method, String path) {
     if (path.startsWith("/v1/admin/") || path.equals("/bitcask/merge")) {
       return Users.Access.ADMIN;
     }
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || path.endsWith("/search")) {
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || path.endsWith("/search")
+        || path.equals("/mcp")) {
       return Users.Access.READ;
     }
     return Users.Access.WRITE;
