@@ -95,7 +95,8 @@ final class SpaceOpener {
             + engine.stats().lastSequence());
       }
       Space space = new Space(agentId, agent, MemoryCodec.decodeSpace(stored.value()), index, options.heatHalfLife().toMillis());
-      space.applied(Math.max(stored.version(), catchUp(space, stored.version())));
+      // What the index covers now: its commit, the space as read, and what catching up wrote.
+      space.applied(Math.max(index.coveredSeq(), Math.max(stored.version(), catchUp(space, stored.version()))));
       index.forEachMemory(space::aged);
       records.loadHeat(space);
       index.commit(space.indexedSeq());
