@@ -66,7 +66,7 @@ final class OpenSpaces implements Closeable {
         last = --entry.leases == 0 && entry.evicted;
       }
       if (last) {
-        shut(space);
+        shutLater(space);
       }
     }
   }
@@ -88,7 +88,10 @@ final class OpenSpaces implements Closeable {
   /** Guarded by this; in order of use, least recent first. */
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final ExecutorService opening;
+  /** Runs the periodic checkpoints and the closing of evicted spaces, one at a time. */
   private final ScheduledExecutorService checkpoints;
+  /** Spaces closing in the background, by agent: opening one again waits for its close. */
+  private final Map<String, CompletableFuture<Void>> closing = new java.util.concurrent.ConcurrentHashMap<>();
 
   OpenSpaces(SpaceOpener opener, int capacity, Duration openWait, Duration checkpointEvery, Checkpoint checkpoint) {
     this.opener = opener;
@@ -121,7 +124,8 @@ final class OpenSpaces implements Closeable {
       synchronized (this) {
         entry = entries.get(agentId);
         if (entry == null) {
-          entry = new Entry(CompletableFuture.supplyAsync(() -> {
+          CompletableFuture<Void> closed = closing.getOrDefault(agentId, CompletableFuture.completedFuture(null));
+          entry = new Entry(closed.thenApplyAsync(v -> {
             try {
               return opener.open(agentId);
             } catch (IOException e) {
@@ -195,7 +199,7 @@ final class OpenSpaces implements Closeable {
       space.deleted = true;
       shut(space);
     } else if (idle) {
-      shut(space);
+      shutLater(space);
     }
   }
 
@@ -218,7 +222,27 @@ final class OpenSpaces implements Closeable {
         }
       }
     }
-    idle.forEach(this::shut);
+    idle.forEach(this::shutLater);
+  }
+
+  /** Closes a space on the checkpoint thread, so that the request that evicted it does not wait. */
+  private void shutLater(Space space) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    closing.put(space.agentId, done);
+    try {
+      checkpoints.execute(() -> {
+        try {
+          shut(space);
+        } finally {
+          closing.remove(space.agentId, done);
+          done.complete(null);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      shut(space); // closing down: close() waits for nothing more
+      closing.remove(space.agentId, done);
+      done.complete(null);
+    }
   }
 
   /** Stores a space's state and closes its index. */
@@ -271,7 +295,12 @@ final class OpenSpaces implements Closeable {
   /** Stores and closes every open space; waits for opens in progress. */
   @Override
   public void close() {
-    checkpoints.shutdownNow();
+    checkpoints.shutdown(); // the spaces queued to close close first
+    try {
+      checkpoints.awaitTermination(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     opening.shutdown();
     List<Entry> all;
     synchronized (this) {

@@ -83,23 +83,43 @@ final class SpaceIndex implements Closeable {
   private final Analyzer analyzer;
   private final String model;
   private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
+  /** Opened by the first change: a space that is only searched holds no writer (and no write lock). */
+  private IndexWriter writer;
+  private volatile SearcherManager searchers;
   /** What the last commit covers; see {@link #coveredSeq}. */
   private volatile long coveredSeq;
   private volatile boolean stale;
   private volatile boolean changed;
   private boolean closed;
 
-  private SpaceIndex(Path dir, Analyzer analyzer, String model, Directory directory, IndexWriter writer, long coveredSeq)
-      throws IOException {
+  private SpaceIndex(Path dir, Analyzer analyzer, String model, Directory directory, long coveredSeq) throws IOException {
     this.dir = dir;
     this.analyzer = analyzer;
     this.model = model;
     this.directory = directory;
-    this.writer = writer;
-    this.searchers = new SearcherManager(writer, null);
     this.coveredSeq = coveredSeq;
+    if (coveredSeq < 0 && !DirectoryReader.indexExists(directory)) {
+      writer(); // a new index: the writer creates it
+    } else {
+      this.searchers = new SearcherManager(directory, null);
+    }
+  }
+
+  /** The index's writer, opened now if it is not; searches then see its changes before they are committed. */
+  private synchronized IndexWriter writer() throws IOException {
+    if (writer == null) {
+      IndexWriterConfig config = new IndexWriterConfig(analyzer)
+          .setSimilarity(new BM25Similarity())
+          .setCommitOnClose(false)
+          .setRAMBufferSizeMB(16);
+      writer = new IndexWriter(directory, config);
+      SearcherManager readOnly = searchers;
+      searchers = new SearcherManager(writer, null);
+      if (readOnly != null) {
+        readOnly.close(); // searches that hold one of its searchers release it to it, as before
+      }
+    }
+    return writer;
   }
 
   /**
@@ -123,11 +143,7 @@ final class SpaceIndex implements Closeable {
         }
         covered = Long.parseLong(data.getOrDefault(COVERED_KEY, "-1"));
       }
-      IndexWriterConfig config = new IndexWriterConfig(analyzer)
-          .setSimilarity(new BM25Similarity())
-          .setCommitOnClose(false)
-          .setRAMBufferSizeMB(16);
-      return new SpaceIndex(dir, analyzer, model, directory, new IndexWriter(directory, config), covered);
+      return new SpaceIndex(dir, analyzer, model, directory, covered);
     } catch (Unusable e) {
       directory.close();
       throw e;
@@ -177,7 +193,7 @@ final class SpaceIndex implements Closeable {
       doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
     }
     try {
-      writer.updateDocument(new Term(ID, id), doc);
+      writer().updateDocument(new Term(ID, id), doc);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -186,7 +202,7 @@ final class SpaceIndex implements Closeable {
 
   void delete(long seq) {
     try {
-      writer.deleteDocuments(new Term(ID, MemoryKeys.id(seq)));
+      writer().deleteDocuments(new Term(ID, MemoryKeys.id(seq)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -200,8 +216,7 @@ final class SpaceIndex implements Closeable {
 
   /** Calls {@code each} with the sequence number and creation time of every memory indexed. */
   void forEachMemory(AgeConsumer each) throws IOException {
-    IndexSearcher searcher = acquire();
-    try {
+    withSearcher(searcher -> {
       for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
         NumericDocValues seqs = leaf.reader().getNumericDocValues(SEQ);
         NumericDocValues created = leaf.reader().getNumericDocValues(CREATED);
@@ -216,9 +231,8 @@ final class SpaceIndex implements Closeable {
           }
         }
       }
-    } finally {
-      searchers.release(searcher);
-    }
+      return null;
+    });
   }
 
   /** Receives one indexed memory. */
@@ -248,8 +262,7 @@ final class SpaceIndex implements Closeable {
 
   private List<Ranking.Candidate> search(Query query, int n) {
     try {
-      IndexSearcher searcher = acquire();
-      try {
+      return withSearcher(searcher -> {
         TopDocs top = searcher.search(query, n);
         List<Ranking.Candidate> candidates = new ArrayList<>(top.scoreDocs.length);
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
@@ -261,9 +274,7 @@ final class SpaceIndex implements Closeable {
           }
         }
         return candidates;
-      } finally {
-        searchers.release(searcher);
-      }
+      });
     } catch (AlreadyClosedException e) {
       throw new NotFoundException("the memory space was deleted");
     } catch (IOException e) {
@@ -271,12 +282,42 @@ final class SpaceIndex implements Closeable {
     }
   }
 
-  private IndexSearcher acquire() throws IOException {
+  /**
+   * A searcher of {@code manager}. If the first change replaced it meanwhile (the read-only manager closes
+   * when the writer's takes over), the caller tries again with the current one.
+   */
+  private IndexSearcher acquire(SearcherManager manager) throws IOException {
     if (stale) {
       stale = false;
-      searchers.maybeRefreshBlocking();
+      manager.maybeRefreshBlocking();
     }
-    return searchers.acquire();
+    return manager.acquire();
+  }
+
+  /** Runs {@code use} on a current searcher. */
+  private <T> T withSearcher(SearcherUse<T> use) throws IOException {
+    while (true) {
+      SearcherManager manager = searchers;
+      IndexSearcher searcher;
+      try {
+        searcher = acquire(manager);
+      } catch (AlreadyClosedException e) {
+        if (manager != searchers) {
+          continue; // replaced by the writer's manager
+        }
+        throw e;
+      }
+      try {
+        return use.apply(searcher);
+      } finally {
+        manager.release(searcher);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface SearcherUse<T> {
+    T apply(IndexSearcher searcher) throws IOException;
   }
 
   /** {@code query} (null: every memory) limited to the memories {@code filter} admits. */
@@ -325,8 +366,9 @@ final class SpaceIndex implements Closeable {
       return;
     }
     changed = false;
-    writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, MODEL_KEY, model, COVERED_KEY, Long.toString(coveredSeq)).entrySet());
-    writer.commit();
+    IndexWriter w = writer();
+    w.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, MODEL_KEY, model, COVERED_KEY, Long.toString(coveredSeq)).entrySet());
+    w.commit();
     this.coveredSeq = coveredSeq;
   }
 
@@ -339,7 +381,9 @@ final class SpaceIndex implements Closeable {
     closed = true;
     try {
       searchers.close();
-      writer.rollback();
+      if (writer != null) {
+        writer.rollback();
+      }
     } finally {
       directory.close();
     }

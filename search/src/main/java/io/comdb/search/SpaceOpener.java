@@ -20,7 +20,7 @@ import org.apache.lucene.analysis.Analyzer;
 /**
  * Opens a space: its persisted index, brought up to date with the engine's records. The index's last commit
  * names the engine sequence number it covers; the space record is rewritten by every change of the space,
- * so when its version is not newer, the index is current and opening it reads no memory. Otherwise the
+ * so when its version is not newer, the index is current and opening it reads no record but the space's. Otherwise the
  * index catches up: memories stored but not indexed, or rewritten after the covered sequence, are indexed
  * again, and memories indexed but no longer stored are deleted from it. An index that is missing, of
  * another format or embedding model, unreadable, or that claims to cover more than the engine holds (a data
@@ -142,11 +142,13 @@ final class SpaceOpener {
    */
   private long catchUp(Space space, long spaceVersion) throws IOException {
     long covered = space.index.coveredSeq();
+    if (covered >= 0 && spaceVersion <= covered) {
+      return -1; // nothing changed the space since the commit
+    }
     List<Long> indexedList = new ArrayList<>();
     space.index.forEachMemory((seq, createdAt) -> indexedList.add(seq));
     long[] indexed = indexedList.stream().mapToLong(Long::longValue).sorted().toArray();
     boolean[] present = new boolean[indexed.length];
-    boolean changedSince = spaceVersion > covered;
     List<Long> stale = new ArrayList<>();
     try (EngineIterator it = engine.iterator(IteratorOptions.prefix(MemoryKeys.prefix(MemoryKeys.MEMORY, space.agent)))) {
       for (; it.isValid(); it.next()) {
@@ -155,7 +157,7 @@ final class SpaceOpener {
         if (at >= 0) {
           present[at] = true;
         }
-        if (at < 0 || changedSince && newerThan(it.key(), covered)) {
+        if (at < 0 || newerThan(it.key(), covered)) {
           stale.add(seq);
         }
       }
