@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Search in one space: the lexical and dense rankings of its index, spread to neighbours in time, fused and
- * weighted by recency ({@link Ranking}); each memory returned gains heat.
+ * Search in one space: the lexical and dense rankings of its index, spread to neighbours in time, fused,
+ * raised where the query names when ({@link TimeHints}) and weighted by recency ({@link Ranking}); each
+ * memory returned gains heat.
  */
 final class MemorySearch {
   private final MemoryRecords records;
@@ -46,6 +47,7 @@ final class MemorySearch {
         created.put(seq, age.createdAt());
       }
     }
+    TimeHints.of(query.query()).raise(relevance, created);
     long now = options.clock().getAsLong();
     List<Ranking.Scored> scored = Ranking.score(relevance, created, query.recency(), now,
         options.recencyHalfLife().toMillis(), query.minScore());

