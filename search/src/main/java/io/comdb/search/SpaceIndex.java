@@ -29,6 +29,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -111,10 +112,14 @@ final class SpaceIndex implements Closeable {
   /** The index's writer, opened now if it is not; searches then see its changes before they are committed. */
   private synchronized IndexWriter writer() throws IOException {
     if (writer == null) {
+      // Few segments: a vector search walks one HNSW graph per segment, and a space's index gets a small
+      // segment at every refresh and commit (4 segments instead of 21 made 10,000-vector searches 3x faster).
+      TieredMergePolicy merges = new TieredMergePolicy().setSegmentsPerTier(4).setFloorSegmentMB(8);
       IndexWriterConfig config = new IndexWriterConfig(analyzer)
           .setSimilarity(new BM25Similarity())
           .setCommitOnClose(false)
-          .setRAMBufferSizeMB(16);
+          .setRAMBufferSizeMB(16)
+          .setMergePolicy(merges);
       writer = new IndexWriter(directory, config);
       SearcherManager readOnly = searchers;
       searchers = new SearcherManager(writer, null);
@@ -373,6 +378,7 @@ final class SpaceIndex implements Closeable {
     w.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, MODEL_KEY, model, COVERED_KEY, Long.toString(coveredSeq)).entrySet());
     w.commit();
     this.coveredSeq = coveredSeq;
+    stale = true; // the next search sees the segments merged since the last refresh
   }
 
   /** Closes without committing: what was not committed is rebuilt from the records at the next open. */
