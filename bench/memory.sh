@@ -4,8 +4,9 @@
 # searches) with dense search off, a restart, searches; then the same with dense search on
 # (bge-small-en-v15) for DENSE_MEMORIES memories in DENSE_SPACES spaces. Each restart is a clean stop
 # (SIGTERM) and a new process; restart_ms runs from the new process's start until /health answers, and the
-# RSS is read then, before any search opens a space. Searches (k 10, 2 clients) run twice: the first
-# pass opens the spaces it meets (reported in the log), the second measures p95_search_ms.
+# RSS is read then, before any search opens a space. Searches (k 10) run twice: a first pass of 2 clients
+# opens the spaces it meets (its figures go to the log), then one client measures p95_search_ms: latency
+# without a queue (two clients and the client's own JVM saturate the 2 cores).
 # Last line: memory-bench ingest_per_s=<n> restart_ms=<n> rss_mb_after_restart=<n> p95_search_ms=<n> dense_ingest_per_s=<n> dense_restart_ms=<n>
 # Options (environment): MEMORIES (1000000), SPACES (1000), DENSE_MEMORIES (50000), DENSE_SPACES (50),
 # SEARCHES (2000), LOCOMO (../shared/data/locomo-dev), BENCH_DIR.
@@ -70,7 +71,7 @@ restart_ms="$up_ms"
 rss="$(rss_mb)"
 echo "dense off: restart ${restart_ms} ms, RSS ${rss} MB"
 echo "dense off, first searches (each opens its space): $(search "$spaces" "$searches" 2)"
-search_out="$(search "$spaces" "$searches" 2)"
+search_out="$(search "$spaces" "$searches" 1)"
 echo "dense off, searches again: $search_out, RSS $(rss_mb) MB"
 stop
 
@@ -82,7 +83,7 @@ start "$work/dense" "$work/dense.json"
 dense_restart_ms="$up_ms"
 echo "dense on: restart ${dense_restart_ms} ms, RSS $(rss_mb) MB"
 search "$dense_spaces" "$((searches / 4))" 2 >/dev/null
-echo "dense on, hybrid searches: $(search "$dense_spaces" "$((searches / 4))" 2)"
+echo "dense on, hybrid searches: $(search "$dense_spaces" "$((searches / 4))" 1)"
 stop
 
 echo "memory-bench ingest_per_s=$(field "$ingest_out" ingest_per_s) restart_ms=$restart_ms rss_mb_after_restart=$rss" \
