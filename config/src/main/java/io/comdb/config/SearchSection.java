@@ -23,12 +23,13 @@ import java.util.List;
  * compressMinAgeMs   age below which a memory is never compressed in the background    default 86400000
  * compressBatch      the most memories one compression rewrites, 2 .. 1000            default 50
  * heatHalfLifeMs     how fast a memory's search heat cools; below 0.25 it is cold     default 604800000 (7 days)
+ * compressPrompt     the instruction of compression prompts, 1 .. 4096 characters    default null: ComDB's
  * </pre>
  */
 public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, long defaultCapacity, double neighbourWeight,
     String compressEndpoint, String compressModel, long compressTimeoutMs, int compressRetries, int openSpaces,
     long compressCheckIntervalMs, MergeWindow compressWindow, double compressColdRatio, long compressMinAgeMs,
-    int compressBatch, long heatHalfLifeMs) {
+    int compressBatch, long heatHalfLifeMs, String compressPrompt) {
   public static final List<String> DENSE = List.of("off", "bge-small-en-v15", "all-minilm-l6-v2");
 
   public static SearchSection fromJson(JsonObject json) {
@@ -61,9 +62,13 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
     long minAge = f.integer("compressMinAgeMs", 86_400_000, 0, Long.MAX_VALUE);
     int batch = (int) f.integer("compressBatch", 50, 2, 1000);
     long heatHalfLife = f.integer("heatHalfLifeMs", 7 * 86_400_000L, 1, Long.MAX_VALUE);
+    String prompt = f.string("compressPrompt", null);
+    if (prompt != null && (prompt.isBlank() || prompt.length() > 4096)) {
+      throw new ConfigException(f.path("compressPrompt"), "must be 1 to 4096 characters");
+    }
     f.rejectUnknown();
     return new SearchSection(enabled, dense, maxMemoryBytes, defaultCapacity, neighbourWeight, endpoint, model, timeout, retries,
-        openSpaces, checkInterval, compressWindow, coldRatio, minAge, batch, heatHalfLife);
+        openSpaces, checkInterval, compressWindow, coldRatio, minAge, batch, heatHalfLife, prompt);
   }
 
   public JsonObject toJson() {
@@ -83,6 +88,7 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
         .put("compressColdRatio", compressColdRatio)
         .put("compressMinAgeMs", compressMinAgeMs)
         .put("compressBatch", compressBatch)
-        .put("heatHalfLifeMs", heatHalfLifeMs);
+        .put("heatHalfLifeMs", heatHalfLifeMs)
+        .put("compressPrompt", compressPrompt);
   }
 }

@@ -65,20 +65,28 @@ public final class Compressor {
     return uri;
   }
 
-  /** The prompt for {@code texts}, oldest first. */
+  /** The prompt for {@code texts}, oldest first, with ComDB's instruction. */
   static String prompt(List<String> texts) {
-    StringBuilder b = new StringBuilder(PROMPT);
+    return prompt(PROMPT, texts);
+  }
+
+  /** The prompt for {@code texts}, oldest first, after {@code instruction} (and a blank line unless it ends a line). */
+  static String prompt(String instruction, List<String> texts) {
+    StringBuilder b = new StringBuilder(instruction);
+    if (!instruction.endsWith("\n")) {
+      b.append("\n\n");
+    }
     for (String text : texts) {
       b.append("- ").append(text.replace('\n', ' ')).append('\n');
     }
     return b.toString();
   }
 
-  /** The LLM's rewrite of {@code texts} into one memory. */
-  String rewrite(String endpoint, List<String> texts) {
+  /** The LLM's rewrite of {@code texts} into one memory, asked with {@code instruction}. */
+  String rewrite(String endpoint, String instruction, List<String> texts) {
     URI uri = checkEndpoint(endpoint);
     boolean openAi = uri.getPath() != null && uri.getPath().endsWith("/chat/completions");
-    String prompt = prompt(texts);
+    String prompt = prompt(instruction, texts);
     JsonObject body = openAi
         ? new JsonObject()
             .put("model", settings.model())

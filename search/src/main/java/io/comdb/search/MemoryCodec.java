@@ -18,32 +18,56 @@ final class MemoryCodec {
   private MemoryCodec() {}
 
   /** The space record: its settings and the next sequence number to give out. */
-  record SpaceRecord(long capacity, long createdAt, long nextSeq, String compressor) {
+  record SpaceRecord(long capacity, long createdAt, long nextSeq, String compressor, CompressionPolicy compression) {
     SpaceRecord withCapacity(long c) {
-      return new SpaceRecord(c, createdAt, nextSeq, compressor);
+      return new SpaceRecord(c, createdAt, nextSeq, compressor, compression);
     }
 
     SpaceRecord withNextSeq(long n) {
-      return new SpaceRecord(capacity, createdAt, n, compressor);
+      return new SpaceRecord(capacity, createdAt, n, compressor, compression);
     }
 
     SpaceRecord withCompressor(String endpoint) {
-      return new SpaceRecord(capacity, createdAt, nextSeq, endpoint);
+      return new SpaceRecord(capacity, createdAt, nextSeq, endpoint, compression);
+    }
+
+    SpaceRecord withCompression(CompressionPolicy policy) {
+      return new SpaceRecord(capacity, createdAt, nextSeq, compressor, policy);
     }
   }
 
+  /** Tags the optional tail of a space record that holds its {@link CompressionPolicy}. */
+  private static final byte COMPRESSION = 1;
+
   static byte[] encodeSpace(SpaceRecord space) {
     byte[] compressor = utf8(space.compressor());
-    ByteBuffer b = ByteBuffer.allocate(1 + 8 * 3 + 4 + (compressor == null ? 0 : compressor.length));
+    CompressionPolicy policy = space.compression() == null ? CompressionPolicy.NONE : space.compression();
+    byte[] prompt = utf8(policy.prompt());
+    int tail = policy.equals(CompressionPolicy.NONE) ? 0 : 1 + 4 + 8 + 4 + (prompt == null ? 0 : prompt.length);
+    ByteBuffer b = ByteBuffer.allocate(1 + 8 * 3 + 4 + (compressor == null ? 0 : compressor.length) + tail);
     b.put(FORMAT).putLong(space.capacity()).putLong(space.createdAt()).putLong(space.nextSeq());
     putBytes(b, compressor);
+    if (tail > 0) {
+      b.put(COMPRESSION).putInt(policy.batch() == null ? -1 : policy.batch()).putLong(policy.minAgeMs() == null ? -1 : policy.minAgeMs());
+      putBytes(b, prompt);
+    }
     return b.array();
   }
 
   static SpaceRecord decodeSpace(byte[] value) {
     try {
       ByteBuffer b = open(value);
-      return new SpaceRecord(b.getLong(), b.getLong(), b.getLong(), getString(b));
+      long capacity = b.getLong();
+      long createdAt = b.getLong();
+      long nextSeq = b.getLong();
+      String compressor = getString(b);
+      CompressionPolicy policy = CompressionPolicy.NONE;
+      if (b.hasRemaining() && b.get() == COMPRESSION) { // records written before compression settings have none
+        int batch = b.getInt();
+        long minAge = b.getLong();
+        policy = new CompressionPolicy(batch < 0 ? null : batch, minAge < 0 ? null : minAge, getString(b));
+      }
+      return new SpaceRecord(capacity, createdAt, nextSeq, compressor, policy);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw corrupt("space", e);
     }

@@ -35,9 +35,21 @@ final class MemoryCompression {
     return space.record.compressor() != null ? space.record.compressor() : options.llm().endpoint();
   }
 
+  private static <T> T either(T own, T server) {
+    return own != null ? own : server;
+  }
+
+  private int batch(Space space) {
+    return either(space.record.compression().batch(), options.maxCompressed());
+  }
+
+  private String instruction(Space space) {
+    return either(space.record.compression().prompt(), either(options.compressPrompt(), Compressor.PROMPT));
+  }
+
   /**
    * The share of the space's memories that are cold: heat below {@link MemoryOptions#coldHeat} and older
-   * than {@link MemoryOptions#compressMinAge}.
+   * than the space's minimum age ({@link MemoryOptions#compressMinAge} unless it has its own).
    */
   double coldShare(Space space) {
     int count = space.count();
@@ -47,7 +59,7 @@ final class MemoryCompression {
   /** Up to {@code n} cold memories' sequence numbers, coldest first. */
   private List<Long> cold(Space space, int n) {
     long now = options.clock().getAsLong();
-    long youngest = now - options.compressMinAge().toMillis();
+    long youngest = now - either(space.record.compression().minAgeMs(), options.compressMinAge().toMillis());
     List<Map.Entry<Long, Double>> cold = new ArrayList<>();
     for (Map.Entry<Long, Heat> e : space.heat.entrySet()) {
       Age age = space.ages.get(e.getKey());
@@ -63,17 +75,18 @@ final class MemoryCompression {
   /**
    * Rewrites the coldest memories: on request ({@code onlyCold} false), the coldest
    * {@link MemoryOptions#compressFraction} of the space, cold or not; for the background worker, only cold
-   * ones. At most {@link MemoryOptions#maxCompressed}, and nothing when fewer than two qualify.
+   * ones. At most the space's batch ({@link MemoryOptions#maxCompressed} unless it has its own), and nothing
+   * when fewer than two qualify.
    *
    * @throws CompressionException if the LLM fails, or the chosen memories change while it works
    */
   MemoryService.Compression compress(Space space, String url, boolean onlyCold) throws IOException {
-    List<Memory> originals = onlyCold ? read(space, cold(space, options.maxCompressed())) : coldest(space);
+    List<Memory> originals = onlyCold ? read(space, cold(space, batch(space))) : coldest(space);
     if (originals.size() < 2) {
       return new MemoryService.Compression(0, null);
     }
     originals.sort(Comparator.comparing(Age::of));
-    String text = compressor.rewrite(url, originals.stream().map(Memory::text).toList());
+    String text = compressor.rewrite(url, instruction(space), originals.stream().map(Memory::text).toList());
     if (text.getBytes(StandardCharsets.UTF_8).length > options.maxTextBytes()) {
       throw new CompressionException("the LLM's rewrite is over the memory limit of " + options.maxTextBytes() + " bytes");
     }
@@ -113,7 +126,7 @@ final class MemoryCompression {
     }
   }
 
-  /** The coldest {@link MemoryOptions#compressFraction} of the space, two at least. */
+  /** The coldest {@link MemoryOptions#compressFraction} of the space, two at least, the space's batch at most. */
   private List<Memory> coldest(Space space) throws IOException {
     long now = options.clock().getAsLong();
     List<Map.Entry<Long, Double>> byHeat = new ArrayList<>();
@@ -121,7 +134,7 @@ final class MemoryCompression {
       byHeat.add(Map.entry(e.getKey(), e.getValue().at(now)));
     }
     byHeat.sort(Map.Entry.<Long, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
-    int n = (int) Math.min(options.maxCompressed(), Math.max(2, Math.ceil(byHeat.size() * options.compressFraction())));
+    int n = (int) Math.min(batch(space), Math.max(2, Math.ceil(byHeat.size() * options.compressFraction())));
     return read(space, byHeat.subList(0, Math.min(n, byHeat.size())).stream().map(Map.Entry::getKey).toList());
   }
 

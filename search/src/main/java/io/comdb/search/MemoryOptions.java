@@ -23,6 +23,7 @@ import java.util.function.LongSupplier;
  * @param openWait how long a request waits for its space's index to catch up before it is answered
  *     {@link IndexRebuildingException} (default 2 s)
  * @param checkpointEvery how often the open spaces' heat is stored and their indexes committed (5 s)
+ * @param compressPrompt the instruction of compression prompts, or null for ComDB's ({@link Compressor#PROMPT})
  * @param llm the LLM endpoint client's settings
  * @param clock epoch milliseconds
  */
@@ -41,6 +42,7 @@ public record MemoryOptions(
     int openSpaces,
     Duration openWait,
     Duration checkpointEvery,
+    String compressPrompt,
     Compressor.Settings llm,
     LongSupplier clock) {
 
@@ -64,6 +66,7 @@ public record MemoryOptions(
     private Duration openWait = Duration.ofSeconds(2);
     private Duration checkpointEvery = Duration.ofSeconds(5);
     private Duration heatHalfLife = Duration.ofDays(7);
+    private String compressPrompt;
     private Compressor.Settings llm = Compressor.Settings.defaults();
     private LongSupplier clock = System::currentTimeMillis;
 
@@ -117,6 +120,11 @@ public record MemoryOptions(
       return this;
     }
 
+    public Builder compressPrompt(String instruction) {
+      compressPrompt = instruction;
+      return this;
+    }
+
     public Builder llm(Compressor.Settings settings) {
       llm = settings;
       return this;
@@ -130,7 +138,7 @@ public record MemoryOptions(
     public MemoryOptions build() {
       return new MemoryOptions(embedder, maxTextBytes, 16 << 10, 10_000, neighbourWeight,
           Duration.ofDays(30), heatHalfLife, 0.5, maxCompressed, coldHeat, compressMinAge, openSpaces, openWait,
-          checkpointEvery, llm, clock);
+          checkpointEvery, compressPrompt, llm, clock);
     }
   }
 }

@@ -194,6 +194,18 @@ public final class MemoryService implements Closeable {
     }
   }
 
+  /** Sets the agent's own compression settings ({@link CompressionPolicy#NONE}: the server's). */
+  public SpaceInfo setCompression(String agentId, CompressionPolicy policy) throws IOException {
+    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+      Space space = lease.space();
+      synchronized (space) {
+        space.checkLive();
+        space.applied(records.write(space, new WriteBatch(), space.record.withCompression(policy)));
+        return space.info();
+      }
+    }
+  }
+
   // ---- memories
 
   /**
@@ -450,7 +462,7 @@ public final class MemoryService implements Closeable {
 
   /** Creates a space; the caller holds {@link #registry}. */
   private void create(String agentId, byte[] agent, long capacity) throws IOException {
-    records.create(agent, new MemoryCodec.SpaceRecord(capacity, options.clock().getAsLong(), 1, null));
+    records.create(agent, new MemoryCodec.SpaceRecord(capacity, options.clock().getAsLong(), 1, null, CompressionPolicy.NONE));
     spaces.forget(agentId, false); // an open that found no space, still cached
   }
 

@@ -99,7 +99,7 @@ final class Space {
 
   SpaceInfo info() {
     MemoryCodec.SpaceRecord r = record;
-    return new SpaceInfo(agentId, r.capacity(), ages.size(), r.createdAt(), r.compressor());
+    return new SpaceInfo(agentId, r.capacity(), ages.size(), r.createdAt(), r.compressor(), r.compression());
   }
 
   byte[] key(byte kind, long seq) {

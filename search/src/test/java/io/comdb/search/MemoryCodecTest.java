@@ -20,9 +20,9 @@ class MemoryCodecTest {
 
   @Test
   void spacesHistoryAndVectorsRoundTrip() {
-    MemoryCodec.SpaceRecord space = new MemoryCodec.SpaceRecord(10, 99, 5, "http://llm/v1/chat/completions");
+    MemoryCodec.SpaceRecord space = new MemoryCodec.SpaceRecord(10, 99, 5, "http://llm/v1/chat/completions", new CompressionPolicy(20, 60_000L, "Summarize:"));
     assertThat(MemoryCodec.decodeSpace(MemoryCodec.encodeSpace(space))).isEqualTo(space);
-    MemoryCodec.SpaceRecord none = new MemoryCodec.SpaceRecord(0, 1, 1, null);
+    MemoryCodec.SpaceRecord none = new MemoryCodec.SpaceRecord(0, 1, 1, null, CompressionPolicy.NONE);
     assertThat(MemoryCodec.decodeSpace(MemoryCodec.encodeSpace(none))).isEqualTo(none);
 
     List<Memory> originals = List.of(new Memory("1", "one", null, 1), new Memory("2", "two", new JsonObject().put("k", true), 2));

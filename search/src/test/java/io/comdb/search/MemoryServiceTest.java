@@ -314,4 +314,24 @@ class MemoryServiceTest {
     assertThat(done.replaced()).isEqualTo(3);
     assertThat(newestFirst("a")).containsExactly("the project deadline", "Old news."); // it keeps the newest time it replaced
   }
+
+  @Test
+  void aSpaceCompressesWithItsOwnBatchAndPromptKeptAcrossARestart() throws IOException {
+    ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    String endpoint = startLlm("/generate", requests, List.of(), "{\"result\": \"Two notes.\"}");
+    memories.putSpace("a", 0);
+    add("a", "note one", "note two", "note three", "note four", "note five", "note six");
+    SpaceInfo info = memories.setCompression("a", new CompressionPolicy(2, 0L, "Summarize these notes:"));
+    assertThat(info.toJson().getJsonObject("compression")).isEqualTo(new JsonObject().put("batch", 2).put("minAgeMs", 0L).put("prompt", "Summarize these notes:"));
+    reopen();
+    assertThat(memories.space("a").orElseThrow().compression()).isEqualTo(new CompressionPolicy(2, 0L, "Summarize these notes:"));
+    MemoryService.Compression done = memories.compress("a", endpoint);
+    assertThat(done.replaced()).as("the space's batch, not half of six").isEqualTo(2);
+    assertThat(new JsonObject(requests.peek()).getString("message"))
+        .isEqualTo(Compressor.prompt("Summarize these notes:", List.of("note one", "note two")))
+        .startsWith("Summarize these notes:\n\n- note one\n");
+    memories.setCompression("a", CompressionPolicy.NONE);
+    assertThat(memories.space("a").orElseThrow().toJson().getValue("compression")).isNull();
+    assertThatThrownBy(() -> new CompressionPolicy(1, null, null)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

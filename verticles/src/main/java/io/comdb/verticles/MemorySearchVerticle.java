@@ -2,6 +2,7 @@ package io.comdb.verticles;
 
 import io.comdb.config.ComDbConfig;
 import io.comdb.config.SearchSection;
+import io.comdb.search.CompressionPolicy;
 import io.comdb.search.Compressor;
 import io.comdb.search.Embedder;
 import io.comdb.search.Memory;
@@ -129,6 +130,7 @@ public final class MemorySearchVerticle extends VerticleBase {
         .maxCompressed(config.compressBatch())
         .compressMinAge(Duration.ofMillis(config.compressMinAgeMs()))
         .heatHalfLife(Duration.ofMillis(config.heatHalfLifeMs()))
+        .compressPrompt(config.compressPrompt())
         .llm(new Compressor.Settings(Duration.ofMillis(config.compressTimeoutMs()), config.compressRetries(),
             Duration.ofMillis(500), config.compressModel(), config.compressEndpoint()))
         .build();
@@ -217,9 +219,13 @@ public final class MemorySearchVerticle extends VerticleBase {
     if (compressor != null) {
       Compressor.checkEndpoint(compressor);
     }
+    CompressionPolicy compression = body.containsKey("compression") ? CompressionPolicy.fromJson(Memories.object(body, "compression")) : null;
     SpaceInfo space = memories.putSpace(agentId, capacity == null ? 0 : capacity);
     if (body.containsKey("compressor")) {
       space = memories.setCompressor(agentId, compressor, null);
+    }
+    if (compression != null) {
+      space = memories.setCompression(agentId, compression);
     }
     return space.toJson();
   }

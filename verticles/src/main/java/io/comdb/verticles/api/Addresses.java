@@ -52,7 +52,7 @@ public final class Addresses {
   /** This node's writer: {@link Replica.Fill}, {@link Replica.Filled} and {@link Replica.Drop} → {@link Kv.Done}, local only. */
   public static final String WRITER_REPLICA = "comdb.writer.replica";
 
-  /** {@code {agentId, capacity?, compressor?}} → the space: creates it or changes its settings. */
+  /** {@code {agentId, capacity?, compressor?, compression?}} → the space: creates it or changes its settings. */
   public static final String MEMORY_SPACE_PUT = "comdb.memory.space.put";
   /** {@code {agentId}} → the space. */
   public static final String MEMORY_SPACE_GET = "comdb.memory.space.get";

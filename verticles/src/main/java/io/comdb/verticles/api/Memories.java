@@ -104,7 +104,7 @@ public final class Memories {
     return n.doubleValue();
   }
 
-  private static JsonObject object(JsonObject body, String field) {
+  public static JsonObject object(JsonObject body, String field) {
     Object v = body.getValue(field);
     if (v == null) {
       return null;

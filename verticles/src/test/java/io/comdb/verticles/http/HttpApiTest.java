@@ -269,6 +269,21 @@ class HttpApiTest {
     assertError(writer.postJson("/v1/admin/merge", ""), 403, "user writer has the write role; this request needs admin");
     assertThat(admin.postJson("/v1/admin/merge", "").statusCode()).isEqualTo(200);
     assertThat(new JsonObject(new Http(http.port()).get("/health").body()).fieldNames()).containsExactly("status");
+    // MCP: a reader may call the reading tools, not the writing ones; without credentials, nothing
+    String add = mcpCall("add_memory", new JsonObject().put("agentId", "ana").put("text", "Ana likes tea"));
+    String search = mcpCall("search_memories", new JsonObject().put("agentId", "ana").put("query", "tea"));
+    assertThat(new Http(http.port()).postJson("/mcp", search).statusCode()).isEqualTo(401);
+    JsonObject refused = new JsonObject(reader.postJson("/mcp", add).body()).getJsonObject("result");
+    assertThat(refused.getBoolean("isError")).isTrue();
+    assertThat(refused.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("add_memory needs the write role");
+    assertThat(new JsonObject(writer.postJson("/mcp", add).body()).getJsonObject("result").getBoolean("isError")).isFalse();
+    JsonObject found = new JsonObject(reader.postJson("/mcp", search).body()).getJsonObject("result");
+    assertThat(found.getJsonObject("structuredContent").getJsonArray("results")).hasSize(1);
+  }
+
+  private static String mcpCall(String tool, JsonObject arguments) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
+        .put("params", new JsonObject().put("name", tool).put("arguments", arguments)).encode();
   }
 
   private static String basic(String user, String password) {

@@ -284,9 +284,11 @@ class MemoryApiTest {
         .put("compressEndpoint", "http://127.0.0.1:" + llm.getAddress().getPort() + "/generate")
         .put("compressRetries", 0)
         .put("compressCheckIntervalMs", 200)
-        .put("compressMinAgeMs", 0)
+        .put("compressMinAgeMs", 3_600_000) // the space's own minimum age (0) is the one that counts
         .put("heatHalfLifeMs", 50));
-    json(put(http, "/v1/agents/bg", "{}"), 200);
+    json(put(http, "/v1/agents/bg", "{\"compression\": {\"batch\": 2000}}"), 400); // over 1000
+    JsonObject own = json(put(http, "/v1/agents/bg", "{\"compression\": {\"minAgeMs\": 0, \"prompt\": \"Shorten:\"}}"), 200);
+    assertThat(own.getJsonObject("compression").getString("prompt")).isEqualTo("Shorten:");
     JsonArray notes = new JsonArray();
     List.of("note one", "note two", "note three", "note four").forEach(t -> notes.add(new JsonObject().put("text", t)));
     json(http.postJson("/v1/agents/bg/memories", new JsonObject().put("memories", notes).encode()), 201);
@@ -295,6 +297,7 @@ class MemoryApiTest {
     assertThat(done.getString("agentId")).isEqualTo("bg");
     assertThat(done.getInteger("replaced")).isEqualTo(4);
     assertThat(requests).hasSize(2); // the failed call, then the one that replaced them
+    assertThat(requests.peek().getString("message")).startsWith("Shorten:\n\n- note one"); // the space's own prompt
     JsonArray left = json(http.get("/v1/agents/bg/memories"), 200).getJsonArray("memories");
     assertThat(left).hasSize(1);
     assertThat(left.getJsonObject(0).getString("text")).isEqualTo("Old notes.");
