@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Agent memory spaces on an engine. The engine holds every memory and space as records ({@link MemoryKeys});
@@ -184,23 +185,22 @@ public final class MemoryService implements Closeable {
     if (endpoint != null) {
       Compressor.checkEndpoint(endpoint);
     }
-    try (OpenSpaces.Lease lease = lease(agentId, createCapacity)) {
-      Space space = lease.space();
-      synchronized (space) {
-        space.checkLive();
-        space.applied(records.write(space, new WriteBatch(), space.record.withCompressor(endpoint)));
-        return space.info();
-      }
-    }
+    return changeRecord(agentId, createCapacity, r -> r.withCompressor(endpoint));
   }
 
   /** Sets the agent's own compression settings ({@link CompressionPolicy#NONE}: the server's). */
   public SpaceInfo setCompression(String agentId, CompressionPolicy policy) throws IOException {
-    try (OpenSpaces.Lease lease = lease(agentId, null)) {
+    return changeRecord(agentId, null, r -> r.withCompression(policy));
+  }
+
+  /** Rewrites the space's record as {@code change} makes it; see {@link #lease} for {@code createCapacity}. */
+  private SpaceInfo changeRecord(String agentId, Long createCapacity, UnaryOperator<MemoryCodec.SpaceRecord> change)
+      throws IOException {
+    try (OpenSpaces.Lease lease = lease(agentId, createCapacity)) {
       Space space = lease.space();
       synchronized (space) {
         space.checkLive();
-        space.applied(records.write(space, new WriteBatch(), space.record.withCompression(policy)));
+        space.applied(records.write(space, new WriteBatch(), change.apply(space.record)));
         return space.info();
       }
     }
