@@ -44,7 +44,7 @@ final class HyperLogLogCommands {
     // Updated in place in a copy of the dense bytes: a PFADD costs a copy of 12 KiB, not a decode of every register.
     byte[] stored = m == null ? null : checked(m.value());
     if (stored == null || stored[4] == 1) {
-      return pfaddSparse(c, m, stored == null ? new int[REGISTERS] : registers(stored));
+      return pfaddSparse(c, m, stored);
     }
     byte[] v = stored.clone();
     boolean changed = false;
@@ -64,22 +64,194 @@ final class HyperLogLogCommands {
   }
 
   /** PFADD to a new or sparse HyperLogLog: stored sparse again while it fits, else dense. */
-  private static Reply pfaddSparse(Call c, Meta m, int[] registers) throws IOException {
-    boolean changed = m == null;
+  private static Reply pfaddSparse(Call c, Meta m, byte[] stored) throws IOException {
+    long[] hashes = new long[c.argc() - 2];
     for (int i = 2; i < c.argc(); i++) {
-      long hash = murmur64a(c.arg(i), SEED);
-      int index = index(hash);
-      int count = run(hash);
-      if (count > registers[index]) {
-        registers[index] = count;
-        changed = true;
+      hashes[i - 2] = murmur64a(c.arg(i), SEED);
+    }
+    byte[] changed = addSparse(stored, hashes);
+    if (changed == null) {
+      return Reply.ZERO;
+    }
+    StringCommands.store(c, c.arg(1), m, changed, m == null ? 0 : m.expireAt());
+    return Reply.ONE;
+  }
+
+  /**
+   * The value a sparse HyperLogLog ({@code stored}, null for a new one) takes once the elements of
+   * {@code hashes} are added: sparse again while it fits, else dense; null when no register grew (a new
+   * HyperLogLog always grows). Edits the sparse runs where the registers change, as Redis does, instead
+   * of decoding all 16,384 registers and encoding them again; the bytes are those {@link #sparse} makes.
+   */
+  static byte[] addSparse(byte[] stored, long[] hashes) {
+    Runs runs = stored == null ? Runs.empty() : Runs.of(stored);
+    boolean grew = stored == null;
+    for (long hash : hashes) {
+      grew |= runs.raise(index(hash), run(hash));
+    }
+    if (!grew) {
+      return null;
+    }
+    byte[] sparse = runs.encode();
+    return sparse != null ? sparse : dense(runs.registers());
+  }
+
+  /** A sparse HyperLogLog as runs of equal registers, in order: starts, lengths and values. */
+  private static final class Runs {
+    int[] start;
+    int[] length;
+    int[] value;
+    int n;
+
+    private Runs(int capacity) {
+      start = new int[capacity];
+      length = new int[capacity];
+      value = new int[capacity];
+    }
+
+    static Runs empty() {
+      Runs runs = new Runs(4);
+      runs.add(0, REGISTERS, 0);
+      return runs;
+    }
+
+    /** The runs of a checked sparse value (ZERO 00xxxxxx, XZERO 01xxxxxx yyyyyyyy, VAL 1vvvvvxx). */
+    static Runs of(byte[] v) {
+      Runs runs = new Runs(Math.max(4, v.length - HEADER + 4));
+      int r = 0;
+      for (int i = HEADER; i < v.length; i++) {
+        int op = v[i] & 0xff;
+        int length;
+        int value = 0;
+        if ((op & 0xc0) == 0) {
+          length = (op & 0x3f) + 1;
+        } else if ((op & 0xc0) == 0x40) {
+          if (i + 1 >= v.length) {
+            throw new RedisError(NOT_HLL);
+          }
+          length = (((op & 0x3f) << 8) | (v[++i] & 0xff)) + 1;
+        } else {
+          value = ((op >>> 2) & 0x1f) + 1;
+          length = (op & 0x3) + 1;
+        }
+        if (r + length > REGISTERS) {
+          throw new RedisError(NOT_HLL);
+        }
+        runs.add(r, length, value);
+        r += length;
       }
+      if (r != REGISTERS) {
+        throw new RedisError(NOT_HLL);
+      }
+      return runs;
     }
-    if (changed) {
-      byte[] sparse = sparse(registers);
-      StringCommands.store(c, c.arg(1), m, sparse != null ? sparse : dense(registers), m == null ? 0 : m.expireAt());
+
+    private void add(int s, int l, int v) {
+      if (n > 0 && value[n - 1] == v) {
+        length[n - 1] += l; // equal neighbours are one run
+        return;
+      }
+      if (n == start.length) {
+        start = Arrays.copyOf(start, n * 2);
+        length = Arrays.copyOf(length, n * 2);
+        value = Arrays.copyOf(value, n * 2);
+      }
+      start[n] = s;
+      length[n] = l;
+      value[n] = v;
+      n++;
     }
-    return changed ? Reply.ONE : Reply.ZERO;
+
+    /** Raises register {@code r} to {@code count}; false if it already was as high. */
+    boolean raise(int r, int count) {
+      int lo = 0;
+      int hi = n - 1;
+      while (lo < hi) { // the last run starting at or before r
+        int mid = (lo + hi + 1) >>> 1;
+        if (start[mid] <= r) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      int i = lo;
+      if (value[i] >= count) {
+        return false;
+      }
+      int before = r - start[i];
+      int after = start[i] + length[i] - r - 1;
+      int pieces = (before > 0 ? 1 : 0) + 1 + (after > 0 ? 1 : 0);
+      int old = value[i];
+      int end = start[i] + length[i];
+      // make room for pieces - 1 more runs after i
+      int grow = pieces - 1;
+      if (n + grow > start.length) {
+        start = Arrays.copyOf(start, (n + grow) * 2);
+        length = Arrays.copyOf(length, (n + grow) * 2);
+        value = Arrays.copyOf(value, (n + grow) * 2);
+      }
+      System.arraycopy(start, i + 1, start, i + 1 + grow, n - i - 1);
+      System.arraycopy(length, i + 1, length, i + 1 + grow, n - i - 1);
+      System.arraycopy(value, i + 1, value, i + 1 + grow, n - i - 1);
+      n += grow;
+      int at = i;
+      if (before > 0) {
+        start[at] = r - before;
+        length[at] = before;
+        value[at] = old;
+        at++;
+      }
+      start[at] = r;
+      length[at] = 1;
+      value[at] = count;
+      if (after > 0) {
+        start[at + 1] = r + 1;
+        length[at + 1] = end - r - 1;
+        value[at + 1] = old;
+      }
+      return true;
+    }
+
+    /** The sparse bytes, or null when a register is above 32 or they would pass {@value #SPARSE_MAX} bytes. */
+    byte[] encode() {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(HEADER + 2 * n + 2);
+      out.writeBytes(MAGIC);
+      out.writeBytes(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0x80}); // sparse, 3 unused, no cached count
+      for (int i = 0; i < n; ) {
+        int v = value[i];
+        int left = length[i];
+        while (i + 1 < n && value[i + 1] == v) { // a raise may leave equal neighbours: one run
+          left += length[++i];
+        }
+        i++;
+        if (v == 0) {
+          if (left <= 64) {
+            out.write(left - 1);
+          } else {
+            out.write(0x40 | ((left - 1) >>> 8));
+            out.write((left - 1) & 0xff);
+          }
+        } else if (v <= 32) {
+          for (; left > 0; left -= 4) {
+            out.write(0x80 | ((v - 1) << 2) | (Math.min(4, left) - 1));
+          }
+        } else {
+          return null;
+        }
+        if (out.size() > SPARSE_MAX) {
+          return null;
+        }
+      }
+      return out.toByteArray();
+    }
+
+    int[] registers() {
+      int[] registers = new int[REGISTERS];
+      for (int i = 0; i < n; i++) {
+        Arrays.fill(registers, start[i], start[i] + length[i], value[i]);
+      }
+      return registers;
+    }
   }
 
   private static Reply pfcount(Call c) throws IOException {
