@@ -54,13 +54,7 @@ public record EngineSection(
     if (dataDir.isBlank()) {
       throw new ConfigException(f.path("dataDir"), "must name a directory");
     }
-    String window = f.string("mergeWindow", null);
-    MergeWindow mergeWindow;
-    try {
-      mergeWindow = window == null ? null : MergeWindow.parse(window);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(f.path("mergeWindow"), e.getMessage());
-    }
+    MergeWindow mergeWindow = f.window("mergeWindow");
     int dataFileSize = (int) f.integer("dataFileSize", 256 << 20, 4 << 10, 1 << 30);
     EngineSection section = new EngineSection(
         dataDir,

@@ -34,6 +34,16 @@ final class JsonFields {
     return s;
   }
 
+  /** Hours given as {@code "HH:mm-HH:mm"} ({@link MergeWindow}), or null when the field is absent. */
+  MergeWindow window(String field) {
+    String v = string(field, null);
+    try {
+      return v == null ? null : MergeWindow.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(path(field), e.getMessage());
+    }
+  }
+
   String oneOf(String field, String fallback, List<String> allowed) {
     String v = string(field, fallback);
     if (!allowed.contains(v)) {

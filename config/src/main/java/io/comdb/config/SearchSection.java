@@ -51,13 +51,7 @@ public record SearchSection(boolean enabled, String dense, int maxMemoryBytes, l
     int retries = (int) f.integer("compressRetries", 2, 0, 10);
     int openSpaces = (int) f.integer("openSpaces", 256, 1, 100_000);
     long checkInterval = f.integer("compressCheckIntervalMs", 3_600_000, 0, Long.MAX_VALUE);
-    String window = f.string("compressWindow", null);
-    MergeWindow compressWindow;
-    try {
-      compressWindow = window == null ? null : MergeWindow.parse(window);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(f.path("compressWindow"), e.getMessage());
-    }
+    MergeWindow compressWindow = f.window("compressWindow");
     double coldRatio = f.decimal("compressColdRatio", 0.5, 0, 1);
     long minAge = f.integer("compressMinAgeMs", 86_400_000, 0, Long.MAX_VALUE);
     int batch = (int) f.integer("compressBatch", 50, 2, 1000);
