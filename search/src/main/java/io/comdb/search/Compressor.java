@@ -26,6 +26,7 @@ import java.util.List;
  * {@link Settings#retries} times with doubling pauses; other statuses fail at once.
  */
 public final class Compressor {
+  private static final System.Logger LOG = System.getLogger(Compressor.class.getName());
   /** The instruction the memories follow, one per line. */
   static final String PROMPT = "Rewrite these memories of an AI agent as one shorter memory. Keep every name, date, "
       + "number and fact; drop repetition. Answer with the rewritten memory only.\n\nMemories:\n";
@@ -139,7 +140,10 @@ public final class Compressor {
           break;
         }
       } catch (IOException e) {
-        last = e.toString();
+        // The JVM's text of a network failure is for the log; the client is told what happened.
+        LOG.log(System.Logger.Level.WARNING, "LLM endpoint " + request.uri() + " failed", e);
+        last = e instanceof java.net.http.HttpTimeoutException ? "no answer within " + settings.timeout().toMillis() + " ms"
+            : "the connection failed or was cut";
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CompressionException("interrupted", e);

@@ -205,7 +205,10 @@ public final class MemorySearchVerticle extends VerticleBase {
         Throwable e = ar.cause();
         Failure failure = Failure.of(e);
         if (failure == Failure.STORAGE_ERROR) {
+          // An exception nobody expected: its text is the JVM's, for the log, not for the client.
           LOG.log(System.Logger.Level.ERROR, "memory request failed", e);
+          message.fail(failure.code(), "the memory request failed on the server (see its log)");
+          return;
         }
         message.fail(failure.code(), String.valueOf(e.getMessage()));
       }
@@ -269,7 +272,7 @@ public final class MemorySearchVerticle extends VerticleBase {
   }
 
   private JsonObject compressCold(JsonObject body) throws IOException {
-    Double ratio = body.getDouble("coldRatio");
+    Double ratio = Memories.number(body, "coldRatio");
     if (ratio == null || !(ratio > 0 && ratio <= 1)) {
       throw new IllegalArgumentException("coldRatio must be a number above 0, up to 1");
     }

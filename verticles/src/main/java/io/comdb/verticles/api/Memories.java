@@ -93,7 +93,7 @@ public final class Memories {
     return n.longValue();
   }
 
-  private static Double number(JsonObject body, String field) {
+  public static Double number(JsonObject body, String field) {
     Object v = body.getValue(field);
     if (v == null) {
       return null;
