@@ -75,10 +75,9 @@ final class MemoryRecords {
 
   /** Deletes the memory with its history, vector and heat. */
   void deleteMemory(WriteBatch batch, Space space, long seq) {
-    batch.delete(space.key(MemoryKeys.MEMORY, seq));
     for (byte kind : MemoryKeys.PER_MEMORY) {
       byte[] key = space.key(kind, seq);
-      if (kind != MemoryKeys.MEMORY && engine.contains(key)) {
+      if (kind == MemoryKeys.MEMORY || engine.contains(key)) { // history, vector and heat exist for some memories only
         batch.delete(key);
       }
     }

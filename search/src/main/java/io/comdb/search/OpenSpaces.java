@@ -247,14 +247,7 @@ final class OpenSpaces implements Closeable {
 
   /** Stores a space's state and closes its index. */
   private void shut(Space space) {
-    try {
-      if (!space.deleted) {
-        checkpoint.store(space);
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "memory space of agent ''{0}'': its index could not be committed; the next open catches up: {1}",
-          space.agentId, e.toString());
-    }
+    store(space);
     try {
       space.index.close();
     } catch (IOException e) {
@@ -277,14 +270,18 @@ final class OpenSpaces implements Closeable {
 
   /** Stores the state of every open space. */
   void checkpointAll() {
-    for (Space space : open()) {
-      try {
-        if (!space.deleted) {
-          checkpoint.store(space);
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "memory space of agent ''{0}'': checkpoint failed: {1}", space.agentId, e.toString());
+    open().forEach(this::store);
+  }
+
+  /** Stores a space's state unless it was deleted; a failure is logged, and the next open catches up. */
+  private void store(Space space) {
+    try {
+      if (!space.deleted) {
+        checkpoint.store(space);
       }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memory space of agent ''{0}'': checkpoint failed; the next open catches up: {1}",
+          space.agentId, e.toString());
     }
   }
 
