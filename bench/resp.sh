@@ -5,17 +5,19 @@
 #   then SET with every write on disk: appendfsync always / sync always
 #   then EVALSHA of a fixed-window rate limiter (INCR, EXPIRE on the first hit) over 1,000,000 keys
 #   then PFADD of random elements into 1,000 HyperLogLogs
-# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT|HLL> <test>=<ComDB/Redis ratio> ...
+#   then ZADD into and ZRANGEBYSCORE ... LIMIT 0 10 over a 1,000,000-member sorted set, and the same range
+#   over a 1,000-member one (the last line compares ComDB's cost of the two)
+# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT|HLL|ZSET> <test>=<ComDB/Redis ratio> ...
 # Each comparison runs ROUNDS rounds, ComDB then Redis in each, and compares the medians: on a shared
 # 2-core machine single runs of either server swing by tens of percent from minute to minute.
 # Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), ROUNDS (3),
-# SUITES (p1,p16,always,script,hll), BENCH_DIR.
+# SUITES (p1,p16,always,script,hll,zset), BENCH_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${REQUESTS:-300000}"
 tests="${TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd}"
 rounds="${ROUNDS:-3}"
-suites="${SUITES:-p1,p16,always,script,hll}"
+suites="${SUITES:-p1,p16,always,script,hll,zset}"
 for tool in redis-server redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
@@ -84,6 +86,38 @@ if [[ ",$suites," == *,script,* ]]; then
 fi
 # Keys and elements random (-r 1000000): most keys get a few elements, as sessions or pages counted apart.
 [[ ",$suites," == *,hll,* ]] && compare HLL "$comdb_port" "$redis_port" bench_command pfadd PFADD "hll:{__rand_int__}" "e:__rand_int__:__rand_int__"
+if [[ ",$suites," == *,zset,* ]]; then
+  # Members as redis-benchmark names them (__rand_int__ is 12 digits), scored by their number: the ZADDs
+  # below update members of zbig, and the ranges start at a random score.
+  fill_zset() { # port key members step: ZADD key i*step m:<i> for i < members, 1,000 members a command
+    python3 - "$2" "$3" "$4" <<'PY' | redis-cli -p "$1" --pipe >/dev/null
+import sys
+key, members, step = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+out = sys.stdout.buffer
+def command(args):
+    out.write(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+for start in range(0, members, 1000):
+    args = [b"ZADD", key.encode()]
+    for i in range(start, min(start + 1000, members)):
+        args += [str(i * step).encode(), b"m:%012d" % i]
+    command(args)
+PY
+  }
+  zset_bench() { # port -> "test rps" lines
+    bench_command "$1" zadd_1m ZADD zbig __rand_int__ "m:__rand_int__"
+    bench_command "$1" zrangebyscore_1m ZRANGEBYSCORE zbig __rand_int__ +inf LIMIT 0 10
+    bench_command "$1" zrangebyscore_1k ZRANGEBYSCORE zsmall __rand_int__ +inf LIMIT 0 10
+  }
+  for port in "$comdb_port" "$redis_port"; do
+    fill_zset "$port" zbig 1000000 1
+    fill_zset "$port" zsmall 1000 1000
+    [[ "$(redis-cli -p "$port" ZCARD zbig) $(redis-cli -p "$port" ZCARD zsmall)" == "1000000 1000" ]] \
+      || { echo "bench/resp.sh: filling the sorted sets failed on port $port" >&2; exit 1; }
+  done
+  compare ZSET "$comdb_port" "$redis_port" zset_bench
+  awk '$1 == "zrangebyscore_1m" { big = $2 } $1 == "zrangebyscore_1k" { small = $2 }
+    END { printf "resp-bench ZSET-COST zrangebyscore_1m_cost_vs_1k=%.2f\n", small / big }' "$work/comdb.out"
+fi
 if [[ ",$suites," == *,always,* ]]; then
   start_redis always; redis_always="$port"
   start_comdb always; comdb_always="$port"

@@ -26,6 +26,8 @@ public final class Commands {
     SetCommands.register();
     ListCommands.register();
     ZSetCommands.register();
+    ZSetRangeCommands.register();
+    ZSetAlgebra.register();
     BitCommands.register();
     ScriptCommands.register();
     FunctionCommands.register();

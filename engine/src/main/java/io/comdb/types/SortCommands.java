@@ -63,7 +63,7 @@ final class SortCommands {
     List<byte[]> elements = m == null ? List.of() : switch (m.type()) {
       case LIST -> ListCommands.all(c, c.arg(1), m);
       case SET -> SetCommands.members(c, c.arg(1)).stream().map(ByteBuffer::array).toList();
-      case ZSET -> ZSetCommands.entries(c, c.arg(1)).stream().map(ZSetCommands.Entry::member).toList();
+      case ZSET -> ZSets.all(c, c.arg(1)).stream().map(ZSets.Entry::member).toList();
       default -> throw RedisError.wrongType();
     };
     List<Item> items = new ArrayList<>(elements.size());

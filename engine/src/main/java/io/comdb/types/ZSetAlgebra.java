@@ -1,0 +1,136 @@
+package io.comdb.types;
+
+import io.comdb.types.ZSets.Entry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** ZUNION, ZINTER, ZDIFF and their STORE forms: sorted sets (and sets, scored 1) combined, weighted and aggregated. */
+final class ZSetAlgebra {
+  private ZSetAlgebra() {}
+
+  static void register() {
+    Commands.add("zunionstore", -4, "write denyoom", 1, 1, 1, c -> combineStore(c, '|'));
+    Commands.add("zinterstore", -4, "write denyoom", 1, 1, 1, c -> combineStore(c, '&'));
+    Commands.add("zdiffstore", -4, "write denyoom", 1, 1, 1, c -> combineStore(c, '-'));
+    Commands.add("zunion", -3, "readonly", 0, 0, 0, c -> combineReply(c, '|'));
+    Commands.add("zinter", -3, "readonly", 0, 0, 0, c -> combineReply(c, '&'));
+    Commands.add("zdiff", -3, "readonly", 0, 0, 0, c -> combineReply(c, '-'));
+  }
+
+  /** ZUNION / ZINTER / ZDIFF and their STORE forms: numkeys key ... [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX]. */
+  private static List<Entry> combine(Call c, int numKeysAt, char op, boolean allowWithScores) throws IOException {
+    long numKeys = Numbers.parseLong(c.arg(numKeysAt), Errors.NOT_INTEGER);
+    if (numKeys < 1) {
+      throw new RedisError("ERR at least 1 input key is needed for '" + c.name + "' command");
+    }
+    if (numKeys > c.argc() - numKeysAt - 1) {
+      throw Call.syntax();
+    }
+    int first = numKeysAt + 1;
+    int n = (int) numKeys;
+    double[] weights = new double[n];
+    Arrays.fill(weights, 1);
+    String aggregate = "SUM";
+    for (int i = first + n; i < c.argc(); i++) {
+      String opt = c.keyword(i);
+      if (opt.equals("WEIGHTS") && op != '-' && i + n < c.argc()) {
+        for (int w = 0; w < n; w++) {
+          weights[w] = Numbers.parseDouble(c.arg(i + 1 + w), "ERR weight value is not a float");
+        }
+        i += n;
+      } else if (opt.equals("AGGREGATE") && op != '-' && i + 1 < c.argc()) {
+        aggregate = c.keyword(++i);
+        if (!aggregate.equals("SUM") && !aggregate.equals("MIN") && !aggregate.equals("MAX")) {
+          throw Call.syntax();
+        }
+      } else if (opt.equals("WITHSCORES") && allowWithScores) {
+        continue;
+      } else {
+        throw Call.syntax();
+      }
+    }
+    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      byte[] key = c.arg(first + k);
+      Meta m = c.meta(key);
+      Map<ByteBuffer, Double> members = new LinkedHashMap<>();
+      if (m != null && m.type() == RedisType.ZSET) {
+        for (Entry e : ZSets.all(c, key, m)) {
+          members.put(ByteBuffer.wrap(e.member()), e.score());
+        }
+      } else if (m != null && m.type() == RedisType.SET) {
+        for (byte[][] e : c.subs(c.db, key, m)) {
+          members.put(ByteBuffer.wrap(e[0]), 1.0);
+        }
+      } else if (m != null) {
+        throw RedisError.wrongType();
+      }
+      inputs.add(members);
+    }
+    Map<ByteBuffer, Double> result = new LinkedHashMap<>();
+    for (Map.Entry<ByteBuffer, Double> e : inputs.get(0).entrySet()) {
+      result.put(e.getKey(), weigh(e.getValue(), weights[0]));
+    }
+    for (int k = 1; k < n; k++) {
+      Map<ByteBuffer, Double> in = inputs.get(k);
+      if (op == '|') {
+        for (Map.Entry<ByteBuffer, Double> e : in.entrySet()) {
+          double v = weigh(e.getValue(), weights[k]);
+          Double prev = result.get(e.getKey());
+          result.put(e.getKey(), prev == null ? v : aggregate(aggregate, prev, v));
+        }
+      } else if (op == '&') {
+        Map<ByteBuffer, Double> next = new LinkedHashMap<>();
+        for (Map.Entry<ByteBuffer, Double> e : result.entrySet()) {
+          Double other = in.get(e.getKey());
+          if (other != null) {
+            next.put(e.getKey(), aggregate(aggregate, e.getValue(), weigh(other, weights[k])));
+          }
+        }
+        result = next;
+      } else {
+        in.keySet().forEach(result::remove);
+      }
+    }
+    List<Entry> out = new ArrayList<>();
+    for (Map.Entry<ByteBuffer, Double> e : result.entrySet()) {
+      out.add(new Entry(e.getKey().array(), e.getValue()));
+    }
+    out.sort(Comparator.comparingDouble(Entry::score).thenComparing((a, b) -> Arrays.compareUnsigned(a.member(), b.member())));
+    return out;
+  }
+
+  private static double weigh(double score, double weight) {
+    double v = score * weight;
+    return Double.isNaN(v) ? 0 : v; // inf * 0, as Redis
+  }
+
+  private static double aggregate(String how, double a, double b) {
+    switch (how) {
+      case "MIN":
+        return Math.min(a, b);
+      case "MAX":
+        return Math.max(a, b);
+      default:
+        double s = a + b;
+        return Double.isNaN(s) ? 0 : s;
+    }
+  }
+
+  private static Reply combineStore(Call c, char op) throws IOException {
+    List<Entry> result = combine(c, 2, op, false);
+    ZSets.store(c, c.arg(1), result);
+    return Reply.integer(result.size());
+  }
+
+  private static Reply combineReply(Call c, char op) throws IOException {
+    boolean withScores = c.keyword(c.argc() - 1).equals("WITHSCORES");
+    return ZSetRangeCommands.reply(combine(c, 1, op, true), withScores);
+  }
+}
