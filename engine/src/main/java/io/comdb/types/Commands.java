@@ -28,6 +28,7 @@ public final class Commands {
     ZSetCommands.register();
     ZSetRangeCommands.register();
     ZSetAlgebra.register();
+    GeoCommands.register();
     BitCommands.register();
     ScriptCommands.register();
     FunctionCommands.register();

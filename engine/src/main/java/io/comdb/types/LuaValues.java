@@ -40,7 +40,7 @@ final class LuaValues {
       return errorTable(e.text());
     }
     if (reply instanceof Reply.Dbl d) {
-      return LuaValue.valueOf(Numbers.formatDouble(d.value()));
+      return LuaValue.valueOf(d.written());
     }
     if (reply instanceof Reply.Bool b) {
       return b.value() ? LuaValue.valueOf(1) : LuaValue.FALSE;

@@ -48,8 +48,20 @@ public interface Reply {
    */
   record Pairs(List<Reply> flat) implements Reply {}
 
-  /** RESP3 double {@code ,d}; a bulk string in RESP2. */
-  record Dbl(double value) implements Reply {}
+  /**
+   * RESP3 double {@code ,d}; a bulk string in RESP2. {@code text}: how to write it when not Redis's usual
+   * form ({@link Numbers#formatDouble}); GEOPOS writes coordinates with 17 decimals, as Redis does.
+   */
+  record Dbl(double value, String text) implements Reply {
+    public Dbl(double value) {
+      this(value, null);
+    }
+
+    /** The double as written in a reply. */
+    public String written() {
+      return text != null ? text : Numbers.formatDouble(value);
+    }
+  }
 
   /** RESP3 null {@code _}; a null bulk string in RESP2. */
   record Null() implements Reply {}

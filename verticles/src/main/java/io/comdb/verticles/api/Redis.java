@@ -118,8 +118,10 @@ public final class Redis {
       w.integer(2).number(i.value());
     } else if (reply instanceof Reply.Bulk b) {
       w.integer(3).bytes(b.value());
-    } else if (reply instanceof Reply.Dbl d) {
+    } else if (reply instanceof Reply.Dbl d && d.text() == null) {
       w.integer(4).number(Double.doubleToRawLongBits(d.value()));
+    } else if (reply instanceof Reply.Dbl d) {
+      w.integer(12).number(Double.doubleToRawLongBits(d.value())).string(d.text());
     } else if (reply instanceof Reply.Null) {
       w.integer(5);
     } else if (reply instanceof Reply.Bool b) {
@@ -158,6 +160,7 @@ public final class Redis {
       case 2: return new Reply.Int(r.number());
       case 3: return new Reply.Bulk(r.bytes());
       case 4: return new Reply.Dbl(Double.longBitsToDouble(r.number()));
+      case 12: return new Reply.Dbl(Double.longBitsToDouble(r.number()), r.string());
       case 5: return Reply.NULL;
       case 6: return new Reply.Bool(r.bool());
       default:

@@ -47,7 +47,7 @@ final class RespEncoder {
     } else if (reply instanceof Reply.Push p) {
       aggregate(out, resp3 ? '>' : '*', p.elements(), p.elements().size(), protocol);
     } else if (reply instanceof Reply.Dbl d) {
-      String text = io.comdb.types.Numbers.formatDouble(d.value());
+      String text = d.written();
       if (resp3) {
         out.appendByte((byte) ',').appendString(text).appendBytes(CRLF);
       } else {
