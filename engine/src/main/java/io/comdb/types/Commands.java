@@ -29,6 +29,7 @@ public final class Commands {
     ZSetRangeCommands.register();
     ZSetAlgebra.register();
     GeoCommands.register();
+    DumpCommands.register();
     BitCommands.register();
     ScriptCommands.register();
     FunctionCommands.register();

@@ -319,20 +319,24 @@ final class KeyCommands {
 
   /** Writes a copy of {@code from} (metadata {@code m}) as {@code to} in {@code db}, replacing what {@code to} held. */
   private static void copyKey(Call c, byte[] from, Meta m, int db, byte[] to, Meta target, long expireAt) throws IOException {
+    Meta copy = new Meta(m.type(), c.newVersion(), expireAt, m.size(), m.head(), m.value());
+    writeKey(c, db, to, target, copy, m.type() == RedisType.STRING ? List.of() : c.subs(c.db, from, m));
+  }
+
+  /**
+   * Writes a key of metadata {@code meta} holding {@code entries} (a collection's sub-keys: member and
+   * value) in {@code db}, replacing {@code target}, what the key held (null: nothing). A sorted set's
+   * by-score keys are written from its entries.
+   */
+  static void writeKey(Call c, int db, byte[] to, Meta target, Meta meta, List<byte[][]> entries) throws IOException {
     if (target != null) {
       c.batch().deleteKey(db, to, target);
     }
-    long version = c.newVersion();
-    Meta copy = new Meta(m.type(), version, expireAt, m.size(), m.head(), m.value());
-    c.batch().putMeta(db, to, copy);
-    if (m.type() != RedisType.STRING) {
-      for (byte[][] sub : c.subs(c.db, from, m)) {
-        c.batch().putSub(db, to, copy, sub[0], sub[1]);
-      }
-      if (m.type() == RedisType.ZSET) {
-        for (byte[][] sub : c.subs(c.db, from, m)) {
-          c.batch().put(KeySpace.scoreKey(db, to, version, java.nio.ByteBuffer.wrap(sub[1]).getDouble(), sub[0]), new byte[0]);
-        }
+    c.batch().putMeta(db, to, meta);
+    for (byte[][] e : entries) {
+      c.batch().putSub(db, to, meta, e[0], e[1]);
+      if (meta.type() == RedisType.ZSET) {
+        c.batch().put(KeySpace.scoreKey(db, to, meta.version(), ZSets.decodeScore(e[1]), e[0]), new byte[0]);
       }
     }
   }
