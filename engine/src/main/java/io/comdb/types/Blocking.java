@@ -3,7 +3,8 @@ package io.comdb.types;
 import java.util.List;
 
 /**
- * The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX). Their handlers run like
+ * The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX, and XREAD and XREADGROUP
+ * with BLOCK). Their handlers run like
  * the non-blocking ones; when there is nothing to take they answer {@link #WOULD_BLOCK}, and the connection
  * waits (up to the timeout) for a write to one of the keys, then runs the command again.
  */
@@ -15,6 +16,9 @@ public final class Blocking {
 
   /** The timeout argument of a blocking command, in milliseconds (0: forever). */
   public static long timeoutMillis(String command, List<byte[]> args) {
+    if (command.equals("xread") || command.equals("xreadgroup")) {
+      return StreamReads.timeoutMillis(args);
+    }
     int i = switch (command) {
       case "blmove" -> 5;
       case "brpoplpush" -> 3;
@@ -32,6 +36,7 @@ public final class Blocking {
   public static List<byte[]> keys(String command, List<byte[]> args) {
     return switch (command) {
       case "blmove", "brpoplpush" -> List.of(args.get(1));
+      case "xread", "xreadgroup" -> StreamReads.keys(args);
       default -> args.subList(1, args.size() - 1);
     };
   }

@@ -47,6 +47,9 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
 
   /** The key arguments of a call, by this row's key positions. */
   public List<byte[]> keys(List<byte[]> args) {
+    if (name.equals("xread") || name.equals("xreadgroup")) {
+      return StreamReads.keys(args); // the keys follow STREAMS: Redis's movable keys
+    }
     if (firstKey == 0 || firstKey >= args.size()) {
       return List.of();
     }

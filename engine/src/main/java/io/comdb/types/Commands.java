@@ -30,6 +30,8 @@ public final class Commands {
     ZSetAlgebra.register();
     GeoCommands.register();
     DumpCommands.register();
+    StreamCommands.register();
+    StreamGroupCommands.register();
     BitCommands.register();
     ScriptCommands.register();
     FunctionCommands.register();

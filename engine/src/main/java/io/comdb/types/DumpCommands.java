@@ -78,8 +78,12 @@ final class DumpCommands {
       }
       return Reply.OK;
     }
-    Meta meta = contents.type() == RedisType.STRING ? Meta.string(c.newVersion(), expireAt, contents.value())
-        : Meta.collection(contents.type(), c.newVersion(), expireAt, contents.entries().size());
+    Meta meta = switch (contents.type()) {
+      case STRING -> Meta.string(c.newVersion(), expireAt, contents.value());
+      case STREAM -> new Meta(RedisType.STREAM, c.newVersion(), expireAt,
+          contents.entries().stream().filter(e -> e[0][0] == Streams.ENTRY).count(), 0, contents.value());
+      default -> Meta.collection(contents.type(), c.newVersion(), expireAt, contents.entries().size());
+    };
     KeyCommands.writeKey(c, c.db, key, old, meta, contents.entries());
     return Reply.OK;
   }

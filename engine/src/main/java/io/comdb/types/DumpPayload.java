@@ -20,6 +20,8 @@ import java.util.zip.CRC32C;
  *                  set     count, then each member
  *                  list    count, then each element, head first
  *                  zset    count, then each member and its score (8 bytes, IEEE 754 big-endian)
+ *                  stream  its state ({@link Streams.State}), count, then the member and value of each
+ *                          sub-key (entries, groups, consumers, pending entries: {@link Streams})
  *                counts and lengths are unsigned LEB128 varints, each byte string preceded by its length
  * end - 4  4     CRC32C of everything before it, big-endian
  * </pre>
@@ -60,6 +62,13 @@ final class DumpPayload {
     out.write(contents.type().code());
     if (contents.type() == RedisType.STRING) {
       out.writeBytes(contents.value());
+    } else if (contents.type() == RedisType.STREAM) {
+      bytes(out, contents.value());
+      varint(out, contents.entries().size());
+      for (byte[][] e : contents.entries()) {
+        bytes(out, e[0]);
+        bytes(out, e[1]);
+      }
     } else {
       varint(out, contents.entries().size());
       for (byte[][] e : contents.entries()) {
@@ -104,6 +113,9 @@ final class DumpPayload {
       in.get(value);
       return new Contents(type, value, List.of());
     }
+    if (type == RedisType.STREAM) {
+      return stream(in);
+    }
     long count = varint(in);
     if (count > in.remaining()) { // every entry takes at least one byte: a count beyond that is a lie
       throw new BadFormat();
@@ -136,6 +148,26 @@ final class DumpPayload {
       throw new BadFormat(); // trailing bytes, or an empty collection (Redis has none)
     }
     return new Contents(type, null, entries);
+  }
+
+  private static Contents stream(ByteBuffer in) throws BadFormat {
+    byte[] state = bytes(in);
+    long count = varint(in);
+    if (state.length != 40 || count > in.remaining()) {
+      throw new BadFormat();
+    }
+    List<byte[][]> subs = new ArrayList<>((int) count);
+    for (long i = 0; i < count; i++) {
+      byte[] member = bytes(in);
+      if (member.length == 0 || member[0] < Streams.ENTRY || member[0] > Streams.CONSUMER_PENDING) {
+        throw new BadFormat();
+      }
+      subs.add(new byte[][] {member, bytes(in)});
+    }
+    if (in.hasRemaining()) {
+      throw new BadFormat();
+    }
+    return new Contents(RedisType.STREAM, state, subs);
   }
 
   private static void varint(ByteArrayOutputStream out, long v) {

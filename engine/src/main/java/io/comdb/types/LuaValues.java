@@ -45,6 +45,13 @@ final class LuaValues {
     if (reply instanceof Reply.Bool b) {
       return b.value() ? LuaValue.valueOf(1) : LuaValue.FALSE;
     }
+    if (reply instanceof Reply.KeyedArrays k) { // as in RESP2: [key, value] pairs
+      List<Reply> pairs = new java.util.ArrayList<>();
+      for (int i = 0; i + 1 < k.flat().size(); i += 2) {
+        pairs.add(Reply.array(k.flat().subList(i, i + 2)));
+      }
+      return toLua(Reply.array(pairs));
+    }
     List<Reply> elements = null;
     if (reply instanceof Reply.Arr a) {
       elements = a.elements();

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * 9       8     expireAt, epoch milliseconds; 0 = no expiry
  * 17      8     size: fields, members or elements (collections); 0 for strings
  * 25      8     list head (lists only: index of the first element)
- * 25|33   ...   the value (strings only)
+ * 25|33   ...   the value (strings), the stream's state (streams: {@link Streams.State})
  * </pre>
  *
  * Strings keep their value here, so a string is one record.
@@ -66,7 +66,7 @@ record Meta(RedisType type, long version, long expireAt, long size, long head, b
     long expireAt = b.getLong();
     long size = b.getLong();
     long head = type == RedisType.LIST ? b.getLong() : 0;
-    byte[] value = type == RedisType.STRING ? Arrays.copyOfRange(bytes, FIXED, bytes.length) : null;
+    byte[] value = type == RedisType.STRING || type == RedisType.STREAM ? Arrays.copyOfRange(bytes, FIXED, bytes.length) : null;
     return new Meta(type, version, expireAt, size, head, value);
   }
 

@@ -212,6 +212,23 @@ public final class RedisStore {
     return reply == Blocking.WOULD_BLOCK ? Blocking.timedOut(spec.name()) : reply;
   }
 
+  /**
+   * The arguments a blocking command waits with: XREAD's {@code $} becomes each stream's last ID now, so
+   * that when it runs again after a write it finds what came since. Other commands' are unchanged.
+   */
+  public List<byte[]> blockingArgs(int db, List<byte[]> args) {
+    CommandSpec spec = args.isEmpty() ? null : Commands.lookup(args.get(0));
+    if (spec == null || !spec.name().equals("xread") || db < 0 || db >= DATABASES) {
+      return args;
+    }
+    try {
+      return StreamReads.resolveLastIds(engine, state.now(), db, args);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "reading the streams of a blocked XREAD failed", e);
+      return args; // the command runs as given; its own read reports the failure
+    }
+  }
+
   /** The database a SELECT argument names, or null if it names none. */
   public static Integer selectedDb(byte[] arg) {
     String text = new String(arg, StandardCharsets.US_ASCII);

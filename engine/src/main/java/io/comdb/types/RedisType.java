@@ -6,7 +6,8 @@ public enum RedisType {
   HASH(1, "hash"),
   SET(2, "set"),
   LIST(3, "list"),
-  ZSET(4, "zset");
+  ZSET(4, "zset"),
+  STREAM(5, "stream");
 
   private final int code;
   private final String typeName;

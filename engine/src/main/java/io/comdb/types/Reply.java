@@ -63,6 +63,12 @@ public interface Reply {
     }
   }
 
+  /**
+   * Keys and values, given flat: a map in RESP3, an array of two-element [key, value] arrays in RESP2 (as
+   * Redis answers XREAD and XREADGROUP).
+   */
+  record KeyedArrays(List<Reply> flat) implements Reply {}
+
   /** RESP3 null {@code _}; a null bulk string in RESP2. */
   record Null() implements Reply {}
 

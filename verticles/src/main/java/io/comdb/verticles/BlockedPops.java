@@ -79,6 +79,8 @@ final class BlockedPops {
     if (request.db() < 0 || request.db() >= RedisStore.DATABASES) {
       return Reply.error(Errors.DB_OUT_OF_RANGE);
     }
+    // XREAD's $ means the last ID now: fixed before the first run, so that a run after a write sees what came since.
+    request = new Redis.Block(request.id(), request.db(), redis.blockingArgs(request.db(), request.args()));
     Reply reply = redis.execute(group, request.db(), spec, request.args());
     if (reply != Blocking.WOULD_BLOCK) {
       ran.ran(request.db(), request.args());

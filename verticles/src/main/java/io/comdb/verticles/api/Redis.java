@@ -141,6 +141,9 @@ public final class Redis {
       } else if (reply instanceof Reply.Pairs p) {
         tag = 11;
         elements = p.flat();
+      } else if (reply instanceof Reply.KeyedArrays k) {
+        tag = 13;
+        elements = k.flat();
       } else {
         tag = 10;
         elements = ((Reply.Push) reply).elements();
@@ -174,6 +177,7 @@ public final class Redis {
           case 8: return new Reply.MapReply(elements);
           case 9: return new Reply.SetReply(elements);
           case 11: return new Reply.Pairs(elements);
+          case 13: return new Reply.KeyedArrays(elements);
           default: return new Reply.Push(elements);
         }
     }

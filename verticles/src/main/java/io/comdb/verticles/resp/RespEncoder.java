@@ -35,6 +35,15 @@ final class RespEncoder {
       aggregate(out, resp3 ? '%' : '*', m.keysAndValues(), resp3 ? m.keysAndValues().size() / 2 : m.keysAndValues().size(), protocol);
     } else if (reply instanceof Reply.SetReply s) {
       aggregate(out, resp3 ? '~' : '*', s.elements(), s.elements().size(), protocol);
+    } else if (reply instanceof Reply.KeyedArrays k) {
+      if (resp3) {
+        aggregate(out, '%', k.flat(), k.flat().size() / 2, protocol);
+      } else {
+        out.appendByte((byte) '*').appendString(Integer.toString(k.flat().size() / 2)).appendBytes(CRLF);
+        for (int i = 0; i + 1 < k.flat().size(); i += 2) {
+          aggregate(out, '*', k.flat().subList(i, i + 2), 2, protocol);
+        }
+      }
     } else if (reply instanceof Reply.Pairs p) {
       if (resp3) {
         out.appendByte((byte) '*').appendString(Integer.toString(p.flat().size() / 2)).appendBytes(CRLF);

@@ -57,7 +57,9 @@ class CodecsTest {
         io.comdb.types.Reply.bulk("v"), io.comdb.types.Reply.NULL_BULK, io.comdb.types.Reply.NULL_ARRAY,
         new io.comdb.types.Reply.Dbl(2.5), new io.comdb.types.Reply.MapReply(List.of(io.comdb.types.Reply.bulk("k"), io.comdb.types.Reply.ONE)),
         new io.comdb.types.Reply.SetReply(List.of()), new io.comdb.types.Reply.Bool(true), io.comdb.types.Reply.NULL,
-        new io.comdb.types.Reply.Pairs(List.of(io.comdb.types.Reply.bulk("m"), new io.comdb.types.Reply.Dbl(1)))));
+        new io.comdb.types.Reply.Pairs(List.of(io.comdb.types.Reply.bulk("m"), new io.comdb.types.Reply.Dbl(1))),
+        new io.comdb.types.Reply.Dbl(13.361389338970184, "13.36138933897018433"),
+        new io.comdb.types.Reply.KeyedArrays(List.of(io.comdb.types.Reply.bulk("stream"), io.comdb.types.Reply.EMPTY_ARRAY))));
     io.comdb.types.Reply back = roundTrip(new Redis.Result(reply)).reply();
     assertThat(back).usingRecursiveComparison().isEqualTo(reply);
   }

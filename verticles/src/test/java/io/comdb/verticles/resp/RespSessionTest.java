@@ -85,6 +85,29 @@ class RespSessionTest {
   }
 
   @Test
+  void blockedStreamReadsWaitForWhatIsAddedAfterThem() throws Exception {
+    try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject());
+        RespClient reader = new RespClient(comdb.port);
+        RespClient writer = new RespClient(comdb.port)) {
+      writer.call("XADD", "log", "1-0", "old", "entry");
+      // $ is the last ID when the reader blocks: what it gets is what came after, not the old entry
+      reader.send("XREAD", "BLOCK", "5000", "STREAMS", "log", "$");
+      assertThat(writer.call("PING")).isEqualTo("PONG");
+      writer.call("XADD", "log", "2-0", "new", "entry");
+      assertThat(reader.read()).isEqualTo(List.of(List.of("log", List.of(List.of("2-0", List.of("new", "entry"))))));
+      // a group reader waits for entries the group has not delivered, and owns them once served
+      writer.call("XGROUP", "CREATE", "log", "workers", "$");
+      reader.send("XREADGROUP", "GROUP", "workers", "w1", "BLOCK", "5000", "STREAMS", "log", ">");
+      assertThat(writer.call("PING")).isEqualTo("PONG");
+      writer.call("XADD", "log", "3-0", "job", "1");
+      assertThat(reader.read()).isEqualTo(List.of(List.of("log", List.of(List.of("3-0", List.of("job", "1"))))));
+      assertThat(writer.call("XPENDING", "log", "workers")).isEqualTo(List.of(1L, "3-0", "3-0", List.of(List.of("w1", "1"))));
+      assertThat(reader.call("XREAD", "BLOCK", "50", "STREAMS", "log", "$")).isNull();
+      assertThat(reader.call("XREAD", "BLOCK", "-1", "STREAMS", "log", "$")).isEqualTo(new RespClient.Error("ERR timeout is negative"));
+    }
+  }
+
+  @Test
   void patternSubscriptionsReceiveWhatIsPublished() throws Exception {
     try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject());
         RespClient subscriber = new RespClient(comdb.port);
@@ -217,6 +240,35 @@ class RespSessionTest {
       }
       assertThat(c.call("DBSIZE")).isEqualTo(4L);
       assertThat((String) c.call("INFO", "keyspace")).contains("db0:keys=4,expires=1,avg_ttl=");
+    }
+  }
+
+  @Test
+  void streamsGroupsGeoAndRestoredKeysOutliveARestart() throws Exception {
+    Object pendingBefore;
+    Object groupsBefore;
+    try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject()); RespClient c = new RespClient(comdb.port)) {
+      c.call("XADD", "events", "1-1", "kind", "start");
+      c.call("XADD", "events", "2-*", "kind", "stop");
+      c.call("XGROUP", "CREATE", "events", "workers", "0");
+      c.call("XREADGROUP", "GROUP", "workers", "w1", "COUNT", "1", "STREAMS", "events", ">");
+      c.call("XDEL", "events", "1-1");
+      c.call("GEOADD", "places", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania");
+      c.call("PFADD", "visitors", "a", "b", "c");
+      String dumped = (String) c.call("DUMP", "events");
+      assertThat(c.call("RESTORE", "events-copy", "0", dumped)).isEqualTo("OK");
+      pendingBefore = c.call("XPENDING", "events", "workers");
+      groupsBefore = c.call("XINFO", "GROUPS", "events");
+    }
+    try (ComDbResp comdb = ComDbResp.start(dir, new JsonObject()); RespClient c = new RespClient(comdb.port)) {
+      assertThat(c.call("XRANGE", "events", "-", "+")).isEqualTo(List.of(List.of("2-0", List.of("kind", "stop"))));
+      assertThat(c.call("XPENDING", "events", "workers")).isEqualTo(pendingBefore);
+      assertThat(c.call("XINFO", "GROUPS", "events")).isEqualTo(groupsBefore);
+      assertThat(c.call("XINFO", "GROUPS", "events-copy")).isEqualTo(groupsBefore);
+      assertThat(c.call("XADD", "events", "2-*", "kind", "again")).isEqualTo("2-1"); // the last ID outlived it too
+      assertThat(c.call("GEODIST", "places", "Palermo", "Catania", "km")).isEqualTo("166.2742");
+      assertThat(c.call("PFCOUNT", "visitors")).isEqualTo(3L);
+      assertThat(c.call("TYPE", "events-copy")).isEqualTo("stream");
     }
   }
 }
