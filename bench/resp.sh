@@ -7,17 +7,18 @@
 #   then PFADD of random elements into 1,000 HyperLogLogs
 #   then ZADD into and ZRANGEBYSCORE ... LIMIT 0 10 over a 1,000,000-member sorted set, and the same range
 #   over a 1,000-member one (the last line compares ComDB's cost of the two)
-# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT|HLL|ZSET> <test>=<ComDB/Redis ratio> ...
+#   then XADD of an auto-ID entry to one stream
+# Prints one line per comparison: resp-bench <P1|P16|ALWAYS|SCRIPT|HLL|ZSET|STREAM> <test>=<ComDB/Redis ratio> ...
 # Each comparison runs ROUNDS rounds, ComDB then Redis in each, and compares the medians: on a shared
 # 2-core machine single runs of either server swing by tens of percent from minute to minute.
 # Options (environment): REQUESTS (300000), TESTS (set,get,incr,lpush,rpop,sadd,hset,zadd), ROUNDS (3),
-# SUITES (p1,p16,always,script,hll,zset), BENCH_DIR.
+# SUITES (p1,p16,always,script,hll,zset,stream), BENCH_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${REQUESTS:-300000}"
 tests="${TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd}"
 rounds="${ROUNDS:-3}"
-suites="${SUITES:-p1,p16,always,script,hll,zset}"
+suites="${SUITES:-p1,p16,always,script,hll,zset,stream}"
 for tool in redis-server redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "bench/resp.sh: $tool is missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
@@ -118,6 +119,7 @@ PY
   awk '$1 == "zrangebyscore_1m" { big = $2 } $1 == "zrangebyscore_1k" { small = $2 }
     END { printf "resp-bench ZSET-COST zrangebyscore_1m_cost_vs_1k=%.2f\n", small / big }' "$work/comdb.out"
 fi
+[[ ",$suites," == *,stream,* ]] && compare STREAM "$comdb_port" "$redis_port" bench_command xadd XADD events '*' kind click user "u:__rand_int__"
 if [[ ",$suites," == *,always,* ]]; then
   start_redis always; redis_always="$port"
   start_comdb always; comdb_always="$port"

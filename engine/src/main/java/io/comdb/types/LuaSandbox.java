@@ -42,7 +42,7 @@ final class LuaSandbox {
   private static final int CHECK_EVERY = 1024;
   /** The longest string {@code string.rep} makes: proto-max-bulk-len. */
   private static final long MAX_STRING = 512L << 20;
-  private static final String[] LIBRARIES = {"string", "table", "math", "bit32", "bit", "redis"};
+  private static final String[] LIBRARIES = {"string", "table", "math", "bit32", "bit", "redis", "cjson", "cmsgpack", "struct"};
   /** The {@code __newindex} of every read-only table scripts see, as Redis 7's read-only tables refuse. */
   private static final LuaValue REFUSE_WRITE = new VarArgFunction() {
     @Override
@@ -180,6 +180,9 @@ final class LuaSandbox {
     }
     globals.rawset("bit", LuaValues.bitLibrary(globals.get("bit32")));
     globals.rawset("redis", new RedisLuaLibrary(() -> current, hook::line).table());
+    globals.rawset("cjson", LuaJson.library());
+    globals.rawset("cmsgpack", LuaMsgpack.library());
+    globals.rawset("struct", LuaStruct.library());
     globals.rawset("loadstring", new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
@@ -265,6 +268,9 @@ final class LuaSandbox {
       return Reply.error(e.text + " script: " + run.sha + ", on @" + hook.line() + ".");
     } catch (LuaError e) {
       String message = redisStyle(String.valueOf(e.getMessage()));
+      if (!CHUNK_LINE.matcher(message).lookingAt() && !message.startsWith("ERR ")) {
+        message = hook.line() + ": " + message; // raised by a library function (a tail call leaves no Lua frame to name)
+      }
       String text = message.startsWith("ERR ") ? message : "ERR " + message;
       return Reply.error(text + " script: " + run.sha + ", on @" + lineOf(message) + ".");
     } catch (StackOverflowError e) {

@@ -140,9 +140,14 @@ public final class Numbers {
 
   /** C's {@code printf("%.17g", d)}: 17 significant digits, trailing zeros dropped, exponent form outside 1e-4 .. 1e17. */
   static String percentG17(double d) {
-    BigDecimal rounded = new BigDecimal(d).round(new MathContext(17, RoundingMode.HALF_EVEN));
+    return percentG(d, 17);
+  }
+
+  /** C's {@code printf("%.<precision>g", d)} of a finite, non-zero {@code d}. */
+  static String percentG(double d, int precision) {
+    BigDecimal rounded = new BigDecimal(d).round(new MathContext(precision, RoundingMode.HALF_EVEN));
     int exponent = rounded.precision() - rounded.scale() - 1;
-    if (exponent < -4 || exponent >= 17) {
+    if (exponent < -4 || exponent >= precision) {
       BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
       String m = mantissa.scale() <= 0 ? mantissa.toBigInteger().toString() : mantissa.toPlainString();
       return m + (exponent < 0 ? "e-" : "e+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);

@@ -76,10 +76,13 @@ final class RedisLuaLibrary {
         return t;
       }
     });
-    redis.rawset("sha1hex", new OneArgFunction() {
+    redis.rawset("sha1hex", new VarArgFunction() {
       @Override
-      public LuaValue call(LuaValue text) {
-        return LuaValue.valueOf(Scripts.sha1(LuaValues.bytes(text.checkstring())));
+      public Varargs invoke(Varargs args) {
+        if (args.narg() != 1) {
+          throw new CommandError("ERR wrong number of arguments", line.get());
+        }
+        return LuaValue.valueOf(Scripts.sha1(LuaValues.bytes(args.arg1().checkstring())));
       }
     });
     redis.rawset("log", new VarArgFunction() {

@@ -201,7 +201,7 @@ final class StreamGroupCommands {
         return Reply.array(java.util.Arrays.asList(Reply.ZERO, Reply.NULL_BULK, Reply.NULL_BULK, Reply.NULL_ARRAY));
       }
       List<Nack> first = Streams.pending(c, key, m, name, StreamId.MIN, StreamId.MAX, 1);
-      StreamId last = lastPending(c, key, m, name);
+      StreamId last = Streams.lastPending(c, key, m, name);
       List<Reply> owners = new ArrayList<>();
       for (Consumer consumer : Streams.consumers(c, key, m, name)) {
         if (consumer.pending > 0) {
@@ -235,12 +235,6 @@ final class StreamGroupCommands {
           Reply.integer(n.deliveryCount))));
     }
     return Reply.array(out);
-  }
-
-  /** The greatest pending ID of a group (it has one). */
-  private static StreamId lastPending(Call c, byte[] key, Meta m, byte[] group) throws IOException {
-    List<Nack> all = Streams.pending(c, key, m, group, StreamId.MIN, StreamId.MAX, 0);
-    return all.get(all.size() - 1).id;
   }
 
   private static Reply xclaim(Call c) throws IOException {

@@ -299,6 +299,14 @@ final class Streams {
     return out;
   }
 
+  /** A group's greatest pending ID, or null if it has none: one step from the end. */
+  static StreamId lastPending(Call c, byte[] key, Meta m, byte[] group) {
+    byte[] prefix = KeySpace.subKey(c.db, key, m.version(), groupScoped(PENDING, group, 0));
+    try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(prefix).reversed())) {
+      return it.isValid() ? StreamId.of(it.key(), prefix.length) : null;
+    }
+  }
+
   /** The IDs a consumer has pending, from {@code start} to {@code end}, at most {@code count} (0: all). */
   static List<StreamId> consumerPending(Call c, byte[] key, Meta m, byte[] group, byte[] consumer, StreamId start, StreamId end,
       long count) throws IOException {

@@ -394,6 +394,50 @@ class DifferentialTest {
     return reply;
   }
 
+  /**
+   * Scripts using the cjson, cmsgpack and struct libraries (encodings, round trips, edge values and
+   * errors) get redis-server's replies byte for byte.
+   */
+  @Test
+  void scriptLibrariesAsRedis() throws Exception {
+    List<String> scripts = List.of(
+        "return cjson.encode({1,2,3,\"a\\\"b/c\\n\"})",
+        "return cjson.encode({a=1})",
+        "return cjson.encode({})",
+        "return cjson.encode({[1]=1,[20]=2})",
+        "return cjson.encode(1.5e300)",
+        "return cjson.encode(0.1)",
+        "return cjson.encode(123456789012345678)",
+        "return cjson.decode('[1,\"x\",{\"k\":[true,false]}]')[3].k[1] and 'ok' or 'no'",
+        "return cjson.decode('{\"a\":null}').a == cjson.null and 'isnull' or 'not'",
+        "return cjson.decode('[1,2')",
+        "return cjson.decode('{\"a\":1}x')",
+        "return cjson.encode(cjson.decode('{\"s\":\"\\\\u00e9\\\\ud83d\\\\ude00\"}'))",
+        "return cmsgpack.pack(1, -1, 300, -300, 70000, 5000000000, 1.5, 0.1, \"abc\", true, {1,2}, {a=1})",
+        "return {cmsgpack.unpack(cmsgpack.pack(1, -200, 1.5, \"hey\", {1,2,3}))}",
+        "return cmsgpack.unpack(cmsgpack.pack({x=\"y\"})).x",
+        "return {cmsgpack.unpack_one(cmsgpack.pack(1,2,3), 0)}",
+        "return {cmsgpack.unpack_limit(cmsgpack.pack(1,2,3), 2, 1)}",
+        "return cmsgpack.unpack(\"\\205\")",
+        "return struct.pack('>I2i4', 258, -2)",
+        "return {struct.unpack('<hHb', struct.pack('<hHb', -2, 65535, -1))}",
+        "return struct.size('>!4 b i4 d')",
+        "return {struct.unpack('s c0', struct.pack('s', 'hello') .. '\\3abc')}",
+        "return struct.pack('c3', 'abcdef')",
+        "return {struct.unpack('<I', '\\1\\0\\0\\0', 1)}",
+        "return cjson.encode({[1]=1,[2]=2,[4]=4})",
+        "return cjson.encode(function() end)",
+        "local x = cjson.encode(function() end) return x",
+        "return redis.sha1hex()",
+        "return nosuch",
+        "local t = {} t[1] = t return cmsgpack.pack(t)");
+    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
+      for (String script : scripts) {
+        assertThat(c.call("EVAL", script, "0")).as("%s", script).isEqualTo(r.call("EVAL", script, "0"));
+      }
+    }
+  }
+
   private static List<String> geoCommand(Random r, double[][] centres) {
     double[] at = centres[r.nextInt(centres.length)];
     String lon = String.format("%.4f", at[0] + r.nextGaussian() * 0.2);
