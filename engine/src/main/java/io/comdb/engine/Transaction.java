@@ -40,6 +40,9 @@ public final class Transaction implements Reads, AutoCloseable {
   private long[] reads = new long[8];
   private int readCount;
   private boolean done;
+  /** While a {@link #mark} is open: each buffered write's key and what it replaced (null: nothing), oldest first. */
+  private final java.util.ArrayList<byte[][]> undo = new java.util.ArrayList<>();
+  private int openMarks;
   /** Whether the conflict tracker was told this transaction closed; guarded by the writer's lock. */
   private boolean ended;
 
@@ -106,8 +109,45 @@ public final class Transaction implements Reads, AutoCloseable {
     if (writes.size() >= engine.options().maxBatchSize() && !writes.containsKey(key)) {
       throw new LimitExceededException("transaction is full: at most " + engine.options().maxBatchSize() + " writes (maxBatchSize)");
     }
-    writes.put(key.clone(), value);
+    byte[] copy = key.clone();
+    byte[] replaced = writes.put(copy, value);
+    if (openMarks > 0) {
+      undo.add(new byte[][] {copy, replaced});
+    }
     return this;
+  }
+
+  /**
+   * Marks where the buffered writes stand, so that the writes after it can be taken back
+   * ({@link #rollback}) while the earlier ones stay; {@link #release} keeps them instead. Marks nest.
+   */
+  public int mark() {
+    checkOpen();
+    openMarks++;
+    return undo.size();
+  }
+
+  /** Takes back every write buffered since {@code mark} and closes it. */
+  public void rollback(int mark) {
+    checkOpen();
+    for (int i = undo.size() - 1; i >= mark; i--) {
+      byte[][] change = undo.get(i);
+      if (change[1] == null) {
+        writes.remove(change[0]);
+      } else {
+        writes.put(change[0], change[1]);
+      }
+    }
+    undo.subList(mark, undo.size()).clear();
+    release(mark);
+  }
+
+  /** Closes {@code mark}, keeping the writes since it. */
+  public void release(int mark) {
+    openMarks--;
+    if (openMarks == 0) {
+      undo.clear();
+    }
   }
 
   /** How many keys this transaction writes (puts and deletes). */

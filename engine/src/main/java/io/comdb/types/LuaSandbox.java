@@ -66,6 +66,8 @@ final class LuaSandbox {
     final Scripts scripts;
     final Scripts.Running control;
     int db;
+    /** The protocol {@code redis.call} answers in: 2, or 3 after {@code redis.setresp(3)}. */
+    int resp = 2;
     /** The script's globals, for {@code loadstring}. */
     LuaTable env;
 
@@ -74,7 +76,7 @@ final class LuaSandbox {
       this.sha = sha;
       this.readOnly = readOnly;
       this.scripts = scripts;
-      this.control = new Scripts.Running(function);
+      this.control = new Scripts.Running(function, call.writes());
       this.db = call.db;
     }
   }

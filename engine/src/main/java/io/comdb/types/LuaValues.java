@@ -24,6 +24,60 @@ final class LuaValues {
   }
 
 
+  /**
+   * A reply as a script that chose RESP3 ({@code redis.setresp(3)}) gets it: nulls are nil, booleans
+   * booleans, and a map, a set and a double are tables with a {@code map}, {@code set} or {@code double}
+   * field, as Redis 7.0 converts them.
+   */
+  static LuaValue toLua3(Reply reply) {
+    if (reply instanceof Reply.Bulk b && b.value() == null || reply instanceof Reply.Arr a && a.elements() == null
+        || reply instanceof Reply.Null) {
+      return LuaValue.NIL;
+    }
+    if (reply instanceof Reply.Bool b) {
+      return LuaValue.valueOf(b.value());
+    }
+    if (reply instanceof Reply.Dbl d) {
+      return field("double", LuaValue.valueOf(d.value()));
+    }
+    if (reply instanceof Reply.MapReply || reply instanceof Reply.KeyedArrays) {
+      List<Reply> flat = reply instanceof Reply.MapReply m ? m.keysAndValues() : ((Reply.KeyedArrays) reply).flat();
+      LuaTable map = new LuaTable();
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        map.rawset(toLua3(flat.get(i)), toLua3(flat.get(i + 1)));
+      }
+      return field("map", map);
+    }
+    if (reply instanceof Reply.SetReply s) {
+      LuaTable set = new LuaTable();
+      for (Reply e : s.elements()) {
+        set.rawset(toLua3(e), LuaValue.TRUE);
+      }
+      return field("set", set);
+    }
+    List<Reply> elements = reply instanceof Reply.Arr a ? a.elements() : reply instanceof Reply.Push p ? p.elements() : null;
+    if (reply instanceof Reply.Pairs p) { // RESP3 pairs: an array of two-element arrays
+      elements = new ArrayList<>();
+      for (int i = 0; i + 1 < p.flat().size(); i += 2) {
+        elements.add(Reply.array(p.flat().subList(i, i + 2)));
+      }
+    }
+    if (elements == null) {
+      return toLua(reply); // integers, strings, status and error replies: as in RESP2
+    }
+    LuaTable t = new LuaTable(elements.size(), 0);
+    for (int i = 0; i < elements.size(); i++) {
+      t.rawset(i + 1, toLua3(elements.get(i)));
+    }
+    return t;
+  }
+
+  private static LuaTable field(String name, LuaValue value) {
+    LuaTable t = new LuaTable();
+    t.rawset(name, value);
+    return t;
+  }
+
   static LuaValue toLua(Reply reply) {
     if (reply instanceof Reply.Int i) {
       return LuaValue.valueOf(i.value());
@@ -92,6 +146,28 @@ final class LuaValues {
         LuaValue ok = v.rawget(OK);
         if (ok.isstring()) {
           return new Reply.Simple(ok.tojstring());
+        }
+        // RESP3's types, as Redis 7.0 returns them from any script: {double=n}, {map={...}}, {set={...}}
+        LuaValue dbl = v.rawget("double");
+        if (dbl.type() == LuaValue.TNUMBER) {
+          return new Reply.Dbl(dbl.todouble());
+        }
+        LuaValue map = v.rawget("map");
+        if (map.istable()) {
+          List<Reply> flat = new ArrayList<>();
+          for (Varargs kv = map.next(LuaValue.NIL); !kv.arg1().isnil(); kv = map.next(kv.arg1())) {
+            flat.add(toReply(kv.arg1()));
+            flat.add(toReply(kv.arg(2)));
+          }
+          return new Reply.MapReply(flat);
+        }
+        LuaValue set = v.rawget("set");
+        if (set.istable()) {
+          List<Reply> members = new ArrayList<>();
+          for (Varargs kv = set.next(LuaValue.NIL); !kv.arg1().isnil(); kv = set.next(kv.arg1())) {
+            members.add(toReply(kv.arg1()));
+          }
+          return new Reply.SetReply(members);
         }
         List<Reply> out = new ArrayList<>();
         for (int i = 1; ; i++) {

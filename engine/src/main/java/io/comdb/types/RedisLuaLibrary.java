@@ -43,6 +43,11 @@ final class RedisLuaLibrary {
   }
 
 
+  /** A command's reply as the running script sees it: RESP2's conversions, or RESP3's after {@code redis.setresp(3)}. */
+  private LuaValue toLua(Reply reply) {
+    return current.get().resp == 3 ? LuaValues.toLua3(reply) : LuaValues.toLua(reply);
+  }
+
   /** The {@code redis} table: its functions act on the script running on this thread. */
   LuaTable table() {
     LuaTable redis = new LuaTable();
@@ -53,13 +58,13 @@ final class RedisLuaLibrary {
         if (reply instanceof Reply.Err err) {
           throw new CommandError(err.text(), line.get());
         }
-        return LuaValues.toLua(reply);
+        return toLua(reply);
       }
     });
     redis.rawset("pcall", new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
-        return LuaValues.toLua(command(args));
+        return toLua(command(args));
       }
     });
     redis.rawset("error_reply", new OneArgFunction() {
@@ -102,12 +107,17 @@ final class RedisLuaLibrary {
         return LuaValue.NONE;
       }
     });
-    redis.rawset("setresp", new OneArgFunction() {
+    redis.rawset("setresp", new VarArgFunction() {
       @Override
-      public LuaValue call(LuaValue protocol) {
-        if (protocol.checkint() != 2) {
-          throw new LuaError("ComDB scripts speak RESP2: redis.setresp(3) is not supported");
+      public Varargs invoke(Varargs args) {
+        if (args.narg() != 1) {
+          throw new CommandError("ERR redis.setresp() requires one argument.", line.get());
         }
+        int protocol = args.checkint(1);
+        if (protocol != 2 && protocol != 3) {
+          throw new CommandError("ERR RESP version must be 2 or 3.", line.get());
+        }
+        current.get().resp = protocol;
         return LuaValue.NONE;
       }
     });

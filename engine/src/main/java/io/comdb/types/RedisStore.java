@@ -169,8 +169,21 @@ public final class RedisStore {
           replies.add(args.size() == 2 ? Reply.bulk(args.get(1)) : Reply.PONG);
         } else if (name.equals("echo") && args.size() == 2) {
           replies.add(Reply.bulk(args.get(1)));
+        } else if (ScriptCommands.RUN_SCRIPTS.contains(name)) {
+          // A kill can race a script's first write: a killed script keeps nothing, here as outside MULTI.
+          int mark = txn.mark();
+          int followUps = committed.size();
+          Call[] call = new Call[1];
+          replies.add(runChecked(txn, sink, db, args, call));
+          if (call[0] != null && call[0].discarded()) {
+            txn.rollback(mark);
+            committed.subList(followUps, committed.size()).clear();
+          } else {
+            txn.release(mark);
+          }
+          ran.ran(db, args);
         } else {
-          replies.add(runChecked(txn, sink, db, args));
+          replies.add(runChecked(txn, sink, db, args, null));
           ran.ran(db, args);
         }
       }
@@ -194,10 +207,11 @@ public final class RedisStore {
     if (spec != null && ScriptCommands.RUN_SCRIPTS.contains(spec.name()) && spec.arityMatches(args.size()) && db >= 0 && db < DATABASES) {
       return script(group, db, spec, args);
     }
-    return runChecked(engine, batch -> commitNow(group, batch), db, args);
+    return runChecked(engine, batch -> commitNow(group, batch), db, args, null);
   }
 
-  private Reply runChecked(Reads reads, Sink sink, int db, List<byte[]> args) {
+  /** Runs a command after Redis's checks; {@code made}, when given, receives its {@link Call}. */
+  private Reply runChecked(Reads reads, Sink sink, int db, List<byte[]> args, Call[] made) {
     CommandSpec spec = args.isEmpty() ? null : Commands.lookup(args.get(0));
     if (spec == null || spec.handler() == null) {
       return Reply.error(Errors.unknownCommand(args.isEmpty() ? "" : new String(args.get(0), StandardCharsets.UTF_8), args));
@@ -208,7 +222,11 @@ public final class RedisStore {
     if (db < 0 || db >= DATABASES) {
       return Reply.error(Errors.DB_OUT_OF_RANGE);
     }
-    Reply reply = Commands.run(new Call(state, reads, this, sink, db, args, spec.name()), spec);
+    Call call = new Call(state, reads, this, sink, db, args, spec.name());
+    if (made != null) {
+      made[0] = call;
+    }
+    Reply reply = Commands.run(call, spec);
     return reply == Blocking.WOULD_BLOCK ? Blocking.timedOut(spec.name()) : reply;
   }
 

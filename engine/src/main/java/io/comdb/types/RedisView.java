@@ -46,6 +46,11 @@ public final class RedisView {
     state.scripts.abortAll();
   }
 
+  /** What {@code -BUSY} names while a script has held the writer longer than {@code millis}: see {@link Scripts#busy}. */
+  public String busyScript(long millis) {
+    return state.scripts.busy(millis);
+  }
+
   /** Starts watching a key for a connection; returns the stamp its EXEC hands back ({@link RedisStore.Watched}). */
   public long watch(int db, byte[] key) {
     return state.watch(db, key);

@@ -20,11 +20,15 @@ public final class Scripts {
   /** A script being run: whether it wrote yet, and whether a kill has been asked for. */
   static final class Running {
     final boolean function;
+    /** Run by the writer (the other scripts are read-only ones on readers, which hold nobody up). */
+    final boolean onWriter;
+    final long startedNanos = System.nanoTime();
     volatile boolean wrote;
     volatile boolean killed;
 
-    Running(boolean function) {
+    Running(boolean function, boolean onWriter) {
       this.function = function;
+      this.onWriter = onWriter;
     }
   }
 
@@ -35,8 +39,6 @@ public final class Scripts {
   /** Scripts running now: at most one on the writer, and read-only ones on readers. */
   private final java.util.Set<Running> running = ConcurrentHashMap.newKeySet();
   private volatile boolean aborting;
-  /** lua-time-limit / busy-reply-threshold: a script running longer may be killed (milliseconds). */
-  private volatile long busyMillis = 5000;
 
   Script cached(String sha) {
     return cache.get(sha.toLowerCase(java.util.Locale.ROOT));
@@ -96,12 +98,18 @@ public final class Scripts {
     running.remove(run);
   }
 
-  long busyMillis() {
-    return busyMillis;
-  }
-
-  public void busyMillis(long millis) {
-    busyMillis = millis;
+  /**
+   * {@code "SCRIPT"} or {@code "FUNCTION"} while a script or function has run on the writer for longer
+   * than {@code millis} (busy-reply-threshold), else null: what Redis's {@code -BUSY} names.
+   */
+  public String busy(long millis) {
+    long now = System.nanoTime();
+    for (Running r : running) {
+      if (r.onWriter && now - r.startedNanos > millis * 1_000_000) {
+        return r.function ? "FUNCTION" : "SCRIPT";
+      }
+    }
+    return null;
   }
 
   /** Redis's SHA1 of a script body, in lower-case hex. */

@@ -53,6 +53,32 @@ class TransactionTest {
   }
 
   @Test
+  void aRollbackToAMarkTakesBackOnlyTheWritesAfterIt() throws Exception {
+    try (Engine db = open()) {
+      db.put(b("kept"), b("0"));
+      try (Transaction t = db.beginTransaction()) {
+        t.put(b("a"), b("1")).delete(b("kept"));
+        int outer = t.mark();
+        t.put(b("a"), b("2")).put(b("b"), b("2")).put(b("kept"), b("back"));
+        int inner = t.mark();
+        t.put(b("c"), b("3"));
+        t.release(inner); // c stays with the outer mark's writes
+        t.rollback(outer);
+        assertThat(t.get(b("a"))).isEqualTo(b("1"));
+        assertThat(t.get(b("b"))).isNull();
+        assertThat(t.get(b("c"))).isNull();
+        assertThat(t.get(b("kept"))).as("the delete before the mark stays").isNull();
+        t.put(b("d"), b("4"));
+        t.commit();
+      }
+      assertThat(db.get(b("a"))).isEqualTo(b("1"));
+      assertThat(db.get(b("b"))).isNull();
+      assertThat(db.get(b("kept"))).isNull();
+      assertThat(db.get(b("d"))).isEqualTo(b("4"));
+    }
+  }
+
+  @Test
   void aCommitWhoseReadsChangedSinceTheSnapshotConflictsAndWritesNothing() throws Exception {
     try (Engine db = open()) {
       db.put(b("balance"), b("100"));

@@ -263,6 +263,15 @@ final class RespConnection implements RespParser.Listener {
     return word.equalsIgnoreCase("post") || word.equalsIgnoreCase("host:");
   }
 
+  /** What Redis 7 still runs while a script is busy: AUTH, HELLO, transactions' own commands, QUIT, RESET, SHUTDOWN, the kills. */
+  private static boolean allowedWhenBusy(String name, List<byte[]> args) {
+    if (Set.of("auth", "hello", "multi", "exec", "discard", "quit", "reset", "shutdown").contains(name)) {
+      return true;
+    }
+    String sub = args.size() > 1 ? new String(args.get(1), UTF_8).toUpperCase(Locale.ROOT) : "";
+    return name.equals("script") && sub.equals("KILL") || name.equals("function") && (sub.equals("KILL") || sub.equals("STATS"));
+  }
+
   /** Whether this client's unsent replies are too many to run more of its commands before it reads. */
   private boolean backlogged() {
     return unsent + out.length() > OUTPUT_BACKLOG;
@@ -285,6 +294,11 @@ final class RespConnection implements RespParser.Listener {
       return false;
     }
     String name = spec != null ? spec.name() : new String(args.get(0), UTF_8).toLowerCase(Locale.ROOT);
+    String busy = view().busyScript(server.settings.busyMillis);
+    if (busy != null && !allowedWhenBusy(name, args)) {
+      reply(Reply.error("BUSY Redis is busy running a script. You can only call " + busy + " KILL or SHUTDOWN NOSAVE."));
+      return true;
+    }
     boolean servable = spec != null && spec.handler() != null && spec.arityMatches(args.size()) && authenticated
         && user.role().permits(RespAccess.of(spec, args))
         && !(subscriptions.active() && protocol == 2);

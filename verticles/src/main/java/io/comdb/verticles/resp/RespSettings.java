@@ -38,6 +38,7 @@ final class RespSettings {
   volatile OutputBufferLimits outputLimits;
   volatile long maxBulk;
   volatile long maxQuery;
+  volatile long busyMillis = 5000;
   private final Map<String, Parameter> table = new LinkedHashMap<>();
 
   /** One parameter: its current text, and what a new text would do (checked first, applied after). */
@@ -60,6 +61,9 @@ final class RespSettings {
     integer("slowlog-max-len", 0, Integer.MAX_VALUE, () -> slowlogMaxLen, v -> slowlogMaxLen = (int) (long) v);
     integer("maxclients", 1, Integer.MAX_VALUE, () -> maxClients, v -> maxClients = (int) (long) v);
     integer("timeout", 0, Integer.MAX_VALUE, () -> timeoutSeconds, v -> timeoutSeconds = v);
+    // Redis 7's name and its old one, for one value: after this long a script holding the writer makes -BUSY.
+    integer("busy-reply-threshold", 0, Long.MAX_VALUE, () -> busyMillis, v -> busyMillis = v);
+    integer("lua-time-limit", 0, Long.MAX_VALUE, () -> busyMillis, v -> busyMillis = v);
     memory("proto-max-bulk-len", 1024, 512L << 20, () -> maxBulk, v -> maxBulk = v);
     memory("client-query-buffer-limit", 1 << 20, 1L << 30, () -> maxQuery, v -> maxQuery = v);
     add("client-output-buffer-limit", () -> outputLimits.toString(), text -> {
@@ -92,7 +96,7 @@ final class RespSettings {
         {"zset-max-ziplist-value", "64"}, {"list-max-listpack-size", "-2"}, {"list-max-ziplist-size", "-2"},
         {"list-compress-depth", "0"}, {"stream-node-max-entries", "100"}, {"hz", "10"}, {"lfu-log-factor", "10"},
         {"lfu-decay-time", "1"}, {"maxmemory-samples", "5"}, {"latency-monitor-threshold", "0"},
-        {"lua-time-limit", "5000"}, {"busy-reply-threshold", "5000"}, {"tcp-keepalive", "300"},
+        {"tcp-keepalive", "300"},
         {"min-replicas-to-write", "0"}, {"active-expire-effort", "1"}}) {
       noEffectInteger(p[0], p[1]);
     }

@@ -396,7 +396,8 @@ class DifferentialTest {
 
   /**
    * Scripts using the cjson, cmsgpack and struct libraries (encodings, round trips, edge values and
-   * errors) get redis-server's replies byte for byte.
+   * errors) and RESP3 conversions ({@code redis.setresp(3)}, RESP3 tables returned) get redis-server's
+   * replies byte for byte.
    */
   @Test
   void scriptLibrariesAsRedis() throws Exception {
@@ -430,7 +431,19 @@ class DifferentialTest {
         "local x = cjson.encode(function() end) return x",
         "return redis.sha1hex()",
         "return nosuch",
-        "local t = {} t[1] = t return cmsgpack.pack(t)");
+        "local t = {} t[1] = t return cmsgpack.pack(t)",
+        "redis.setresp(3) return redis.call('hgetall', 'no-hash')",
+        "redis.setresp(3) redis.call('hset', 'h3', 'a', '1') return redis.call('hgetall', 'h3').map.a",
+        "redis.setresp(3) return redis.call('get', 'no-key') == nil and 'nil' or 'other'",
+        "redis.setresp(3) redis.call('zadd', 'z3', '1.5', 'm') return redis.call('zscore', 'z3', 'm')",
+        "redis.setresp(3) return redis.call('zscore', 'z3', 'm').double * 2",
+        "redis.setresp(3) redis.call('sadd', 's3', 'x') return redis.call('smembers', 's3').set.x and 1 or 0",
+        "redis.setresp(3) return redis.call('zrange', 'z3', '0', '-1', 'withscores')[1][2].double",
+        "redis.setresp(4)",
+        "redis.setresp()",
+        "return {double = 2.5}",
+        "return {map = {k = 'v'}}",
+        "return {set = {only = true}}");
     try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
       for (String script : scripts) {
         assertThat(c.call("EVAL", script, "0")).as("%s", script).isEqualTo(r.call("EVAL", script, "0"));

@@ -184,6 +184,45 @@ class ScriptingTest {
     }
   }
 
+  @Test
+  void aScriptPastTheBusyThresholdMakesOthersBusyUntilItIsKilled() throws Exception {
+    try (ComDbResp own = ComDbResp.start(dir.resolve("busy"), new JsonObject());
+        RespClient looper = new RespClient(own.port); RespClient other = new RespClient(own.port)) {
+      assertThat(other.call("CONFIG", "SET", "busy-reply-threshold", "100")).isEqualTo("OK");
+      assertThat(other.call("CONFIG", "GET", "lua-time-limit")).isEqualTo(List.of("lua-time-limit", "100"));
+      other.call("SET", "k", "v");
+      looper.send("EVAL", "while true do end", "0");
+      Object answer;
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      do { // before the threshold the GET is served; after it, BUSY
+        answer = other.call("GET", "k");
+        assertThat(System.nanoTime()).as("BUSY within 10 s").isLessThan(deadline);
+      } while (answer.equals("v"));
+      assertThat(answer).isEqualTo(new RespClient.Error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."));
+      assertThat(other.call("SET", "k", "w")).isEqualTo(answer);
+      assertThat(other.call("SCRIPT", "KILL")).isEqualTo("OK");
+      assertThat((String) ((RespClient.Error) looper.read()).text()).startsWith("ERR Script killed by user with SCRIPT KILL...");
+      assertThat(other.call("GET", "k")).isEqualTo("v");
+    }
+  }
+
+  @Test
+  void aScriptKilledInsideATransactionKeepsNothingAndTheOtherCommandsCommit() throws Exception {
+    try (ComDbResp own = ComDbResp.start(dir.resolve("multi-kill"), new JsonObject());
+        RespClient looper = new RespClient(own.port); RespClient admin = new RespClient(own.port)) {
+      looper.call("MULTI");
+      looper.call("SET", "before", "1");
+      looper.call("EVAL", "while not redis.call('get', 'go') do end redis.call('set', 'half', '1') return 1", "0");
+      looper.send("EXEC");
+      awaitKillable(admin, "SCRIPT");
+      List<?> replies = (List<?>) looper.read();
+      assertThat(replies.get(0)).isEqualTo("OK");
+      assertThat(((RespClient.Error) replies.get(1)).text()).startsWith("ERR Script killed by user with SCRIPT KILL...");
+      assertThat(admin.call("GET", "before")).isEqualTo("1");
+      assertThat(admin.call("EXISTS", "half")).isEqualTo(0L);
+    }
+  }
+
   private static void awaitKillable(RespClient admin, String kind) throws Exception {
     Object answer;
     do {
