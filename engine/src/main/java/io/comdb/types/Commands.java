@@ -32,6 +32,7 @@ public final class Commands {
     DumpCommands.register();
     StreamCommands.register();
     StreamGroupCommands.register();
+    StreamInfo.register();
     BitCommands.register();
     ScriptCommands.register();
     FunctionCommands.register();

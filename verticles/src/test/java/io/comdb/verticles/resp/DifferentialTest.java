@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -183,37 +182,6 @@ class DifferentialTest {
   }
 
   /**
-   * Geo commands over 400 points around cities, the antimeridian and the Mercator limit: positions,
-   * hashes, distances and searches of every shape and option (unsorted too: both scan the same cells in
-   * the same order), STORE forms, and argument errors.
-   */
-  @Test
-  void geoCommandsAsRedis() throws Exception {
-    Random random = new Random(Long.getLong("diff.seed", 13));
-    double[][] centres = {{2.35, 48.85}, {-74.0, 40.7}, {151.2, -33.9}, {-21.9, 64.1}, {179.9, 0.5}, {-179.95, -10}, {10, 84.9}};
-    List<String> add = new ArrayList<>(List.of("GEOADD", "geo"));
-    for (int i = 0; i < 400; i++) {
-      double[] at = centres[random.nextInt(centres.length)];
-      double lon = Math.max(-180, Math.min(180, at[0] + random.nextGaussian() * 0.3));
-      double lat = Math.max(-85.05, Math.min(85.05, at[1] + random.nextGaussian() * 0.3));
-      add.addAll(List.of(String.format("%.6f", lon), String.format("%.6f", lat), "p" + i));
-    }
-    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
-      for (RespClient client : List.of(r, c)) {
-        client.call("FLUSHALL");
-        assertThat(client.call(add)).isEqualTo(400L);
-      }
-      for (int i = 0; i < 500; i++) {
-        List<String> command = geoCommand(random, centres);
-        assertThat(c.call(command)).as("%s", String.join(" ", command)).isEqualTo(r.call(command));
-      }
-      for (String key : List.of("geo", "dest")) {
-        assertThat(c.call("ZRANGE", key, "0", "-1", "WITHSCORES")).isEqualTo(r.call("ZRANGE", key, "0", "-1", "WITHSCORES"));
-      }
-    }
-  }
-
-  /**
    * DUMP and RESTORE of every type, each server restoring its own payloads (ComDB's are its own format):
    * the same replies for every option and error, and the same keys afterwards.
    */
@@ -259,139 +227,6 @@ class DifferentialTest {
         assertThat(state(c, key + "copy")).isEqualTo(state(r, key + "copy"));
       }
     }
-  }
-
-  /**
-   * Seeded random sequences of stream commands (entries, ranges, trimming, consumer groups, pending
-   * entries, claims, XINFO) with explicit IDs: every reply the same as redis-server's, once idle times
-   * (which depend on the moment) are set aside and XINFO STREAM's two radix-tree fields (Redis's memory
-   * layout, which ComDB does not have) are dropped.
-   */
-  @Test
-  void streamsAsRedis() throws Exception {
-    Long only = Long.getLong("diff.seed");
-    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
-      for (long seed = only == null ? 1 : only; seed <= (only == null ? 25 : only); seed++) {
-        r.call("FLUSHALL");
-        c.call("FLUSHALL");
-        Random random = new Random(seed);
-        long[] clock = {1};
-        List<String> done = new ArrayList<>();
-        for (List<String> setup : List.of(List.of("XADD", "s1", "1-1", "f", "v"), List.of("XADD", "s2", "1-1", "f", "v"),
-            List.of("XGROUP", "CREATE", "s1", "g1", "0"), List.of("XGROUP", "CREATE", "s1", "g2", "$"), List.of("XGROUP", "CREATE", "s2", "g1", "0"))) {
-          r.call(setup);
-          c.call(setup);
-        }
-        for (int i = 0; i < 250; i++) {
-          List<String> command = streamCommand(random, clock);
-          done.add(String.join(" ", command));
-          Object expected = streamReply(command, r.call(command));
-          Object actual = streamReply(command, c.call(command));
-          assertThat(actual).as("seed %d, command %d: %s%nsequence:%n  %s", seed, i, String.join(" ", command), String.join("\n  ", done))
-              .isEqualTo(expected);
-        }
-        for (String key : List.of("s1", "s2")) {
-          for (List<String> look : List.of(List.of("XRANGE", key, "-", "+"), List.of("XINFO", "GROUPS", key), List.of("XINFO", "STREAM", key))) {
-            assertThat(streamReply(look, c.call(look))).as("seed %d: %s", seed, look).isEqualTo(streamReply(look, r.call(look)));
-          }
-        }
-      }
-    }
-  }
-
-  private static List<String> streamCommand(Random r, long[] clock) {
-    String key = r.nextInt(10) == 0 ? Generator.pick(r, "str", "none") : Generator.pick(r, "s1", "s1", "s2");
-    String group = r.nextInt(8) == 0 ? "gx" : Generator.pick(r, "g1", "g1", "g2");
-    String consumer = Generator.pick(r, "c1", "c2", "c3");
-    // IDs near the ones added: the clock moves on by 0 to 2 at each XADD.
-    String id = Math.max(1, clock[0] - r.nextInt(8)) + "-" + r.nextInt(3);
-    String id2 = Math.max(1, clock[0] - r.nextInt(8)) + Generator.pick(r, "-0", "-2", "", "", "-x");
-    String bound = Generator.pick(r, "-", "-", "+", id, "(" + id, id2, "(-");
-    List<String> command = new ArrayList<>();
-    int pick = r.nextInt(30);
-    if (pick < 8) {
-      clock[0] += r.nextInt(3);
-      String given = r.nextInt(10) == 0 ? Generator.pick(r, "0-0", "x", id) : clock[0] + Generator.pick(r, "-*", "-*", "-" + r.nextInt(3));
-      command.addAll(List.of("XADD", key));
-      if (r.nextInt(4) == 0) {
-        command.addAll(List.of(Generator.pick(r, "MAXLEN", "MINID", "MAXLEN", "NOMKSTREAM", "LIMIT"), Generator.pick(r, "=", "5", "8"),
-            Generator.pick(r, "6", id, "4")));
-      }
-      command.addAll(List.of(given, "f", "v" + r.nextInt(9)));
-      if (r.nextBoolean()) {
-        command.addAll(List.of("g", Integer.toString(r.nextInt(100))));
-      }
-      return command;
-    }
-    switch (pick) {
-      case 8 -> command.addAll(List.of("XRANGE", key, bound, Generator.pick(r, "+", "+", id, "(" + id2), "COUNT", Generator.pick(r, "3", "100")));
-      case 9 -> command.addAll(List.of("XREVRANGE", key, Generator.pick(r, "+", id), bound, "COUNT", Generator.pick(r, "2", "0", "-1", "x")));
-      case 10 -> command.addAll(List.of("XLEN", key));
-      case 11 -> command.addAll(List.of("XDEL", key, id, Generator.pick(r, id2, id)));
-      case 12 -> command.addAll(List.of("XTRIM", key, Generator.pick(r, "MAXLEN", "MINID", "MAXLEN", "LIMIT"), Generator.pick(r, "=", "6", id),
-          Generator.pick(r, "5", id, "10")));
-      case 13 -> command.addAll(List.of("XREAD", "COUNT", Generator.pick(r, "2", "5"), "STREAMS", key, Generator.pick(r, "0", id, "$", "+")));
-      case 14 -> command.addAll(List.of("XREAD", "STREAMS", "s1", "s2", Generator.pick(r, "0", id), Generator.pick(r, "0", id, "$")));
-      case 15 -> command.addAll(List.of("XGROUP", "CREATE", key, group, Generator.pick(r, "0", "$", id, "-"),
-          Generator.pick(r, "MKSTREAM", "ENTRIESREAD", "MKSTREAM"), Generator.pick(r, "3", "MKSTREAM", "-1")));
-      case 16 -> command.addAll(List.of("XGROUP", Generator.pick(r, "SETID", "SETID", "DESTROY", "CREATECONSUMER", "DELCONSUMER", "NOPE"), key,
-          group, Generator.pick(r, "0", "$", id, consumer)));
-      case 17, 18, 19, 20 -> command.addAll(List.of("XREADGROUP", "GROUP", group, consumer, "COUNT", Generator.pick(r, "1", "3", "10"),
-          Generator.pick(r, "STREAMS", "STREAMS", "NOACK"), key, Generator.pick(r, ">", ">", ">", "0", id, "$")));
-      case 21, 22 -> command.addAll(List.of("XACK", key, group, id, Generator.pick(r, id2, id, "1-0")));
-      case 23 -> command.addAll(List.of("XPENDING", key, group));
-      case 24 -> command.addAll(List.of("XPENDING", key, group, Generator.pick(r, "-", "-", id, "IDLE"), Generator.pick(r, "+", "+", "0", id2),
-          Generator.pick(r, "10", "+", "2"), Generator.pick(r, consumer, "5", "10")));
-      case 25 -> command.addAll(List.of("XCLAIM", key, group, consumer, "0", id, id2, Generator.pick(r, "JUSTID", "FORCE", "RETRYCOUNT", id2),
-          Generator.pick(r, "3", "JUSTID", "LASTID")));
-      case 26 -> command.addAll(List.of("XAUTOCLAIM", key, group, consumer, "0", Generator.pick(r, "0-0", id, "(" + id, "-"),
-          "COUNT", Generator.pick(r, "1", "3", "0"), Generator.pick(r, "JUSTID", "COUNT")));
-      case 27 -> command.addAll(List.of("XINFO", Generator.pick(r, "GROUPS", "CONSUMERS", "STREAM", "NOPE"), key, group));
-      case 28 -> command.addAll(List.of("XINFO", Generator.pick(r, "GROUPS", "STREAM"), key));
-      default -> command.addAll(List.of("XSETID", key, Generator.pick(r, id, (clock[0] + 5) + "-0", "0-0"),
-          Generator.pick(r, "ENTRIESADDED", "MAXDELETEDID"), Generator.pick(r, "100", id, "-1")));
-    }
-    if (key.equals("str") && r.nextBoolean()) {
-      return List.of("SET", "str", "a string"); // so that the string exists for the WRONGTYPE cases
-    }
-    return command;
-  }
-
-  /** A stream command's reply with what depends on the moment (idle times) or on Redis's memory layout set aside. */
-  private static Object streamReply(List<String> command, Object reply) {
-    String name = String.join(" ", command.subList(0, Math.min(2, command.size()))).toUpperCase();
-    if (!(reply instanceof List<?> list)) {
-      return reply;
-    }
-    if (name.startsWith("XPENDING") && command.size() > 3) {
-      List<Object> out = new ArrayList<>();
-      for (Object e : list) {
-        List<Object> entry = new ArrayList<>((List<?>) e);
-        entry.set(2, "idle");
-        out.add(entry);
-      }
-      return out;
-    }
-    if (name.equals("XINFO CONSUMERS")) {
-      List<Object> out = new ArrayList<>();
-      for (Object e : list) {
-        List<Object> fields = new ArrayList<>((List<?>) e);
-        fields.set(5, "idle");
-        out.add(fields);
-      }
-      return out;
-    }
-    if (name.equals("XINFO STREAM")) {
-      List<Object> out = new ArrayList<>();
-      for (int i = 0; i + 1 < list.size(); i += 2) {
-        if (!String.valueOf(list.get(i)).startsWith("radix-tree")) {
-          out.add(list.get(i));
-          out.add(list.get(i + 1));
-        }
-      }
-      return out;
-    }
-    return reply;
   }
 
   /**
@@ -449,55 +284,6 @@ class DifferentialTest {
         assertThat(c.call("EVAL", script, "0")).as("%s", script).isEqualTo(r.call("EVAL", script, "0"));
       }
     }
-  }
-
-  private static List<String> geoCommand(Random r, double[][] centres) {
-    double[] at = centres[r.nextInt(centres.length)];
-    String lon = String.format("%.4f", at[0] + r.nextGaussian() * 0.2);
-    String lat = String.format("%.4f", at[1] + r.nextGaussian() * 0.2);
-    String member = "p" + r.nextInt(420);
-    String radius = Generator.pick(r, "0", "500", "5", "20", "50", "300", "-1", "x", "10000");
-    String unit = Generator.pick(r, "km", "km", "M", "mi", "ft", "parsec");
-    List<String> options = new ArrayList<>();
-    for (String option : List.of("WITHDIST", "WITHHASH", "WITHCOORD", "ASC", "DESC")) {
-      if (r.nextInt(3) == 0) {
-        options.add(option);
-      }
-    }
-    if (r.nextInt(3) == 0) {
-      options.addAll(List.of("COUNT", Generator.pick(r, "1", "5", "30", "0")));
-      if (r.nextBoolean()) {
-        options.add("ANY");
-      }
-    }
-    Collections.shuffle(options, r);
-    List<String> command = new ArrayList<>();
-    switch (r.nextInt(10)) {
-      case 0 -> command.addAll(List.of("GEOPOS", "geo", member, member, "nope"));
-      case 1 -> command.addAll(List.of("GEOHASH", "geo", member, "nope", member));
-      case 2 -> command.addAll(List.of("GEODIST", "geo", member, "p" + r.nextInt(420), Generator.pick(r, "m", "KM", "mi", "ft", "x")));
-      case 3 -> command.addAll(List.of("GEORADIUS", "geo", lon, lat, radius, unit));
-      case 4 -> command.addAll(List.of("GEORADIUSBYMEMBER_RO", "geo", member, radius, unit));
-      case 5 -> command.addAll(List.of("GEOSEARCH", "geo", "FROMLONLAT", lon, lat, "BYBOX", radius, Generator.pick(r, "40", "400", "3"), unit));
-      case 6 -> command.addAll(List.of("GEOSEARCH", "geo", "FROMMEMBER", member, "BYRADIUS", radius, unit));
-      case 7 -> {
-        command.addAll(List.of("GEOSEARCHSTORE", "dest", "geo", "FROMLONLAT", lon, lat, "BYRADIUS", radius, unit));
-        options.removeIf(o -> o.startsWith("WITH"));
-        if (r.nextBoolean()) {
-          options.add("STOREDIST");
-        }
-      }
-      case 8 -> {
-        command.addAll(List.of("GEORADIUS", "geo", lon, lat, radius, unit, Generator.pick(r, "STORE", "STOREDIST"), "dest"));
-        options.removeIf(o -> o.startsWith("WITH"));
-      }
-      default -> command.addAll(List.of("GEOADD", "geo", Generator.pick(r, "NX", "XX", "CH", "GT"), lon,
-          Generator.pick(r, lat, "86", "-90.5"), member));
-    }
-    if (command.get(0).startsWith("GEORADIUS") || command.get(0).startsWith("GEOSEARCH")) {
-      command.addAll(options);
-    }
-    return command;
   }
 
   private static String scoreBound(Random r) {
