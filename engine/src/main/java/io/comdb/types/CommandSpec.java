@@ -50,6 +50,9 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
     if (name.equals("xread") || name.equals("xreadgroup")) {
       return StreamReads.keys(args); // the keys follow STREAMS: Redis's movable keys
     }
+    if ((name.equals("georadius") || name.equals("georadiusbymember")) && args.size() > 1) {
+      return GeoCommands.keys(args); // the source, and the STORE or STOREDIST key
+    }
     if (firstKey == 0 || firstKey >= args.size()) {
       return List.of();
     }

@@ -28,12 +28,24 @@ final class GeoCommands {
       double[] p = GeoHash.position(score);
       return Reply.array(List.of(coordinate(p[0]), coordinate(p[1])));
     }));
-    Commands.add("georadius", -6, "write denyoom", 1, 1, 1, c -> search(c, Search.parse(c, From.COORDINATES, true)));
+    Commands.add("georadius", -6, "write denyoom movablekeys", 1, 1, 1, c -> search(c, Search.parse(c, From.COORDINATES, true)));
     Commands.add("georadius_ro", -6, "readonly", 1, 1, 1, c -> search(c, Search.parse(c, From.COORDINATES, false)));
-    Commands.add("georadiusbymember", -5, "write denyoom", 1, 1, 1, c -> search(c, Search.parse(c, From.MEMBER, true)));
+    Commands.add("georadiusbymember", -5, "write denyoom movablekeys", 1, 1, 1, c -> search(c, Search.parse(c, From.MEMBER, true)));
     Commands.add("georadiusbymember_ro", -5, "readonly", 1, 1, 1, c -> search(c, Search.parse(c, From.MEMBER, false)));
     Commands.add("geosearch", -7, "readonly", 1, 1, 1, c -> search(c, Search.parse(c, From.OPTIONS, false)));
     Commands.add("geosearchstore", -8, "write denyoom", 1, 2, 1, c -> search(c, Search.parse(c, From.OPTIONS, true)));
+  }
+
+  /** GEORADIUS's and GEORADIUSBYMEMBER's keys: the source, and the key a STORE or STOREDIST names. */
+  static List<byte[]> keys(List<byte[]> args) {
+    List<byte[]> keys = new ArrayList<>(List.of(args.get(1)));
+    for (int i = 2; i + 1 < args.size(); i++) {
+      String word = new String(args.get(i), StandardCharsets.UTF_8);
+      if (word.equalsIgnoreCase("STORE") || word.equalsIgnoreCase("STOREDIST")) {
+        keys.add(args.get(++i));
+      }
+    }
+    return keys;
   }
 
   /** GEOADD key [NX|XX] [CH] lon lat member ...: a ZADD of each position's geohash. */

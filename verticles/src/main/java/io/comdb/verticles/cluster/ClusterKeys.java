@@ -116,7 +116,6 @@ public final class ClusterKeys {
           "fcall", "fcall_ro" -> counted(args, 1, false);
       case "blmpop", "bzmpop" -> counted(args, 2, false);
       case "zunionstore", "zinterstore", "zdiffstore" -> counted(args, 2, true);
-      case "xread", "xreadgroup" -> streams(args);
       default -> spec.keys(args);
     };
   }
@@ -139,15 +138,6 @@ public final class ClusterKeys {
     return keys;
   }
 
-  private static List<byte[]> streams(List<byte[]> args) {
-    for (int i = 1; i < args.size(); i++) {
-      if (new String(args.get(i), UTF_8).toLowerCase(Locale.ROOT).equals("streams")) {
-        int n = (args.size() - i - 1) / 2;
-        return args.subList(i + 1, i + 1 + n);
-      }
-    }
-    return List.of();
-  }
 
   private static final class Slot {
     int slot = NO_SLOT;

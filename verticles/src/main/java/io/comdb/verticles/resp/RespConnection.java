@@ -61,6 +61,12 @@ final class RespConnection implements RespParser.Listener {
   private static final int MAX_QUEUED = 1024;
   /** Commands out at the writer, at most; beyond it the connection waits for their replies. */
   private static final int MAX_AT_WRITER = 1024;
+  /**
+   * Reads out at a writer (behind writes, to keep their order), at most: a read's reply may be large, and
+   * the output limits are checked only as replies arrive, so a client that reads nothing gets at most
+   * this many more read replies than its limit.
+   */
+  private static final int MAX_READS_AT_WRITER = 16;
   /** Unsent reply bytes beyond which no more of this client's commands run until it reads. */
   static final int OUTPUT_BACKLOG = 1 << 20;
   private static final System.Logger LOG = System.getLogger(RespConnection.class.getName());
@@ -76,11 +82,13 @@ final class RespConnection implements RespParser.Listener {
   /** A command out at the writer: its reply, once answered, and how long the writer took to run it. */
   private static final class AtWriter {
     final List<byte[]> args;
+    final boolean read;
     Reply reply;
     long micros;
 
-    AtWriter(List<byte[]> args) {
+    AtWriter(List<byte[]> args, boolean read) {
       this.args = args;
+      this.read = read;
     }
   }
 
@@ -95,6 +103,8 @@ final class RespConnection implements RespParser.Listener {
   private final ArrayDeque<List<byte[]>> queue = new ArrayDeque<>();
   /** Commands out at the writer, oldest first: their replies go out in this order. */
   private final ArrayDeque<AtWriter> atWriter = new ArrayDeque<>();
+  /** How many of {@link #atWriter} are reads. */
+  private int readsAtWriter;
   private Buffer out = Buffer.buffer();
   private boolean running;
   /** EXEC, a blocking command, or a session command that answers later is out: nothing else runs. */
@@ -310,11 +320,11 @@ final class RespConnection implements RespParser.Listener {
     }
     boolean toWriter = servable && !spec.isBlocking() && multi == null;
     if (toWriter && (spec.writes(args) || !atWriter.isEmpty())) {
-      if (atWriter.size() >= MAX_AT_WRITER) {
+      if (!mayAwait(!spec.writes(args))) {
         return false;
       }
       processing(name, spec, args);
-      send(args);
+      send(args, !spec.writes(args));
       return true;
     }
     if (!atWriter.isEmpty()) {
@@ -410,16 +420,16 @@ final class RespConnection implements RespParser.Listener {
       return null;
     }
     String moved = clusterAware && slot >= 0 ? ClusterCommand.moved(cluster, slot, owner) : null;
-    if (!atWriter.isEmpty() && (moved != null || atWriter.size() >= MAX_AT_WRITER)) {
+    if (!atWriter.isEmpty() && (moved != null || !mayAwait(!spec.writes(args)))) {
       return false;
     }
     processing(spec.name(), spec, args);
     if (moved != null) {
       reply(Reply.error(moved));
     } else if (owner.equals(cluster.id())) {
-      await(args, vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
+      await(args, !spec.writes(args), vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
     } else {
-      await(args, writer.submitTo(owner, new Redis.Exec(db, args))); // in this pass's message to the owner
+      await(args, !spec.writes(args), writer.submitTo(owner, new Redis.Exec(db, args))); // in this pass's message to the owner
     }
     return true;
   }
@@ -434,14 +444,22 @@ final class RespConnection implements RespParser.Listener {
   }
 
   /** A data command for the writer, in this pass's message. */
-  private void send(List<byte[]> args) {
-    await(args, writer.submit(new Redis.Exec(db, args)));
+  private void send(List<byte[]> args, boolean read) {
+    await(args, read, writer.submit(new Redis.Exec(db, args)));
+  }
+
+  /** Whether one more command (a read when {@code read}) may go out to a writer before replies come back. */
+  private boolean mayAwait(boolean read) {
+    return atWriter.size() < MAX_AT_WRITER && (!read || readsAtWriter < MAX_READS_AT_WRITER);
   }
 
   /** A command out at a writer: its reply goes out in order, after those of the commands before it. */
-  private void await(List<byte[]> args, Future<Object> answer) {
-    AtWriter command = new AtWriter(args);
+  private void await(List<byte[]> args, boolean read, Future<Object> answer) {
+    AtWriter command = new AtWriter(args, read);
     atWriter.add(command);
+    if (read) {
+      readsAtWriter++;
+    }
     answer.onComplete(ar -> {
       if (ar.succeeded()) {
         Redis.Result result = (Redis.Result) ar.result();
@@ -458,6 +476,9 @@ final class RespConnection implements RespParser.Listener {
   private void answered() {
     while (!atWriter.isEmpty() && atWriter.peek().reply != null) {
       AtWriter done = atWriter.poll();
+      if (done.read) {
+        readsAtWriter--;
+      }
       server.slow(done.micros, done.args, this);
       reply(done.reply);
     }

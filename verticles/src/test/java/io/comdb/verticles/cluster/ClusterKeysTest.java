@@ -57,6 +57,12 @@ class ClusterKeysTest {
     assertThat(ClusterKeys.keys(args("SINTERCARD", "2", "s1", "s2", "LIMIT", "5"))).extracting(k -> new String(k, UTF_8))
         .containsExactly("s1", "s2");
     assertThatThrownBy(() -> ClusterKeys.slotOfCommand(args("ZINTER", "2", "a", "b"))).isInstanceOf(ClusterKeys.CrossSlot.class);
+    assertThat(ClusterKeys.keys(args("XREADGROUP", "GROUP", "g", "c", "COUNT", "2", "STREAMS", "s1", "s2", ">", ">")))
+        .extracting(k -> new String(k, UTF_8)).containsExactly("s1", "s2");
+    assertThat(ClusterKeys.keys(args("GEORADIUS", "places", "15", "37", "200", "km", "STOREDIST", "near")))
+        .extracting(k -> new String(k, UTF_8)).containsExactly("places", "near");
+    assertThatThrownBy(() -> ClusterKeys.slotOfCommand(args("GEORADIUS", "places", "15", "37", "200", "km", "STORE", "near")))
+        .isInstanceOf(ClusterKeys.CrossSlot.class);
   }
 
   /** Every record a Redis command or agent memory writes is placed with the key or agent it belongs to. */

@@ -77,6 +77,31 @@ class RespLimitsTest {
     }
   }
 
+  /**
+   * GETs pipelined behind writes go to the writer to keep their order; at most 16 of them are out there
+   * at once, so a client that reads nothing holds at most 16 replies past its backlog.
+   */
+  @Test
+  void readsBehindWritesFromAClientThatDoesNotReadAreBoundedToo() throws Exception {
+    String value = "w".repeat(2 << 20);
+    assertThat(admin.call("SET", "big2", value)).isEqualTo("OK");
+    try (Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(64 << 10);
+      slow.connect(new InetSocketAddress("127.0.0.1", comdb.port));
+      slow.getOutputStream().write(("CLIENT SETNAME slow\r\n" + "SET other 1\r\nGET big2\r\n".repeat(60))
+          .getBytes(StandardCharsets.ISO_8859_1));
+      slow.getOutputStream().flush();
+      await(() -> field(clientNamed("slow"), "omem") > RespConnection.OUTPUT_BACKLOG);
+      assertThat(field(clientNamed("slow"), "omem")).isLessThanOrEqualTo(RespConnection.OUTPUT_BACKLOG + 17L * (value.length() + 64));
+      assertThat(admin.call("PING")).isEqualTo("PONG");
+
+      InputStream in = slow.getInputStream();
+      long expected = "+OK\r\n".length() + 60L * ("+OK\r\n".length() + ("$" + value.length() + "\r\n" + value + "\r\n").length());
+      in.skipNBytes(expected - 1);
+      assertThat(in.read()).isEqualTo('\n');
+    }
+  }
+
   @Test
   void aFloodOfEmptyElementsIsCutAtTheQueryBufferLimit() throws Exception {
     admin.call("CONFIG", "SET", "client-query-buffer-limit", "1mb");
@@ -168,6 +193,15 @@ class RespLimitsTest {
   private String clientOf(String command) {
     for (String line : ((String) call("CLIENT", "LIST")).split("\n")) {
       if (line.contains(" cmd=" + command + " ")) {
+        return line;
+      }
+    }
+    return "";
+  }
+
+  private String clientNamed(String name) {
+    for (String line : ((String) call("CLIENT", "LIST")).split("\n")) {
+      if (line.contains(" name=" + name + " ")) {
         return line;
       }
     }
