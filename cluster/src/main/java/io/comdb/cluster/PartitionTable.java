@@ -138,22 +138,55 @@ public final class PartitionTable {
     return minMembers;
   }
 
-  /** A run of slots owned by one node. */
-  public record SlotRange(int first, int last, String owner) {}
+  /** A run of slots owned by one node, and backed up by the same {@code backups} (empty if not asked for). */
+  public record SlotRange(int first, int last, String owner, List<String> backups) {}
 
   /** Every slot, as runs of one owner each (owner null where unassigned), in slot order. */
   public List<SlotRange> ranges() {
+    return ranges(0);
+  }
+
+  /**
+   * Every slot, as runs with one owner and the same first {@code backups} backups (those Hazelcast has
+   * assigned), in slot order: what Redis Cluster's CLUSTER SLOTS lists as masters and replicas.
+   */
+  public List<SlotRange> ranges(int backups) {
     List<SlotRange> ranges = new ArrayList<>();
     int first = 0;
-    String owner = owner(0);
+    List<String> holders = holders(0, backups);
     for (int slot = 1; slot <= Slots.COUNT; slot++) {
-      String next = slot == Slots.COUNT ? null : owner(slot);
-      if (slot == Slots.COUNT || !java.util.Objects.equals(next, owner)) {
-        ranges.add(new SlotRange(first, slot - 1, owner));
+      List<String> next = slot == Slots.COUNT ? null : holders(slot, backups);
+      if (slot == Slots.COUNT || !next.equals(holders)) {
+        ranges.add(new SlotRange(first, slot - 1, holders.get(0), holders.subList(1, holders.size())));
         first = slot;
-        owner = next;
+        holders = next;
       }
     }
     return ranges;
+  }
+
+  /** The owner of a slot (or null), then its assigned backups among the first {@code backups}. */
+  private List<String> holders(int slot, int backups) {
+    List<String> holders = new ArrayList<>();
+    holders.add(owner(slot));
+    if (backups > 0) {
+      List<String> replicas = replicas(partitionOf(slot, partitions.length), backups);
+      for (String backup : replicas.subList(1, replicas.size())) {
+        if (backup != null) {
+          holders.add(backup);
+        }
+      }
+    }
+    return holders;
+  }
+
+  /** The port a member's Hazelcast listens on (the nodes' own bus, Redis Cluster's cport), or 0 if unknown. */
+  public int busPort(String node) {
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (m.getUuid().toString().equals(node)) {
+        return m.getAddress().getPort();
+      }
+    }
+    return 0;
   }
 }

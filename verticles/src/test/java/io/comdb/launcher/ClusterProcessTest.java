@@ -191,6 +191,13 @@ class ClusterProcessTest {
       List<List<Object>> slots = (List<List<Object>>) redis.command("CLUSTER", "SLOTS");
       assertThat(slots.stream().mapToLong(r -> (Long) r.get(1) - (Long) r.get(0) + 1).sum()).isEqualTo(16384);
       assertThat(slots.stream().map(r -> ((List<?>) r.get(2)).get(1)).distinct()).hasSize(3);
+      // each range lists its backup (cluster.backups 1) as its replica, on another node
+      assertThat(slots).allSatisfy(r -> {
+        assertThat(r).hasSize(4);
+        assertThat(((List<?>) r.get(3)).get(1)).isNotEqualTo(((List<?>) r.get(2)).get(1));
+      });
+      String nodes = (String) redis.command("CLUSTER", "NODES");
+      assertThat(nodes.lines()).hasSize(3).allSatisfy(line -> assertThat(line).matches("[0-9a-f]{40} 127\\.0\\.0\\.1:\\d+@[1-9]\\d* .*"));
     }
 
     // HTTP: written through one node, read and listed through the others.

@@ -12,9 +12,11 @@ import java.util.Map;
 
 /**
  * {@code CLUSTER}, {@code READONLY} and {@code READWRITE}, as Redis Cluster answers them, from Hazelcast's
- * partition table. A node's RESP address is the one it announced ({@code resp.host}, its port); there is
- * no cluster bus port, so {@code CLUSTER NODES} shows {@code @0}. Every node is a master: backups are not
- * yet listed as replicas. Not clustered, each answers Redis's "cluster support disabled".
+ * partition table. A node's RESP address is the one it announced ({@code resp.host}, its port); its
+ * cluster bus port ({@code @cport} in CLUSTER NODES) is its Hazelcast member's. Hazelcast backs up each
+ * partition on its own node, so no node copies all of another's slots: every node is a master, and
+ * CLUSTER SLOTS lists each slot range's backups as that range's replicas. Not clustered, each answers
+ * Redis's "cluster support disabled".
  */
 final class ClusterCommand {
   static final String DISABLED = "ERR This instance has cluster support disabled";
@@ -93,16 +95,31 @@ final class ClusterCommand {
 
   private static Reply slots(ClusterNode node) {
     List<Reply> ranges = new ArrayList<>();
-    for (PartitionTable.SlotRange range : node.table().ranges()) {
-      ClusterNode.Endpoint at = range.owner() == null ? null : node.endpoint(range.owner());
-      if (at == null || at.respPort() < 0) {
+    for (PartitionTable.SlotRange range : node.table().ranges(node.backups())) {
+      Reply master = range.owner() == null ? null : slotNode(node, range.owner());
+      if (master == null) {
         continue;
       }
-      ranges.add(Reply.array(List.of(Reply.integer(range.first()), Reply.integer(range.last()),
-          Reply.array(List.of(Reply.bulk(at.respHost()), Reply.integer(at.respPort()),
-              Reply.bulk(ClusterNode.redisId(range.owner())), Reply.EMPTY_ARRAY)))));
+      List<Reply> entry = new ArrayList<>(List.of(Reply.integer(range.first()), Reply.integer(range.last()), master));
+      for (String backup : range.backups()) {
+        Reply replica = slotNode(node, backup);
+        if (replica != null) {
+          entry.add(replica);
+        }
+      }
+      ranges.add(Reply.array(entry));
     }
     return Reply.array(ranges);
+  }
+
+  /** A node in CLUSTER SLOTS: host, port, id, no extra fields; null if it has not said where it listens. */
+  private static Reply slotNode(ClusterNode node, String id) {
+    ClusterNode.Endpoint at = node.endpoint(id);
+    if (at == null || at.respPort() < 0) {
+      return null;
+    }
+    return Reply.array(List.of(Reply.bulk(at.respHost()), Reply.integer(at.respPort()), Reply.bulk(ClusterNode.redisId(id)),
+        Reply.EMPTY_ARRAY));
   }
 
   private static Reply shards(ClusterNode node) {
@@ -136,7 +153,8 @@ final class ClusterCommand {
       if (at == null) {
         continue;
       }
-      b.append(ClusterNode.redisId(member)).append(' ').append(at.respHost()).append(':').append(at.respPort()).append("@0 ")
+      b.append(ClusterNode.redisId(member)).append(' ').append(at.respHost()).append(':').append(at.respPort())
+          .append('@').append(node.table().busPort(member)).append(' ')
           .append(member.equals(node.id()) ? "myself,master" : "master").append(" - 0 0 0 connected");
       for (PartitionTable.SlotRange range : byNode.getOrDefault(member, List.of())) {
         b.append(' ').append(range.first());
