@@ -231,16 +231,18 @@ public final class RedisStore {
   }
 
   /**
-   * The arguments a blocking command waits with: XREAD's {@code $} becomes each stream's last ID now, so
-   * that when it runs again after a write it finds what came since. Other commands' are unchanged.
+   * The arguments a blocking command waits with, after a run that found nothing: for XREAD and XREADGROUP,
+   * each {@code $} becomes its stream's last ID now, so that a run after a write finds what came since, and
+   * without COUNT they take at most 1,000 entries when they wake, as Redis's blocked readers do. Other
+   * commands' are unchanged.
    */
-  public List<byte[]> blockingArgs(int db, List<byte[]> args) {
+  public List<byte[]> waitingArgs(int db, List<byte[]> args) {
     CommandSpec spec = args.isEmpty() ? null : Commands.lookup(args.get(0));
-    if (spec == null || !spec.name().equals("xread") || db < 0 || db >= DATABASES) {
+    if (spec == null || !spec.name().startsWith("xread") || db < 0 || db >= DATABASES) {
       return args;
     }
     try {
-      return StreamReads.resolveLastIds(engine, state.now(), db, args);
+      return StreamReads.waitingArgs(engine, state.now(), db, args);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "reading the streams of a blocked XREAD failed", e);
       return args; // the command runs as given; its own read reports the failure

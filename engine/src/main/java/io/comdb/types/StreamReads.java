@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * XREAD and XREADGROUP, parsed and served as Redis's {@code xreadCommand}: each stream that has something
  * after the given ID answers at once; if none does and BLOCK was given, the command answers
- * {@link Blocking#WOULD_BLOCK} and the writer runs it again after a write to one of its streams (the writer
- * first turns {@code $} into the stream's last ID: {@link #resolveLastIds}).
+ * {@link Blocking#WOULD_BLOCK} and the writer runs it again after a write to one of its streams, with the
+ * arguments {@link #waitingArgs} gives.
  */
 final class StreamReads {
   private static final byte[] DOLLAR = {'$'};
@@ -232,10 +232,10 @@ final class StreamReads {
   }
 
   /**
-   * XREAD's arguments with each {@code $} turned into its stream's last ID now, so that a blocked XREAD run
-   * again after a write sees what came after the moment it blocked.
+   * XREAD's (or XREADGROUP's) arguments for the runs after it blocked: each {@code $} turned into its
+   * stream's last ID now, and {@code COUNT 1000} added when there is no COUNT, as Redis serves blocked readers.
    */
-  static List<byte[]> resolveLastIds(io.comdb.engine.Reads reads, long now, int db, List<byte[]> args) throws IOException {
+  static List<byte[]> waitingArgs(io.comdb.engine.Reads reads, long now, int db, List<byte[]> args) throws IOException {
     List<byte[]> keys = keys(args);
     if (keys.isEmpty()) {
       return args;
@@ -250,6 +250,17 @@ final class StreamReads {
         StreamId last = stream ? Streams.state(m).lastId() : StreamId.MIN;
         out.set(idsAt + i, last.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
+    }
+    int streamsAt = idsAt - keys.size() - 1;
+    boolean counted = false;
+    for (int i = 1; i < streamsAt; i++) { // the options as read() reads them: BLOCK n, COUNT n, GROUP g c, NOACK
+      String opt = new String(args.get(i), java.nio.charset.StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT);
+      counted |= opt.equals("COUNT");
+      i += opt.equals("GROUP") ? 2 : opt.equals("BLOCK") || opt.equals("COUNT") ? 1 : 0;
+    }
+    if (!counted) {
+      out.addAll(streamsAt, List.of("COUNT".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          "1000".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
     return out;
   }

@@ -79,13 +79,13 @@ final class BlockedPops {
     if (request.db() < 0 || request.db() >= RedisStore.DATABASES) {
       return Reply.error(Errors.DB_OUT_OF_RANGE);
     }
-    // XREAD's $ means the last ID now: fixed before the first run, so that a run after a write sees what came since.
-    request = new Redis.Block(request.id(), request.db(), redis.blockingArgs(request.db(), request.args()));
     Reply reply = redis.execute(group, request.db(), spec, request.args());
     if (reply != Blocking.WOULD_BLOCK) {
       ran.ran(request.db(), request.args());
       return reply;
     }
+    // What it runs with from now on: XREAD's $ is the last ID of this moment (no write came since the run).
+    request = new Redis.Block(request.id(), request.db(), redis.waitingArgs(request.db(), request.args()));
     Waiter waiter = new Waiter(request, spec, message);
     if (byId.putIfAbsent(request.id(), waiter) != null) {
       return Reply.error("ERR a blocked command with this id is waiting already");

@@ -103,6 +103,15 @@ class RespSessionTest {
       assertThat(reader.read()).isEqualTo(List.of(List.of("log", List.of(List.of("3-0", List.of("job", "1"))))));
       assertThat(writer.call("XPENDING", "log", "workers")).isEqualTo(List.of(1L, "3-0", "3-0", List.of(List.of("w1", "1"))));
       assertThat(reader.call("XREAD", "BLOCK", "50", "STREAMS", "log", "$")).isNull();
+      // woken without COUNT, a reader takes at most 1,000 of what came, as Redis's blocked readers do
+      reader.send("XREAD", "BLOCK", "5000", "STREAMS", "log", "$");
+      assertThat(writer.call("PING")).isEqualTo("PONG");
+      writer.call("MULTI");
+      for (int i = 0; i < 1500; i++) {
+        writer.call("XADD", "log", "*", "n", Integer.toString(i));
+      }
+      writer.call("EXEC");
+      assertThat((List<?>) ((List<?>) ((List<?>) reader.read()).get(0)).get(1)).hasSize(1000);
       assertThat(reader.call("XREAD", "BLOCK", "-1", "STREAMS", "log", "$")).isEqualTo(new RespClient.Error("ERR timeout is negative"));
     }
   }
