@@ -26,6 +26,8 @@ public final class Call {
   private RedisStore.Batch batch;
   /** A script run by this call was killed: its transaction must not commit. */
   private boolean discarded;
+  /** Run by a script ({@code redis.call}), which may not wait. */
+  private boolean fromScript;
 
   Call(RedisState state, Reads reads, RedisStore writer, RedisStore.Sink sink, int db, List<byte[]> args, String name) {
     this.state = state;
@@ -37,9 +39,22 @@ public final class Call {
     this.name = name;
   }
 
-  /** A command a script runs from inside this one: same reads, same writer and sink, its own batch. */
+  /** A command another runs from inside this one: same reads, same writer and sink, its own batch. */
   Call nested(int db, List<byte[]> args, String name) {
-    return new Call(state, reads, writer, sink, db, args, name);
+    Call nested = new Call(state, reads, writer, sink, db, args, name);
+    nested.fromScript = fromScript;
+    return nested;
+  }
+
+  /** A command a script runs ({@code redis.call}): as {@link #nested}, and known to come from a script. */
+  Call fromScript(int db, List<byte[]> args, String name) {
+    Call nested = nested(db, args, name);
+    nested.fromScript = true;
+    return nested;
+  }
+
+  boolean isFromScript() {
+    return fromScript;
   }
 
   /** A killed script's writes are dropped: the transaction it ran in closes uncommitted. */

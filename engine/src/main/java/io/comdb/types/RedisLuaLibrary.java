@@ -200,7 +200,7 @@ final class RedisLuaLibrary {
         return Reply.error("ERR Script attempted to access a non local key in a cluster node");
       }
     }
-    Reply reply = Commands.run(run.call.nested(run.db, command, spec.name()), spec);
+    Reply reply = Commands.run(run.call.fromScript(run.db, command, spec.name()), spec);
     if (spec.isWrite() && !(reply instanceof Reply.Err)) {
       run.control.wrote = true;
     }

@@ -36,6 +36,9 @@ final class StreamReads {
       int more = c.argc() - i - 1;
       String opt = c.keyword(i);
       if (opt.equals("BLOCK") && more > 0) {
+        if (c.isFromScript()) { // Redis keeps this refusal for Lua, where a blocked read could never wake
+          throw new RedisError("ERR " + c.text(0) + " command is not allowed with BLOCK option from scripts");
+        }
         timeout = blockMillis(c.arg(++i), true);
       } else if (opt.equals("COUNT") && more > 0) {
         count = Math.max(0, c.longArg(++i));

@@ -278,7 +278,9 @@ class DifferentialTest {
         "redis.setresp()",
         "return {double = 2.5}",
         "return {map = {k = 'v'}}",
-        "return {set = {only = true}}");
+        "return {set = {only = true}}",
+        "return redis.call('xread', 'BLOCK', '10', 'STREAMS', 'no-stream', '$')",
+        "return redis.pcall('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'no-stream', '>')");
     try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
       for (String script : scripts) {
         assertThat(c.call("EVAL", script, "0")).as("%s", script).isEqualTo(r.call("EVAL", script, "0"));
