@@ -2,44 +2,24 @@ package io.comdb.verticles.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded random command sequences over every type ComDB implements go to a real redis-server and to
  * ComDB; every reply must be the same. A failure prints the seed and the commands that led to it; rerun
  * one seed with {@code -Ddiff.seed=N}.
  */
-class DifferentialTest {
+class DifferentialTest extends AgainstRedisServer {
   private static final int SEQUENCES = Integer.getInteger("diff.sequences", 40);
   private static final int COMMANDS = 250;
   /** Replies whose order Redis does not define: compared sorted. */
   private static final Set<String> UNORDERED = Set.of("smembers", "sinter", "sunion", "sdiff", "hkeys", "hvals", "keys");
-
-  @TempDir
-  static Path dir;
-  static SideBySide servers;
-
-  @BeforeAll
-  static void start() throws Exception {
-    servers = SideBySide.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
 
   @Test
   void randomSequencesGetRedisRepliesWordForWord() throws Exception {

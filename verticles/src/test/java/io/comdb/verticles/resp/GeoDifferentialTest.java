@@ -2,34 +2,14 @@ package io.comdb.verticles.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Geo commands against a real redis-server, replies compared word for word (see {@link DifferentialTest}). */
-class GeoDifferentialTest {
-  @TempDir
-  static Path dir;
-  static SideBySide servers;
-
-  @BeforeAll
-  static void start() throws Exception {
-    servers = SideBySide.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
-
+class GeoDifferentialTest extends AgainstRedisServer {
   /**
    * Geo commands over 400 points around cities, the antimeridian and the Mercator limit: positions,
    * hashes, distances and searches of every shape and option (unsorted too: both scan the same cells in

@@ -7,33 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * EVAL, SCRIPT, FUNCTION and FCALL against a real redis-server: the same replies and error texts word for
  * word, then what ComDB adds (a sandbox tested from inside, kills, functions that survive a restart).
  */
-class ScriptingTest {
-  @TempDir
-  static Path dir;
-  static SideBySide servers;
-
-  @BeforeAll
-  static void start() throws Exception {
-    servers = SideBySide.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
-
+class ScriptingTest extends AgainstRedisServer {
   @BeforeEach
   void empty() throws Exception {
     for (int port : new int[] {servers.redis.port, servers.comdb.port}) {

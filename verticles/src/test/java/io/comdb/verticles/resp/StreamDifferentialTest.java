@@ -2,34 +2,14 @@ package io.comdb.verticles.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Streams against a real redis-server: seeded sequences, replies compared word for word (see {@link DifferentialTest}). */
-class StreamDifferentialTest {
-  @TempDir
-  static Path dir;
-  static SideBySide servers;
-
-  @BeforeAll
-  static void start() throws Exception {
-    servers = SideBySide.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
-
+class StreamDifferentialTest extends AgainstRedisServer {
   /**
    * Seeded random sequences of stream commands (entries, ranges, trimming, consumer groups, pending
    * entries, claims, XINFO) with explicit IDs: every reply the same as redis-server's, once idle times
