@@ -201,6 +201,13 @@ public final class EngineVerticle extends VerticleBase {
             consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.WRITER_PASS), m ->
                 enqueue(m, m.body() instanceof Writer.Pass pass ? pass.source() : Writer.Source.BUS, false)));
           }
+          if (cluster.clustered()) {
+            consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REDIS_WATCH), m -> {
+              if (m.body() instanceof Redis.Watch watch) {
+                m.reply(new Redis.Result(watch(watch)));
+              }
+            }));
+          }
           consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REDIS_UNBLOCK), m -> {
             if (m.body() instanceof Redis.Unblock unblock) {
               blocked.unblock(unblock.id());
@@ -218,6 +225,20 @@ public final class EngineVerticle extends VerticleBase {
             }
           }
         });
+  }
+
+  /** A connection on another node watches (or stops watching) keys of this node: their stamps, or OK. */
+  private Reply watch(Redis.Watch watch) {
+    io.comdb.types.RedisView view = redis.view();
+    List<Reply> stamps = new ArrayList<>(watch.keys().size());
+    for (byte[] key : watch.keys()) {
+      if (watch.unwatch()) {
+        view.unwatch(watch.db(), key);
+      } else {
+        stamps.add(Reply.integer(view.watch(watch.db(), key)));
+      }
+    }
+    return watch.unwatch() ? Reply.OK : Reply.array(stamps);
   }
 
   @Override

@@ -200,6 +200,24 @@ class ClusterProcessTest {
       assertThat(nodes.lines()).hasSize(3).allSatisfy(line -> assertThat(line).matches("[0-9a-f]{40} 127\\.0\\.0\\.1:\\d+@[1-9]\\d* .*"));
     }
 
+    // WATCH (from a plain client) of a key another node owns is held there: a write to it through a third
+    // node aborts the EXEC
+    try (RedisSocket plain = new RedisSocket(resp[0])) {
+      String watched = keyOwnedBy(this.nodes.get(1));
+      assertThat(plain.command("WATCH", watched)).isEqualTo("OK");
+      try (RedisSocket other = new RedisSocket(resp[2])) {
+        assertThat(other.command("SET", watched, "theirs")).isEqualTo("OK");
+      }
+      assertThat(plain.command("MULTI")).isEqualTo("OK");
+      assertThat(plain.command("SET", watched, "mine")).isEqualTo("QUEUED");
+      assertThat(plain.command("EXEC")).isNull();
+      assertThat(plain.command("WATCH", watched)).isEqualTo("OK");
+      assertThat(plain.command("MULTI")).isEqualTo("OK");
+      assertThat(plain.command("SET", watched, "mine")).isEqualTo("QUEUED");
+      assertThat(plain.command("EXEC")).isEqualTo(List.of("OK"));
+      assertThat(plain.command("GET", watched)).isEqualTo("mine");
+    }
+
     // HTTP: written through one node, read and listed through the others.
     for (int i = 0; i < 50; i++) {
       assertThat(put(httpPorts[i % 3], "h" + i, "value" + i).statusCode()).isEqualTo(204);

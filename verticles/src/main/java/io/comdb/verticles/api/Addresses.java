@@ -33,6 +33,11 @@ public final class Addresses {
   public static final String REDIS_EXEC = "comdb.redis.exec";
   /** {@link Redis.Block} → {@link Redis.Result} when the command could run, or its timeout passed. */
   public static final String REDIS_BLOCK = "comdb.redis.block";
+  /**
+   * {@link Redis.Watch} → {@link Redis.Result} (the keys' WATCH stamps): clustered, a connection on another
+   * node watches keys this node owns; with {@code unwatch} (sent, no reply) it stops.
+   */
+  public static final String REDIS_WATCH = "comdb.redis.watch";
   /** {@link Redis.Unblock}, sent (no reply): a blocked client went away. */
   public static final String REDIS_UNBLOCK = "comdb.redis.unblock";
 

@@ -68,6 +68,21 @@ public final class Redis {
         r -> new Block(r.number(), r.integer(), readArgs(r)));
   }
 
+  /**
+   * Clustered WATCH of keys the receiving node owns, for a connection on another node: the reply is a
+   * {@link Result} whose array holds each key's stamp, which that node's EXEC checks. {@code unwatch}: the
+   * connection stops watching them (sent, no reply).
+   */
+  public record Watch(int db, List<byte[]> keys, boolean unwatch) {
+    static final WireCodec<Watch> CODEC = new WireCodec<>(Watch.class,
+        (m, w) -> writeArgs(w.integer(m.db).bool(m.unwatch), m.keys),
+        r -> {
+          int db = r.integer();
+          boolean unwatch = r.bool();
+          return new Watch(db, readArgs(r), unwatch);
+        });
+  }
+
   /** The client of a {@link Block} went away: the writer forgets it, if it still waits. */
   public record Unblock(long id) {
     static final WireCodec<Unblock> CODEC = new WireCodec<>(Unblock.class, (m, w) -> w.number(m.id), r -> new Unblock(r.number()));
@@ -91,7 +106,7 @@ public final class Redis {
   }
 
   static List<WireCodec<?>> codecs() {
-    return List.of(Exec.CODEC, Transaction.CODEC, Result.CODEC, Block.CODEC, Unblock.CODEC);
+    return List.of(Exec.CODEC, Transaction.CODEC, Result.CODEC, Block.CODEC, Unblock.CODEC, Watch.CODEC);
   }
 
   private static Wire.Writer writeArgs(Wire.Writer w, List<byte[]> args) {

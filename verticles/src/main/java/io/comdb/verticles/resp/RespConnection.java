@@ -148,7 +148,8 @@ final class RespConnection implements RespParser.Listener {
   final List<Watched> watched = new ArrayList<>();
   final PubSub.Subscriptions subscriptions;
 
-  record Watched(int db, byte[] key, long stamp) {}
+  /** A watched key and its stamp; {@code node}: clustered, the other node that owns it and holds the watch (null: this one). */
+  record Watched(int db, byte[] key, long stamp, String node) {}
 
   RespConnection(long id, RespServer server, NetSocket socket, Context context, RedisView view, WriterClient writer) {
     this.id = id;
@@ -709,7 +710,11 @@ final class RespConnection implements RespParser.Listener {
 
   void unwatchAll() {
     for (Watched w : watched) {
-      view().unwatch(w.db, w.key);
+      if (w.node() == null) {
+        view().unwatch(w.db, w.key);
+      } else {
+        vertx().eventBus().send(ClusterNode.at(w.node(), Addresses.REDIS_WATCH), new Redis.Watch(w.db(), List.of(w.key()), true));
+      }
     }
     watched.clear();
   }

@@ -9,20 +9,22 @@ import io.comdb.types.CommandSpec;
 import io.comdb.types.Commands;
 import io.comdb.types.Errors;
 import io.comdb.types.RedisStore;
-import io.comdb.types.RedisView;
 import io.comdb.types.Reply;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.Users;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Redis;
 import io.comdb.verticles.cluster.ClusterKeys;
+import io.comdb.verticles.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The commands a connection answers from its own state or the server's: PING, AUTH, HELLO, SELECT,
@@ -64,7 +66,7 @@ final class SessionCommands {
         case "multi" -> now(c, multi(c));
         case "exec" -> exec(c);
         case "discard" -> now(c, discard(c));
-        case "watch" -> now(c, watch(c, args));
+        case "watch" -> watch(c, args);
         case "unwatch" -> {
           c.unwatchAll();
           yield now(c, Reply.OK);
@@ -362,27 +364,53 @@ final class SessionCommands {
     return slot == ClusterKeys.NO_SLOT || c.cluster().table().isLocal(slot);
   }
 
-  private static Reply watch(RespConnection c, List<byte[]> args) {
+  /**
+   * WATCH. Clustered, a key another node owns is watched there (its writes change its stamp there, and
+   * EXEC runs there), unless the client is cluster-aware: it gets MOVED, as from Redis Cluster.
+   */
+  private static Future<Reply> watch(RespConnection c, List<byte[]> args) {
     if (c.multi != null) {
-      return Reply.error(Errors.WATCH_IN_MULTI);
+      return now(c, Reply.error(Errors.WATCH_IN_MULTI));
     }
-    if (c.cluster().clustered()) {
-      // A watch is a stamp of this node's keyspace: only keys this node owns can be watched here.
-      for (byte[] key : args.subList(1, args.size())) {
-        int slot = Slots.of(key);
-        String owner = c.cluster().table().owner(slot);
-        if (!c.cluster().id().equals(owner)) {
-          String moved = ClusterCommand.moved(c.cluster(), slot, owner);
-          return Reply.error(c.clusterAware && moved != null ? moved
-              : "ERR WATCH of a key another node owns: connect to the owner of slot " + slot + " (CLUSTER SLOTS)");
-        }
-      }
-    }
-    RedisView view = c.view();
+    Map<String, List<byte[]>> byOwner = new LinkedHashMap<>();
     for (byte[] key : args.subList(1, args.size())) {
-      c.watched.add(new RespConnection.Watched(c.db, key, view.watch(c.db, key)));
+      String owner = null;
+      if (c.cluster().clustered()) {
+        int slot = Slots.of(key);
+        owner = c.cluster().table().owner(slot);
+        if (owner == null) {
+          return now(c, Reply.error("CLUSTERDOWN Hash slot not served"));
+        }
+        String moved = c.clusterAware && !owner.equals(c.cluster().id()) ? ClusterCommand.moved(c.cluster(), slot, owner) : null;
+        if (moved != null) {
+          return now(c, Reply.error(moved));
+        }
+        owner = owner.equals(c.cluster().id()) ? null : owner;
+      }
+      byOwner.computeIfAbsent(owner, k -> new ArrayList<>()).add(key);
     }
-    return Reply.OK;
+    int db = c.db;
+    List<Future<Void>> asked = new ArrayList<>();
+    byOwner.forEach((owner, keys) -> {
+      if (owner == null) {
+        for (byte[] key : keys) {
+          c.watched.add(new RespConnection.Watched(db, key, c.view().watch(db, key), null));
+        }
+        return;
+      }
+      asked.add(c.vertx().eventBus().<Redis.Result>request(ClusterNode.at(owner, Addresses.REDIS_WATCH), new Redis.Watch(db, keys, false))
+          .map(answer -> {
+            List<Reply> stamps = ((Reply.Arr) answer.body().reply()).elements();
+            for (int i = 0; i < keys.size(); i++) {
+              c.watched.add(new RespConnection.Watched(db, keys.get(i), ((Reply.Int) stamps.get(i)).value(), owner));
+            }
+            return null;
+          }));
+    });
+    if (asked.isEmpty()) {
+      return now(c, Reply.OK);
+    }
+    return Future.all(asked).map(all -> Reply.OK).otherwise(RespErrors::of);
   }
 
   private static Reply pubsub(RespConnection c, List<byte[]> args) {
