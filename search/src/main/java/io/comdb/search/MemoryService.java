@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
  * and indexed under it); searches and reads run concurrently, on the engine's {@link ReadView}.
  */
 public final class MemoryService implements Closeable {
+  private static final System.Logger LOG = System.getLogger(MemoryService.class.getName());
   /** Writes the records of one change as one atomic batch; returns once they are stored. */
   @FunctionalInterface
   public interface RecordWriter {
@@ -72,6 +73,23 @@ public final class MemoryService implements Closeable {
     this.spaces = new OpenSpaces(opener, options.openSpaces(), options.openWait(), options.checkpointEvery(), this::checkpoint);
     this.search = new MemorySearch(records, options);
     this.compression = new MemoryCompression(records, options);
+    sweepOrphanIndexes();
+  }
+
+  /** Indexes of spaces that are gone are derived state of nothing: deleted before any space opens. */
+  private void sweepOrphanIndexes() {
+    try {
+      java.util.Set<Path> keep = new java.util.HashSet<>();
+      for (String agent : agents()) {
+        keep.add(indexDir(agent));
+      }
+      int swept = opener.sweep(keep);
+      if (swept > 0) {
+        LOG.log(System.Logger.Level.INFO, "memory search: deleted {0} index directories of spaces that no longer exist", swept);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memory search: could not sweep the index directories of deleted spaces", e);
+    }
   }
 
   /**

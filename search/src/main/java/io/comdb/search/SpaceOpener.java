@@ -52,6 +52,27 @@ final class SpaceOpener {
   }
 
   /** The directory of the agent's index. */
+  /**
+   * Deletes the index directories of spaces that no longer exist (deleted while this node was down, or of
+   * a partition a cluster node gave up): every directory under the root but those in {@code keep}. Run
+   * before any space opens. Returns how many went.
+   */
+  int sweep(java.util.Set<Path> keep) throws IOException {
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return 0;
+    }
+    int swept = 0;
+    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(root)) {
+      for (Path d : dirs.filter(java.nio.file.Files::isDirectory).toList()) {
+        if (!keep.contains(d)) {
+          SpaceIndex.delete(d);
+          swept++;
+        }
+      }
+    }
+    return swept;
+  }
+
   Path dir(byte[] agent) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(agent);

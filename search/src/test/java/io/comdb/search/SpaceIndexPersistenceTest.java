@@ -76,6 +76,22 @@ class SpaceIndexPersistenceTest {
   }
 
   @Test
+  void aRestartDeletesTheIndexesOfSpacesThatNoLongerExistAndKeepsTheOthers() throws IOException {
+    fill("a", 50);
+    List<String> before = answers("a");
+    memories.checkpoint();
+    // an index left by a space deleted while the service was down, or of a partition given up
+    Path stray = dir.resolve("memory-index").resolve("00112233445566778899aabbccddeeff");
+    Files.createDirectories(stray);
+    Files.writeString(stray.resolve("segments_1"), "old");
+    restart();
+    assertThat(stray).doesNotExist();
+    assertThat(memories.indexDir("a")).isDirectory();
+    assertThat(answers("a")).isEqualTo(before);
+    assertThat(memories.indexStats().rebuilt()).isZero();
+  }
+
+  @Test
   void aMissingIndexIsRebuiltFromTheRecords() throws IOException {
     fill("a", 300);
     List<String> before = answers("a");
