@@ -200,8 +200,7 @@ public final class EngineVerticle extends VerticleBase {
             // Other nodes' protocol verticles send the requests of a pass for this node's slots; room is taken here.
             consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.WRITER_PASS), m ->
                 enqueue(m, m.body() instanceof Writer.Pass pass ? pass.source() : Writer.Source.BUS, false)));
-          }
-          if (cluster.clustered()) {
+            // Connections on other nodes watch this node's keys here; the stamps are this node's.
             consumers.add(vertx.eventBus().consumer(cluster.local(Addresses.REDIS_WATCH), m -> {
               if (m.body() instanceof Redis.Watch watch) {
                 m.reply(new Redis.Result(watch(watch)));
