@@ -95,16 +95,24 @@ record StreamId(long ms, long seq) implements Comparable<StreamId> {
     return new Given(new StreamId(ms, unsigned(rest)), true);
   }
 
+  /** What Redis's {@code string2ll} reads: a plain decimal, no leading zeros, an optional minus. */
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
+
   /**
    * An unsigned 64-bit decimal as Redis's {@code string2ull} reads it: a plain number that is not
    * negative, or what {@code strtoull} takes (leading spaces, a sign; a minus wraps around).
    */
   private static long unsigned(String s) {
-    if (s.matches("(0|[1-9][0-9]{0,18})")) {
-      return Long.parseLong(s);
-    }
-    if (s.matches("-(0|[1-9][0-9]{0,18})")) {
-      throw new RedisError(INVALID); // a plain negative number
+    if (s.length() <= 20 && PLAIN.matcher(s).matches()) {
+      try {
+        long v = Long.parseLong(s);
+        if (v < 0) {
+          throw new RedisError(INVALID); // a plain negative number
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        // beyond a long: strtoull's reading below, as string2ull falls back to it
+      }
     }
     String t = s.stripLeading();
     boolean negative = false;
