@@ -63,24 +63,24 @@ final class DumpPayload {
     if (contents.type() == RedisType.STRING) {
       out.writeBytes(contents.value());
     } else if (contents.type() == RedisType.STREAM) {
-      bytes(out, contents.value());
-      varint(out, contents.entries().size());
+      LengthPrefixed.writeBytes(out, contents.value());
+      LengthPrefixed.writeVarint(out, contents.entries().size());
       for (byte[][] e : contents.entries()) {
-        bytes(out, e[0]);
-        bytes(out, e[1]);
+        LengthPrefixed.writeBytes(out, e[0]);
+        LengthPrefixed.writeBytes(out, e[1]);
       }
     } else {
-      varint(out, contents.entries().size());
+      LengthPrefixed.writeVarint(out, contents.entries().size());
       for (byte[][] e : contents.entries()) {
         switch (contents.type()) {
           case HASH -> {
-            bytes(out, e[0]);
-            bytes(out, e[1]);
+            LengthPrefixed.writeBytes(out, e[0]);
+            LengthPrefixed.writeBytes(out, e[1]);
           }
-          case SET -> bytes(out, e[0]);
-          case LIST -> bytes(out, e[1]);
+          case SET -> LengthPrefixed.writeBytes(out, e[0]);
+          case LIST -> LengthPrefixed.writeBytes(out, e[1]);
           default -> { // ZSET: the sub-key's value is the 8-byte score
-            bytes(out, e[0]);
+            LengthPrefixed.writeBytes(out, e[0]);
             out.writeBytes(e[1]);
           }
         }
@@ -170,41 +170,19 @@ final class DumpPayload {
     return new Contents(RedisType.STREAM, state, subs);
   }
 
-  private static void varint(ByteArrayOutputStream out, long v) {
-    while ((v & ~0x7FL) != 0) {
-      out.write((int) (v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    out.write((int) v);
-  }
-
-  private static void bytes(ByteArrayOutputStream out, byte[] b) {
-    varint(out, b.length);
-    out.writeBytes(b);
-  }
-
   private static long varint(ByteBuffer in) throws BadFormat {
-    long v = 0;
-    for (int shift = 0; shift < 63; shift += 7) {
-      if (!in.hasRemaining()) {
-        throw new BadFormat();
-      }
-      byte b = in.get();
-      v |= (long) (b & 0x7F) << shift;
-      if (b >= 0) {
-        return v;
-      }
+    try {
+      return LengthPrefixed.readVarint(in);
+    } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+      throw new BadFormat();
     }
-    throw new BadFormat();
   }
 
   private static byte[] bytes(ByteBuffer in) throws BadFormat {
-    long length = varint(in);
-    if (length > in.remaining()) {
+    try {
+      return LengthPrefixed.readBytes(in);
+    } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
       throw new BadFormat();
     }
-    byte[] b = new byte[(int) length];
-    in.get(b);
-    return b;
   }
 }

@@ -122,22 +122,19 @@ final class Streams {
 
   static byte[] encodeFields(List<byte[]> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    varint(out, fields.size() / 2);
+    LengthPrefixed.writeVarint(out, fields.size() / 2);
     for (byte[] f : fields) {
-      varint(out, f.length);
-      out.writeBytes(f);
+      LengthPrefixed.writeBytes(out, f);
     }
     return out.toByteArray();
   }
 
   static List<byte[]> decodeFields(byte[] value) {
     ByteBuffer in = ByteBuffer.wrap(value);
-    long pairs = varint(in);
+    long pairs = LengthPrefixed.readVarint(in);
     List<byte[]> out = new ArrayList<>((int) pairs * 2);
     for (long i = 0; i < pairs * 2; i++) {
-      byte[] f = new byte[(int) varint(in)];
-      in.get(f);
-      out.add(f);
+      out.add(LengthPrefixed.readBytes(in));
     }
     return out;
   }
@@ -183,9 +180,17 @@ final class Streams {
   }
 
   /** The first entry's ID (the last's when {@code last}), or null for an empty stream. */
-  static StreamId edge(Call c, byte[] key, Meta m, boolean last) throws IOException {
-    List<Entry> one = range(c, key, m, StreamId.MIN, StreamId.MAX, last, 1);
-    return one.isEmpty() ? null : one.get(0).id();
+  static StreamId edge(Call c, byte[] key, Meta m, boolean last) {
+    return edgeId(c, key, m, new byte[] {ENTRY}, last);
+  }
+
+  /** The first (or last) ID among the sub-keys whose member is {@code memberPrefix} and an ID: one step, no value read. */
+  private static StreamId edgeId(Call c, byte[] key, Meta m, byte[] memberPrefix, boolean last) {
+    byte[] prefix = KeySpace.subKey(c.db, key, m.version(), memberPrefix);
+    IteratorOptions options = IteratorOptions.prefix(prefix);
+    try (EngineIterator it = c.reads().iterator(last ? options.reversed() : options)) {
+      return it.isValid() ? StreamId.of(it.key(), prefix.length) : null;
+    }
   }
 
   // ---- groups, consumers, pending entries
@@ -301,10 +306,7 @@ final class Streams {
 
   /** A group's greatest pending ID, or null if it has none: one step from the end. */
   static StreamId lastPending(Call c, byte[] key, Meta m, byte[] group) {
-    byte[] prefix = KeySpace.subKey(c.db, key, m.version(), groupScoped(PENDING, group, 0));
-    try (EngineIterator it = c.reads().iterator(IteratorOptions.prefix(prefix).reversed())) {
-      return it.isValid() ? StreamId.of(it.key(), prefix.length) : null;
-    }
+    return edgeId(c, key, m, groupScoped(PENDING, group, 0), true);
   }
 
   /** The IDs a consumer has pending, from {@code start} to {@code end}, at most {@code count} (0: all). */
@@ -361,24 +363,5 @@ final class Streams {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  private static void varint(ByteArrayOutputStream out, long v) {
-    while ((v & ~0x7FL) != 0) {
-      out.write((int) (v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    out.write((int) v);
-  }
-
-  private static long varint(ByteBuffer in) {
-    long v = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte b = in.get();
-      v |= (long) (b & 0x7F) << shift;
-      if (b >= 0) {
-        return v;
-      }
-    }
   }
 }
