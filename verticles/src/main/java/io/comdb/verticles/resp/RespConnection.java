@@ -320,12 +320,13 @@ final class RespConnection implements RespParser.Listener {
       }
     }
     boolean toWriter = servable && !spec.isBlocking() && multi == null;
-    if (toWriter && (spec.writes(args) || !atWriter.isEmpty())) {
-      if (!mayAwait(!spec.writes(args))) {
+    boolean writes = toWriter && spec.writes(args);
+    if (toWriter && (writes || !atWriter.isEmpty())) {
+      if (!mayAwait(!writes)) {
         return false;
       }
       processing(name, spec, args);
-      send(args, !spec.writes(args));
+      send(args, !writes);
       return true;
     }
     if (!atWriter.isEmpty()) {
@@ -421,16 +422,17 @@ final class RespConnection implements RespParser.Listener {
       return null;
     }
     String moved = clusterAware && slot >= 0 ? ClusterCommand.moved(cluster, slot, owner) : null;
-    if (!atWriter.isEmpty() && (moved != null || !mayAwait(!spec.writes(args)))) {
+    boolean read = !spec.writes(args);
+    if (!atWriter.isEmpty() && (moved != null || !mayAwait(read))) {
       return false;
     }
     processing(spec.name(), spec, args);
     if (moved != null) {
       reply(Reply.error(moved));
     } else if (owner.equals(cluster.id())) {
-      await(args, !spec.writes(args), vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
+      await(args, read, vertx().eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(db, args), TO_ROUTER).map(m -> m.body()));
     } else {
-      await(args, !spec.writes(args), writer.submitTo(owner, new Redis.Exec(db, args))); // in this pass's message to the owner
+      await(args, read, writer.submitTo(owner, new Redis.Exec(db, args))); // in this pass's message to the owner
     }
     return true;
   }
