@@ -3,11 +3,13 @@ package io.comdb.bench;
 import io.comdb.engine.Engine;
 import io.comdb.engine.EngineOptions;
 import io.comdb.engine.IndexKind;
+import io.comdb.engine.KeyGroups;
 import io.comdb.engine.SyncMode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -143,9 +145,11 @@ public final class EngineBench {
     System.out.printf(Locale.ROOT, "rocksdb put %,.0f ops/s   get %,.0f ops/s  (WAL on, no fsync, default options)%n", rocksPut, rocksGet);
 
     long syncAlwaysOps = syncAlways();
-    long orderedBytes = indexBytesPerKey(comdbDir, IndexKind.ORDERED);
-    long hashBytes = indexBytesPerKey(comdbDir, IndexKind.HASH);
-    System.out.printf(Locale.ROOT, "heap per key beyond the key's %d bytes: ordered %d, hash %d%n", KEY_SIZE, orderedBytes, hashBytes);
+    long orderedBytes = indexBytesPerKey(comdbDir, IndexKind.ORDERED, null);
+    long hashBytes = indexBytesPerKey(comdbDir, IndexKind.HASH, null);
+    long groupedBytes = indexBytesPerKey(comdbDir, IndexKind.ORDERED, PARTITION_LIKE_GROUPS);
+    System.out.printf(Locale.ROOT, "heap per key beyond the key's %d bytes: ordered %d, hash %d, ordered with 271 key groups %d%n",
+        KEY_SIZE, orderedBytes, hashBytes, groupedBytes);
     long hintMs = reopenMillis(comdbDir);
     try (Stream<Path> files = Files.list(comdbDir)) {
       for (Path p : files.filter(p -> p.toString().endsWith(".hint")).toList()) {
@@ -194,12 +198,31 @@ public final class EngineBench {
     }
   }
 
-  /** Opens the database with {@code kind} and measures the heap the keydir holds, per key, beyond the key bytes. */
-  private long indexBytesPerKey(Path dir, IndexKind kind) throws IOException {
+  /** A cluster node's key groups, Hazelcast's 271 partitions: here a hash of the random key picks one. */
+  private static final KeyGroups PARTITION_LIKE_GROUPS = new KeyGroups() {
+    @Override
+    public int count() {
+      return 271;
+    }
+
+    @Override
+    public int of(byte[] key) {
+      return Math.floorMod(Arrays.hashCode(key), 271);
+    }
+  };
+
+  /**
+   * Opens the database with {@code kind} (and {@code groups}, or none) and measures the heap the keydir holds,
+   * per key, beyond the key bytes.
+   */
+  private long indexBytesPerKey(Path dir, IndexKind kind, KeyGroups groups) throws IOException {
     long before = usedHeapAfterGc();
-    try (Engine db = Engine.open(EngineOptions.builder(dir).indexKind(kind).build())) {
+    long t0 = System.nanoTime();
+    try (Engine db = Engine.open(EngineOptions.builder(dir).indexKind(kind).keyGroups(groups).build())) {
+      long openMs = (System.nanoTime() - t0) / 1_000_000;
       long after = usedHeapAfterGc();
       long liveKeys = db.stats().liveKeys();
+      System.out.printf(Locale.ROOT, "opened %s%s in %d ms%n", kind, groups == null ? "" : " with " + groups.count() + " key groups", openMs);
       return Math.max(0, (after - before) / liveKeys - KEY_SIZE);
     }
   }

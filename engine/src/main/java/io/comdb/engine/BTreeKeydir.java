@@ -323,10 +323,13 @@ final class BTreeKeydir implements Keydir {
       return;
     }
     Leaf right = new Leaf(fanout);
-    int half = fanout / 2;
+    // A key past the end of a full leaf starts a new one and leaves this one full: keys that come in order
+    // (a partition's index built at open, ascending IDs) then fill their leaves, where halving would leave
+    // every leaf half empty. A key anywhere else splits the leaf in two halves.
+    int half = at == fanout ? fanout : fanout / 2;
     moveUpperHalf(leaf, right, half);
     System.arraycopy(leaf.locations, half, right.locations, 0, fanout - half);
-    if (at <= half) {
+    if (at <= half && half < fanout) {
       insertIntoLeaf(leaf, at, key, location, path, slots, depth);
     } else {
       insertIntoLeaf(right, at - half, key, location, path, slots, depth);

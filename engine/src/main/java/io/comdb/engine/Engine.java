@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Function;
 
 /**
  * A Bitcask-model key-value store: every write is appended to a log of data files, and an in-memory
@@ -113,6 +114,9 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
       Keydir keydir = Keydir.create(options.indexKind());
       long start = System.nanoTime();
       Recovery.Result recovered = Recovery.run(dir, options, keydir);
+      if (options.keyGroups() != null) {
+        keydir = new GroupedKeydir(keydir, options.keyGroups()); // after recovery: it adds and removes far more keys
+      }
       try {
         new MetaFile(FileHeader.FORMAT_VERSION, false).write(dir);
         Engine engine = new Engine(options, lock, keydir, recovered);
@@ -376,7 +380,23 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
   @Override
   public EngineIterator iterator(IteratorOptions options) {
     checkOpen();
-    return new KeydirIterator(options);
+    return new KeydirIterator(start -> keydir.entries(options.prefix(), start, options.reverse()));
+  }
+
+  /**
+   * An iterator over the keys of one of {@link EngineOptions#keyGroups()}, in unsigned byte order, positioned
+   * on the first; it visits no key of another group.
+   *
+   * @throws IllegalStateException if the engine was opened without key groups
+   */
+  @Override
+  public EngineIterator groupIterator(int group) {
+    checkOpen();
+    if (!(keydir instanceof GroupedKeydir grouped)) {
+      throw new IllegalStateException("the engine was opened without key groups");
+    }
+    Objects.checkIndex(group, options.keyGroups().count());
+    return new KeydirIterator(start -> grouped.groupEntries(group, start));
   }
 
   /**
@@ -658,6 +678,11 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
     }
 
     @Override
+    public EngineIterator groupIterator(int group) {
+      return engine.groupIterator(group);
+    }
+
+    @Override
     public Versioned versioned(byte[] key) throws IOException {
       return engine.versioned(key);
     }
@@ -724,12 +749,13 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
 
   /** {@link EngineIterator} over the keydir. */
   private final class KeydirIterator implements EngineIterator {
-    private final IteratorOptions options;
+    /** The entries from a start key on (null: from the first). */
+    private final Function<byte[], Iterator<Map.Entry<byte[], Long>>> from;
     private Iterator<Map.Entry<byte[], Long>> entries;
     private Map.Entry<byte[], Long> current;
 
-    KeydirIterator(IteratorOptions options) {
-      this.options = options;
+    KeydirIterator(Function<byte[], Iterator<Map.Entry<byte[], Long>>> from) {
+      this.from = from;
       seekToFirst();
     }
 
@@ -745,7 +771,7 @@ public final class Engine implements ReadView, EngineMaintenance, AutoCloseable 
 
     private void position(byte[] start) {
       checkOpen();
-      entries = keydir.entries(options.prefix(), start, options.reverse());
+      entries = from.apply(start);
       next();
     }
 

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param backgroundHintFiles the engine writes missing hint files on a thread of its own after open and
  *     after each file is sealed (default); false leaves it to the caller's {@link Engine#buildHintFiles()}
  *     (the server's {@code HintRebuildWorkerVerticle}). Close writes the missing ones either way.
+ * @param keyGroups groups of keys the engine can walk one at a time ({@link ReadView#groupIterator}); null
+ *     (default): none, and no cost
  */
 public record EngineOptions(
     Path dataDir,
@@ -36,7 +38,8 @@ public record EngineOptions(
     int maxBatchSize,
     int maxKeySize,
     boolean repair,
-    boolean backgroundHintFiles) {
+    boolean backgroundHintFiles,
+    KeyGroups keyGroups) {
 
   public static final int DEFAULT_DATA_FILE_SIZE = 256 << 20;
   public static final int MIN_DATA_FILE_SIZE = 4 << 10;
@@ -86,6 +89,7 @@ public record EngineOptions(
     private int maxKeySize;
     private boolean repair;
     private boolean backgroundHintFiles = true;
+    private KeyGroups keyGroups;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -141,10 +145,15 @@ public record EngineOptions(
       return this;
     }
 
+    public Builder keyGroups(KeyGroups groups) {
+      this.keyGroups = groups;
+      return this;
+    }
+
     public EngineOptions build() {
       int keySize = maxKeySize != 0 ? maxKeySize : Math.min(64 << 10, dataFileSize / 2);
       return new EngineOptions(dataDir, dataFileSize, syncMode, indexKind, mmapAtStartup, mergeThreshold,
-          mergeBytesPerSecond, maxBatchSize, keySize, repair, backgroundHintFiles);
+          mergeBytesPerSecond, maxBatchSize, keySize, repair, backgroundHintFiles, keyGroups);
     }
   }
 }

@@ -32,6 +32,11 @@ public interface ReadView extends Reads {
    */
   <T> T atomically(ReadAction<T> read) throws IOException;
 
+  /**
+   * An iterator over the keys of one of {@link EngineOptions#keyGroups()}: see {@link Engine#groupIterator}.
+   */
+  EngineIterator groupIterator(int group);
+
   EngineStats stats();
 
   EngineOptions options();

@@ -78,12 +78,12 @@ class EngineModelTest {
   }
 
   @Property(tries = 200)
-  void behavesLikeASortedMap(@ForAll("steps") List<Step> steps, @ForAll IndexKind index) throws IOException {
+  void behavesLikeASortedMap(@ForAll("steps") List<Step> steps, @ForAll IndexKind index, @ForAll boolean grouped) throws IOException {
     Path root = Files.createTempDirectory("comdb-model");
     TreeMap<byte[], byte[]> model = new TreeMap<>(UNSIGNED);
     int generation = 0;
     Path dir = root.resolve("db" + generation);
-    Engine db = Engine.open(options(dir, index));
+    Engine db = Engine.open(options(dir, index, grouped));
     try {
       for (Step step : steps) {
         if (step instanceof Put p) {
@@ -121,13 +121,13 @@ class EngineModelTest {
           assertThat(db.stats().reclaimableBytes()).isZero();
         } else if (step instanceof Reopen) {
           db.close();
-          db = Engine.open(options(dir, index));
+          db = Engine.open(options(dir, index, grouped));
         } else if (step instanceof BackupAndSwitch) {
           Path copy = root.resolve("db" + ++generation);
           db.backup(copy);
           db.close();
           dir = copy;
-          db = Engine.open(options(dir, index));
+          db = Engine.open(options(dir, index, grouped));
         }
         check(db, model);
       }
@@ -177,8 +177,21 @@ class EngineModelTest {
     }
   }
 
-  private static EngineOptions options(Path dir, IndexKind index) {
-    return EngineOptions.builder(dir).dataFileSize(4096).indexKind(index).build();
+  /** Three groups, by the key's last digit: what a cluster node's slots are to it. */
+  private static final KeyGroups BY_LAST_DIGIT = new KeyGroups() {
+    @Override
+    public int count() {
+      return 3;
+    }
+
+    @Override
+    public int of(byte[] key) {
+      return key[key.length - 1] % 3;
+    }
+  };
+
+  private static EngineOptions options(Path dir, IndexKind index, boolean grouped) {
+    return EngineOptions.builder(dir).dataFileSize(4096).indexKind(index).keyGroups(grouped ? BY_LAST_DIGIT : null).build();
   }
 
   private static void check(Engine db, TreeMap<byte[], byte[]> model) throws IOException {
@@ -199,6 +212,34 @@ class EngineModelTest {
     byte[] high = {'k', '2'};
     assertThat(reversed).usingElementComparator(UNSIGNED)
         .containsExactlyElementsOf(model.subMap(low, true, high, false).descendingKeySet());
+    if (db.options().keyGroups() != null) {
+      checkGroups(db, model);
+    }
+  }
+
+  /** Each group's iterator walks exactly the model's keys of that group, in order, from the start or a seek. */
+  private static void checkGroups(Engine db, TreeMap<byte[], byte[]> model) throws IOException {
+    for (int group = 0; group < BY_LAST_DIGIT.count(); group++) {
+      List<byte[]> expected = new ArrayList<>();
+      for (byte[] k : model.keySet()) {
+        if (BY_LAST_DIGIT.of(k) == group) {
+          expected.add(k);
+        }
+      }
+      List<byte[]> walked = new ArrayList<>();
+      try (EngineIterator it = db.groupIterator(group)) {
+        for (; it.isValid(); it.next()) {
+          walked.add(it.key());
+          assertThat(it.value()).isEqualTo(model.get(it.key()));
+        }
+        if (expected.size() > 1) {
+          byte[] middle = expected.get(expected.size() / 2);
+          it.seek(middle);
+          assertThat(it.key()).isEqualTo(middle);
+        }
+      }
+      assertThat(walked).as("group %d", group).usingElementComparator(UNSIGNED).containsExactlyElementsOf(expected);
+    }
   }
 
   private static byte[] key(int k) {
