@@ -44,6 +44,11 @@ public final class PartitionTable {
     return (int) ((long) slot * partitionCount / Slots.COUNT);
   }
 
+  /** The first slot of {@code partition}, of {@code partitionCount}: its slots run up to the next one's first. */
+  public static int firstSlot(int partition, int partitionCount) {
+    return (int) (((long) partition * Slots.COUNT + partitionCount - 1) / partitionCount);
+  }
+
   public int partitionCount() {
     return partitions.length;
   }

@@ -27,4 +27,17 @@ class SlotsTest {
     assertThat(slot("foo{{bar}}zap")).isEqualTo(slot("{bar"));
     assertThat(slot("foo{bar}{zap}")).isEqualTo(slot("bar"));
   }
+
+  @Test
+  void aPartitionsFirstSlotMapsToItAndTheSlotBeforeItDoesNot() {
+    for (int count : new int[] {1, 7, 271, 16384}) {
+      for (int p = 0; p < count; p++) {
+        int first = PartitionTable.firstSlot(p, count);
+        assertThat(PartitionTable.partitionOf(first, count)).as("partition %d of %d", p, count).isEqualTo(p);
+        if (first > 0) {
+          assertThat(PartitionTable.partitionOf(first - 1, count)).isEqualTo(p - 1);
+        }
+      }
+    }
+  }
 }

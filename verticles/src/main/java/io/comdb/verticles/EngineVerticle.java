@@ -150,7 +150,7 @@ public final class EngineVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
-      config = EngineConfig.fromJson(config());
+      config = EngineConfig.fromJson(config(), ClusterNode.of(vertx).partitionGroups()); // joined before this deploys
       memoryLimit = MemoryLimit.of(vertx, config.maxMemoryBytes()); // first, so that every verticle sees the configured limit
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
@@ -354,6 +354,12 @@ public final class EngineVerticle extends VerticleBase {
       }
     }
     blocked.serve(group, (message, reply) -> answers.add(new Answer(new Queued(message, Writer.Source.RESP, 0), reply, true)));
+    try {
+      replication.stampVersions(group);
+    } catch (IOException | RuntimeException e) {
+      // The drain's writes are applied, and still go to the backups; a copy that missed them may win a restart.
+      LOG.log(System.Logger.Level.ERROR, "counting up partition versions failed", e);
+    }
     long written = group.end();
     metrics.drained(round.size(), commands);
     // Clustered, the drain's changes go to their backups meanwhile; it is answered once they have them.
@@ -458,6 +464,7 @@ public final class EngineVerticle extends VerticleBase {
         group.recordChanges();
       }
       redis.expireCycle(group, EXPIRED_PER_CYCLE);
+      replication.stampVersions(group);
       // The backups delete what expired too; nobody waits for it (a backup deletes expired keys when it takes over).
       replication.replicate(group.changes());
     } catch (IOException | RuntimeException e) {

@@ -66,7 +66,7 @@ public final class ClusterKeys {
 
   /**
    * The slot of a key as the engine stores it: a key of the key-value API by itself, an internal key of a
-   * Redis type by its Redis key, one of agent memory by its agent id.
+   * Redis type by its Redis key, one of agent memory by its agent id, a partition's version in that partition.
    */
   public static int slotOfStored(byte[] stored) {
     if (!KeySpace.isReserved(stored)) {
@@ -77,7 +77,10 @@ public final class ClusterKeys {
       return Slots.of(redisKey);
     }
     byte[] agent = MemoryKeys.agentOf(stored);
-    return agent != null ? Slots.of(agent) : 0;
+    if (agent != null) {
+      return Slots.of(agent);
+    }
+    return Math.max(PartitionVersion.slotOf(stored), 0);
   }
 
   /**

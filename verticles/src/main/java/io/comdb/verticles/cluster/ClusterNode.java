@@ -7,6 +7,7 @@ import com.hazelcast.multimap.MultiMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.comdb.cluster.PartitionTable;
 import io.comdb.config.ClusterSection;
+import io.comdb.engine.KeyGroups;
 import io.comdb.verticles.api.Failure;
 import io.comdb.verticles.api.Writer;
 import io.vertx.core.Vertx;
@@ -19,8 +20,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,9 +46,17 @@ public final class ClusterNode implements Shareable {
   private static final String KEY = "node";
   private static final String ENDPOINTS = "comdb.endpoints";
   private static final String HOLDERS = "comdb.holders";
-  /** Partitions members held whole when they last ran, offered after a restart (see {@link #offerPersisted}). */
+  /**
+   * Partitions members held whole when they last ran, offered after a restart (see {@link #offerPersisted}):
+   * partition → {@link Offer#encode()}; and under {@link #OFFERS_MADE}, the members that have made theirs.
+   */
   private static final String CANDIDATES = "comdb.candidates";
-  /** In the data directory: the partitions this node holds whole, kept across restarts. */
+  private static final int OFFERS_MADE = -1;
+  /**
+   * In the data directory: this node's name, how many members the cluster had and the partitions this node
+   * held whole, kept across restarts (lines {@code node <name>}, {@code members <n>}, {@code partitions
+   * <p>,<p>,...}; a file of the partitions' line alone, as earlier versions wrote it, is read too).
+   */
   private static final String HOLDINGS_FILE = "cluster-holdings";
   private static final ClusterNode STANDALONE = new ClusterNode(null, null, null, new ClusterSection(false, "", 1, "", 1, 0, 5000), null);
 
@@ -75,6 +86,12 @@ public final class ClusterNode implements Shareable {
   private final Set<Integer> filling = ConcurrentHashMap.newKeySet();
   /** Partitions this node held whole when it last ran, not yet held again, filled over or dropped. */
   private final Set<Integer> persisted = ConcurrentHashMap.newKeySet();
+  /** What this node offers of each of {@link #persisted}, as put in {@link #CANDIDATES}. */
+  private final Map<Integer, String> offered = new ConcurrentHashMap<>();
+  /** How many members the cluster had when this node last ran (0: not known). */
+  private int membersBefore;
+  /** This node's name, the same across restarts (its member id is new at each start); the writer in versions. */
+  private String name;
   private final Path holdingsFile;
   /** What {@link #saveHoldings} last wrote. */
   private String savedHoldings;
@@ -256,13 +273,36 @@ public final class ClusterNode implements Shareable {
     return live;
   }
 
-  /** Live members, not this one, that offered a copy of {@code partition} they held before a restart. Blocks. */
-  List<String> candidates(int partition) {
+  /**
+   * A copy of a partition that a node held before a restart, and how new it is: its {@link PartitionVersion}'s
+   * counter, and whether that node wrote the version (then it was the owner, and has every write of it).
+   */
+  record Offer(String node, long counter, boolean writer) implements Comparable<Offer> {
+    String encode() {
+      return node + ' ' + counter + ' ' + writer;
+    }
+
+    static Offer decode(String text) {
+      String[] f = text.split(" ");
+      return new Offer(f[0], Long.parseLong(f[1]), Boolean.parseBoolean(f[2]));
+    }
+
+    /** Newer first: the higher counter, then the writer's copy. */
+    @Override
+    public int compareTo(Offer other) {
+      int c = Long.compare(other.counter, counter);
+      return c != 0 ? c : Boolean.compare(other.writer, writer);
+    }
+  }
+
+  /** The offers of live members, not this one, of copies of {@code partition} held before a restart. Blocks. */
+  List<Offer> candidates(int partition) {
     List<String> members = table.members();
-    List<String> live = new ArrayList<>();
-    for (String candidate : hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(partition)) {
-      if (members.contains(candidate) && !candidate.equals(id())) {
-        live.add(candidate);
+    List<Offer> live = new ArrayList<>();
+    for (String text : hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(partition)) { // partition >= 0: offers
+      Offer offer = Offer.decode(text);
+      if (members.contains(offer.node()) && !offer.node().equals(id())) {
+        live.add(offer);
       }
     }
     return live;
@@ -271,13 +311,45 @@ public final class ClusterNode implements Shareable {
   /** Whether any live member offers copies from before a restart. Blocks. */
   boolean anyCandidates() {
     List<String> members = table.members();
-    return hazelcast.<Integer, String>getMultiMap(CANDIDATES).values().stream().anyMatch(members::contains);
+    MultiMap<Integer, String> candidates = hazelcast.getMultiMap(CANDIDATES);
+    return candidates.entrySet().stream().anyMatch(e -> e.getKey() != OFFERS_MADE && members.contains(Offer.decode(e.getValue()).node()));
   }
 
-  /** Offers the partitions this node held when it last ran, for a cluster that restarts to fill from. Blocks. */
-  void offerPersisted() {
+  /**
+   * Offers the partitions this node held when it last ran, for a cluster that restarts to fill from, each
+   * with its version as {@code version} reads it from this node's engine. Blocks.
+   */
+  void offerPersisted(java.util.function.IntFunction<PartitionVersion> version) {
     MultiMap<Integer, String> candidates = hazelcast.getMultiMap(CANDIDATES);
-    persisted.forEach(p -> candidates.put(p, id()));
+    for (int p : persisted) {
+      PartitionVersion v = version.apply(p);
+      String offer = new Offer(id(), v.counter(), v.writer().equals(name)).encode();
+      offered.put(p, offer);
+      candidates.put(p, offer);
+    }
+    candidates.put(OFFERS_MADE, id()); // after them: a member counted here has offered all it will
+  }
+
+  /** How many live members, this one included, have made their offers. Blocks. */
+  int membersThatOffered() {
+    List<String> members = table.members();
+    return (int) hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(OFFERS_MADE).stream().filter(members::contains).count();
+  }
+
+  /** What this node offered of {@code partition}, if it has a persisted copy. */
+  Offer offer(int partition) {
+    String text = offered.get(partition);
+    return text == null ? null : Offer.decode(text);
+  }
+
+  /** How many members the cluster had when this node last ran, or 0 if it is not known. */
+  int membersBefore() {
+    return membersBefore;
+  }
+
+  /** This node's name: the same across its restarts, unlike {@link #id()}. */
+  public String name() {
+    return name;
   }
 
   /** Whether this node has a copy of {@code partition} it held whole when it last ran, not yet reconciled. */
@@ -293,34 +365,64 @@ public final class ClusterNode implements Shareable {
   /** The copy of the last run is held again, refilled or dropped: no longer offered. Blocks. */
   void forgetPersisted(int partition) {
     if (persisted.remove(partition)) {
-      hazelcast.<Integer, String>getMultiMap(CANDIDATES).remove(partition, id());
-    }
-  }
-
-  private void loadHoldings() throws IOException {
-    if (holdingsFile != null && Files.exists(holdingsFile)) {
-      for (String p : Files.readString(holdingsFile).trim().split(",")) {
-        if (!p.isEmpty()) {
-          persisted.add(Integer.parseInt(p));
-        }
+      String offer = offered.remove(partition);
+      if (offer != null) {
+        hazelcast.<Integer, String>getMultiMap(CANDIDATES).remove(partition, offer);
       }
     }
   }
 
-  /** Writes the partitions this node holds (and those of its last run it still keeps) to its data directory. */
+  private void loadHoldings() throws IOException {
+    if (holdingsFile == null) {
+      return;
+    }
+    if (Files.exists(holdingsFile)) {
+      for (String line : Files.readAllLines(holdingsFile)) {
+        String[] f = line.trim().split(" ", 2);
+        switch (f[0]) {
+          case "node" -> name = f[1];
+          case "members" -> membersBefore = Integer.parseInt(f[1]);
+          case "partitions" -> readPartitions(f.length > 1 ? f[1] : "");
+          default -> readPartitions(f[0]); // the partitions alone, as earlier versions wrote them
+        }
+      }
+    }
+    if (name == null) {
+      name = UUID.randomUUID().toString();
+      saveHoldings(); // before any version names it as writer
+    }
+  }
+
+  private void readPartitions(String list) {
+    for (String p : list.split(",")) {
+      if (!p.isEmpty()) {
+        persisted.add(Integer.parseInt(p));
+      }
+    }
+  }
+
+  /**
+   * Writes this node's name, the cluster's members and the partitions this node holds (and those of its last
+   * run it still keeps) to its data directory. While copies of the last run wait to be reconciled, the members
+   * the cluster had then are kept: a restart meanwhile waits for as many again.
+   */
   void saveHoldings() throws IOException {
     if (holdingsFile == null) {
       return;
     }
     Set<Integer> all = new java.util.TreeSet<>(ready);
     all.addAll(persisted);
-    String text = all.stream().map(String::valueOf).collect(Collectors.joining(","));
+    int members = persisted.isEmpty() ? table.members().size() : Math.max(membersBefore, table.members().size());
+    String text = "node " + name + "\nmembers " + members + "\npartitions "
+        + all.stream().map(String::valueOf).collect(Collectors.joining(",")) + "\n";
     synchronized (holdingsFile) {
       if (text.equals(savedHoldings)) {
         return;
       }
+      Files.createDirectories(holdingsFile.getParent()); // at join, before the engine made the data directory
       Path temp = holdingsFile.resolveSibling(HOLDINGS_FILE + ".tmp");
-      Files.writeString(temp, text);
+      Files.writeString(temp, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
+          StandardOpenOption.SYNC);
       Files.move(temp, holdingsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       savedHoldings = text;
     }
@@ -340,6 +442,28 @@ public final class ClusterNode implements Shareable {
   /** The partition of a stored key (internal keys by their Redis key or agent id); clustered only. */
   public int partitionOfStored(byte[] storedKey) {
     return table.partitionOfSlot(ClusterKeys.slotOfStored(storedKey));
+  }
+
+  /**
+   * How this node's engine groups its keys: by partition, so that a partition is streamed to another node, or
+   * dropped, by walking its own keys ({@link io.comdb.engine.ReadView#groupIterator}). Null when standalone.
+   */
+  public KeyGroups partitionGroups() {
+    if (table == null) {
+      return null;
+    }
+    int count = table.partitionCount();
+    return new KeyGroups() {
+      @Override
+      public int count() {
+        return count;
+      }
+
+      @Override
+      public int of(byte[] key) {
+        return PartitionTable.partitionOf(ClusterKeys.slotOfStored(key), count);
+      }
+    };
   }
 
   /** Whether this node serves a stored key: it owns its slot (standalone: every key). */

@@ -1,7 +1,6 @@
 package io.comdb.verticles.cluster;
 
 import io.comdb.engine.EngineIterator;
-import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.ReadView;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.ServerMetrics;
@@ -22,7 +21,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +45,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * A cluster that forms with nothing held yet is either new (each node takes what it is given, empty) or
  * restarted: each node offers the partitions it held when it last ran ({@code cluster-holdings} in its
- * data directory); a partition no live member holds is filled from such an offer, kept from the node's own
- * copy, or waits up to 30 s for a node that held it before it is served empty.
+ * data directory), each with its {@link PartitionVersion}. Once as many members as the cluster had are back
+ * (or after 30 s), a partition no live member holds is kept from the node's own copy or filled from the
+ * offer of another, whichever is newest; one that nobody offers waits up to 30 s for a node that held it
+ * before it is served empty.
  */
 public final class ReplicaVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ReplicaVerticle.class.getName());
@@ -75,6 +75,8 @@ public final class ReplicaVerticle extends VerticleBase {
   private boolean heldBefore;
   /** How many partitions waited at the last look (logged when it changes). */
   private int lastWaiting;
+  /** How many partitions waited for the members before a restart to come back, at the last look. */
+  private int lastComparing;
 
   /** What one look at the partition table found to do: fills by source node, and partitions to drop. */
   private record Plan(Map<String, List<Integer>> fills, List<Integer> drops) {}
@@ -141,10 +143,13 @@ public final class ReplicaVerticle extends VerticleBase {
   /** Compares the partition table with what this node holds (blocking: the holders' registry is Hazelcast's). */
   private Plan plan() throws java.io.IOException {
     if (restartDeadline == 0) { // the first look: offer what this node held when it last ran
-      node.offerPersisted();
+      node.offerPersisted(this::version);
       restartDeadline = System.currentTimeMillis() + RESTART_WAIT_MS;
       heldBefore = !node.persisted().isEmpty();
     }
+    // Copies from before a restart are compared once as many members as the cluster had have offered theirs.
+    boolean allBack = node.membersThatOffered() >= node.membersBefore() || System.currentTimeMillis() >= restartDeadline;
+    int comparing = 0;
     int backups = node.backups();
     String me = node.id();
     Map<String, List<Integer>> fills = new LinkedHashMap<>();
@@ -156,14 +161,18 @@ public final class ReplicaVerticle extends VerticleBase {
       if (replica && !node.ready(p) && !filling.contains(p)) {
         List<String> holders = new ArrayList<>(node.holders(p));
         holders.remove(me);
-        List<String> sources = holders.isEmpty() ? node.candidates(p) : holders;
-        if (!holders.isEmpty() || !sources.isEmpty() && !node.persistedCopy(p)) {
-          String source = sources.contains(replicas.get(0)) ? replicas.get(0) : sources.get(0);
+        List<ClusterNode.Offer> offers = holders.isEmpty() ? node.candidates(p) : List.of();
+        ClusterNode.Offer mine = node.offer(p);
+        ClusterNode.Offer best = offers.stream().sorted().findFirst().orElse(null);
+        if (!holders.isEmpty() || best != null && allBack && (mine == null || best.compareTo(mine) < 0)) {
+          String source = !holders.isEmpty() ? (holders.contains(replicas.get(0)) ? replicas.get(0) : holders.get(0)) : best.node();
           fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
           node.forgetPersisted(p); // the fill drops this node's copy first: it is offered and recorded no more
-        } else if (node.persistedCopy(p)) {
-          node.ready(p, true); // its copy from before a restart is as whole as any
+        } else if (mine != null && allBack) {
+          node.ready(p, true); // its copy from before a restart is as new as any offered
           node.forgetPersisted(p);
+        } else if (mine != null || best != null) {
+          comparing++;
         } else {
           orphans.add(p);
         }
@@ -193,9 +202,23 @@ public final class ReplicaVerticle extends VerticleBase {
       LOG.log(Level.WARNING, "{0} partitions wait for a node that held them before the cluster restarted (up to {1} s more)",
           waiting, Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
     }
+    if (comparing != lastComparing && comparing > 0) {
+      LOG.log(Level.INFO, "{0} partitions wait until {1} members, as many as the cluster had before it restarted, offer their copies "
+          + "(up to {2} s more)", comparing, node.membersBefore(), Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
+    }
     lastWaiting = waiting;
+    lastComparing = comparing;
     node.saveHoldings();
     return new Plan(fills, drops);
+  }
+
+  /** This node's version of a partition, as its engine holds it. */
+  private PartitionVersion version(int partition) {
+    try {
+      return PartitionVersion.decode(reads.get(PartitionVersion.key(partition, node.table().partitionCount())));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void carryOut(Plan plan) {
@@ -278,30 +301,34 @@ public final class ReplicaVerticle extends VerticleBase {
     return Future.fromCompletionStage(done, context);
   }
 
+  /** The next page of the partitions' entries: the partitions in order, each one's keys in order. */
   private Replica.Chunk page(Replica.Fetch fetch) throws java.io.IOException {
-    Set<Integer> partitions = new HashSet<>(fetch.partitions());
     List<Kv.Write> entries = new ArrayList<>();
     long bytes = 0;
-    try (EngineIterator it = reads.iterator(IteratorOptions.all())) {
-      if (fetch.after() != null) {
-        it.seek(fetch.after());
-        if (it.isValid() && Arrays.equals(it.key(), fetch.after())) {
-          it.next();
-        }
+    byte[] after = fetch.after();
+    int from = after == null ? 0 : node.partitionOfStored(after);
+    for (int partition : fetch.partitions().stream().sorted().distinct().toList()) {
+      if (partition < from) {
+        continue;
       }
-      for (; it.isValid(); it.next()) {
-        byte[] key = it.key();
-        if (!partitions.contains(node.partitionOfStored(key))) {
-          continue;
+      try (EngineIterator it = reads.groupIterator(partition)) {
+        if (partition == from && after != null) {
+          it.seek(after);
+          if (it.isValid() && Arrays.equals(it.key(), after)) {
+            it.next();
+          }
         }
-        byte[] value = it.value();
-        if (value == null) {
-          continue;
-        }
-        entries.add(new Kv.Write(key, value));
-        bytes += key.length + value.length;
-        if (entries.size() >= Math.min(fetch.limit(), PAGE_ENTRIES) || bytes >= PAGE_BYTES) {
-          return new Replica.Chunk(entries, key);
+        for (; it.isValid(); it.next()) {
+          byte[] key = it.key();
+          byte[] value = it.value();
+          if (value == null) {
+            continue;
+          }
+          entries.add(new Kv.Write(key, value));
+          bytes += key.length + value.length;
+          if (entries.size() >= Math.min(fetch.limit(), PAGE_ENTRIES) || bytes >= PAGE_BYTES) {
+            return new Replica.Chunk(entries, key);
+          }
         }
       }
     }

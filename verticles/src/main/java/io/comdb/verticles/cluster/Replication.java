@@ -2,7 +2,6 @@ package io.comdb.verticles.cluster;
 
 import io.comdb.engine.Change;
 import io.comdb.engine.EngineIterator;
-import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.ReadView;
 import io.comdb.engine.WriteBatch;
 import io.comdb.engine.WriteGroup;
@@ -30,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The writer's side of a cluster's copies, used on the writer's thread only.
@@ -49,6 +49,9 @@ import java.util.Set;
  * fails, so a fill's pages are never dropped in silence. {@link Replica.Drop} deletes the entries of
  * partitions this node gave up; it touches no fill's notes (a partition given up may be filled again at
  * once, and the two then follow each other in the writer's queue).
+ *
+ * <p><b>Versions.</b> Before a drain's group ends, {@link #stampVersions} counts up the {@link PartitionVersion}
+ * of each partition it wrote whose replicas changed since the last count here.
  */
 public final class Replication {
   private static final long RETRY_MS = 250;
@@ -64,6 +67,10 @@ public final class Replication {
   private final Map<Integer, Set<ByteBuffer>> filling = new HashMap<>();
   /** Copies out: done at once if their backup leaves the cluster before it answers. */
   private final Outstanding outstanding;
+  /** Each partition's replicas when this writer last counted its version up. */
+  private final Map<Integer, List<String>> stamped = new HashMap<>();
+  /** Set (on a Hazelcast thread) when a member leaves: every version is counted up again at its next write. */
+  private final AtomicBoolean memberLeft = new AtomicBoolean();
 
   public Replication(Vertx vertx, ClusterNode node, RedisStore redis, ReadView reads) {
     this.vertx = vertx;
@@ -73,6 +80,7 @@ public final class Replication {
     this.redis = redis;
     this.reads = reads;
     this.outstanding = new Outstanding(node, vertx.getOrCreateContext());
+    node.onLeft(left -> memberLeft.set(true)); // the partition table may show it a moment later than the drains do
   }
 
   /** Whether this writer's drains have changes to send: clustered, with backups. */
@@ -132,13 +140,12 @@ public final class Replication {
     return new Kv.Done(deleteAll(fill.partitions(), group));
   }
 
-  /** Deletes every entry of {@code partitions} this node holds (one walk over the keydir). */
+  /** Deletes every entry of {@code partitions} this node holds: a walk over their keys, and no others. */
   private long deleteAll(List<Integer> partitions, WriteGroup group) throws IOException {
-    Set<Integer> wanted = new HashSet<>(partitions);
     List<byte[]> stale = new ArrayList<>();
-    try (EngineIterator it = reads.iterator(IteratorOptions.all())) {
-      for (; it.isValid(); it.next()) {
-        if (wanted.contains(node.partitionOfStored(it.key()))) {
+    for (int partition : partitions) {
+      try (EngineIterator it = reads.groupIterator(partition)) {
+        for (; it.isValid(); it.next()) {
           stale.add(it.key());
         }
       }
@@ -193,6 +200,33 @@ public final class Replication {
   private void staleSpaces(Set<String> agents) {
     if (!agents.isEmpty()) {
       vertx.eventBus().publish(Addresses.MEMORY_STALE, new JsonArray(new ArrayList<>(agents)), LOCAL);
+    }
+  }
+
+  /**
+   * Counts up, in {@code group}, the version of each partition the group wrote whose replicas are not those
+   * it had when this writer last counted it up (or that this writer has not counted up since it started, or
+   * since a member left). Call it once the group's writes are applied and before it ends: the version record
+   * is then one of its changes, and reaches the backups with them.
+   */
+  public void stampVersions(WriteGroup group) throws IOException {
+    if (!replicates() || group.changes().isEmpty()) {
+      return;
+    }
+    if (memberLeft.getAndSet(false)) {
+      stamped.clear();
+    }
+    Set<Integer> written = new HashSet<>();
+    for (Change c : group.changes()) {
+      written.add(node.partitionOfStored(c.key()));
+    }
+    for (int partition : written) {
+      List<String> replicas = node.table().replicas(partition, backups);
+      if (!replicas.equals(stamped.get(partition))) {
+        byte[] key = PartitionVersion.key(partition, node.table().partitionCount());
+        group.put(key, PartitionVersion.decode(reads.get(key)).next(node.name()).encode());
+        stamped.put(partition, replicas);
+      }
     }
   }
 

@@ -1,17 +1,21 @@
 package io.comdb.verticles.cluster;
 
 import static io.comdb.verticles.Bus.await;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.comdb.cluster.HazelcastSetup;
 import io.comdb.config.ClusterSection;
+import io.comdb.engine.EngineIterator;
+import io.comdb.engine.IteratorOptions;
 import io.comdb.engine.ReadView;
 import io.comdb.verticles.EngineVerticle;
 import io.comdb.verticles.ServerVerticle;
 import io.comdb.verticles.api.Addresses;
 import io.comdb.verticles.api.Kv;
+import io.comdb.verticles.api.Redis;
 import io.comdb.verticles.api.Replica;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,6 +24,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,5 +120,64 @@ class ReplicationTest {
     await(toWriter(new Replica.Filled(List.of(new Kv.Write(key, "older page".getBytes(UTF_8))))));
     await(toWriter(new Replica.Fill(List.of(partition), false)));
     assertThat(EngineVerticle.reads(vertx).get(key)).asString(UTF_8).isEqualTo("live");
+  }
+
+  @Test
+  void aFillStreamsExactlyItsPartitionsInPagesAndADropDeletesExactlyThem() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      await(vertx.eventBus().request(Addresses.KV_PUT, new Kv.Put(("k" + i).getBytes(UTF_8), ("v" + i).getBytes(UTF_8))));
+      if (i % 10 == 0) { // a Redis hash: a metadata record and sub-keys, all in the slot of its key
+        await(vertx.eventBus().request(Addresses.REDIS_EXEC, new Redis.Exec(0,
+            List.of("HSET".getBytes(UTF_8), ("h" + i).getBytes(UTF_8), "f1".getBytes(UTF_8), "x".getBytes(UTF_8), "f2".getBytes(UTF_8), "y".getBytes(UTF_8)))));
+      }
+    }
+    List<Integer> partitions = List.of(node.partitionOfStored("k7".getBytes(UTF_8)), node.partitionOfStored("h990".getBytes(UTF_8)),
+        node.partitionOfStored("h0".getBytes(UTF_8))); // pages come in partition order, whatever this order
+    ReadView reads = EngineVerticle.reads(vertx);
+    List<String> expected = new ArrayList<>();
+    try (EngineIterator it = reads.iterator(IteratorOptions.all())) {
+      for (; it.isValid(); it.next()) {
+        if (partitions.contains(node.partitionOfStored(it.key()))) {
+          expected.add(new String(it.key(), ISO_8859_1));
+        }
+      }
+    }
+    expected.sort(Comparator.comparingInt((String k) -> node.partitionOfStored(k.getBytes(ISO_8859_1)))
+        .thenComparing(Comparator.naturalOrder()));
+    assertThat(expected).hasSizeGreaterThan(10).anyMatch(k -> k.startsWith("\0")); // a hash's records too
+
+    List<String> streamed = new ArrayList<>();
+    byte[] after = null;
+    do {
+      Replica.Chunk page = await(vertx.eventBus().<Replica.Chunk>request(node.local(Addresses.REPLICA_FETCH),
+          new Replica.Fetch(partitions, after, 3, node.id()))).body();
+      assertThat(page.entries()).hasSizeLessThanOrEqualTo(3);
+      for (Kv.Write w : page.entries()) {
+        streamed.add(new String(w.key(), ISO_8859_1));
+        assertThat(w.value()).isEqualTo(reads.get(w.key()));
+      }
+      after = page.next();
+    } while (after != null);
+    assertThat(streamed).containsExactlyElementsOf(expected);
+
+    long before = reads.stats().liveKeys();
+    await(toWriter(new Replica.Drop(partitions)));
+    assertThat(reads.stats().liveKeys()).isEqualTo(before - expected.size());
+    for (String key : expected) {
+      assertThat(reads.get(key.getBytes(ISO_8859_1))).isNull();
+    }
+  }
+
+  @Test
+  void theFirstWriteToAPartitionCountsItsVersionUpAndLaterOnesWithTheSameReplicasDoNot() throws Exception {
+    byte[] key = "versioned".getBytes(UTF_8);
+    byte[] versionKey = PartitionVersion.key(node.partitionOfStored(key), node.table().partitionCount());
+    ReadView reads = EngineVerticle.reads(vertx);
+    assertThat(reads.get(versionKey)).isNull();
+    await(vertx.eventBus().request(Addresses.KV_PUT, new Kv.Put(key, "1".getBytes(UTF_8))));
+    assertThat(PartitionVersion.decode(reads.get(versionKey))).isEqualTo(new PartitionVersion(1, node.name()));
+    await(vertx.eventBus().request(Addresses.KV_PUT, new Kv.Put(key, "2".getBytes(UTF_8))));
+    assertThat(PartitionVersion.decode(reads.get(versionKey))).isEqualTo(new PartitionVersion(1, node.name()));
+    assertThat(node.partitionOfStored(versionKey)).isEqualTo(node.partitionOfStored(key)); // streamed and dropped with it
   }
 }
