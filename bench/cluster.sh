@@ -7,11 +7,14 @@
 #   2. a write load through one node while another is killed with SIGKILL: the time from the kill to the
 #      first successful write to one of its slots, and how many acknowledged writes are missing after.
 # Last line: cluster-bench p1_set_ratio=.. p16_set_ratio=.. p1_get_ratio=.. failover_ms=.. lost_acked=..
-# Options (environment): REQUESTS (200000), ROUNDS (3), SYNC (interval), BENCH_DIR.
+# Options (environment): REQUESTS (200000), ROUNDS (3), WARMUP (3: runs of each test on each target
+# before the measured rounds; four JVMs on two cores take that long to compile their hot paths), SYNC
+# (interval), BENCH_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${REQUESTS:-200000}"
 rounds="${ROUNDS:-3}"
+warmup="${WARMUP:-3}"
 sync="${SYNC:-interval}"
 for tool in redis-benchmark redis-cli /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "bench/cluster.sh: $tool is missing (apt-get install redis-tools python3-redis)" >&2; exit 1; }
@@ -60,8 +63,10 @@ median() { # "test rps" lines -> the median rps of test $1
   awk -v t="$1" '$1 == t {print $2}' "$2" | sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'
 }
 ratio() { # label pipeline tests -> sets ratio_<test>
-  bench "$single" "$2" "$3" >/dev/null # warm-up
-  bench "${node[0]}" "$2" "$3" >/dev/null
+  for _ in $(seq 1 "$warmup"); do
+    bench "$single" "$2" "$3" >/dev/null
+    bench "${node[0]}" "$2" "$3" >/dev/null
+  done
   : >"$work/single.all"; : >"$work/cluster.all"
   for _ in $(seq 1 "$rounds"); do
     bench "$single" "$2" "$3" >>"$work/single.all"

@@ -1,6 +1,8 @@
 package io.comdb.cluster;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.partition.InternalPartition;
@@ -8,10 +10,12 @@ import com.hazelcast.internal.partition.InternalPartitionService;
 import com.hazelcast.internal.partition.PartitionReplica;
 import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
-import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Where each slot lives, as Hazelcast's partition table says now. Slots map onto Hazelcast's partitions
@@ -21,21 +25,56 @@ import java.util.List;
  */
 public final class PartitionTable {
   private final HazelcastInstance hazelcast;
-  private final Partition[] partitions;
+  private final int partitionCount;
   /** Hazelcast's own partition table, which also names each partition's backups (replicas 1 to 6). */
   private final InternalPartitionService internal;
   private final String localNode;
+  private final UUID localUuid;
   private final int minMembers;
+  /**
+   * The members now, and how many of them hold data: kept by a membership listener, as every request asks
+   * (Hazelcast's own answers look members up by address, and allocate).
+   */
+  private volatile Set<UUID> memberIds = Set.of();
+  private volatile int dataMembers;
+  private final UUID membershipListener;
 
   public PartitionTable(HazelcastInstance hazelcast, int minMembers) {
     this.hazelcast = hazelcast;
     this.minMembers = minMembers;
-    this.localNode = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.localUuid = hazelcast.getCluster().getLocalMember().getUuid();
+    this.localNode = localUuid.toString();
+    this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        noteMembers();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        noteMembers();
+      }
+    });
+    noteMembers();
     this.internal = ((HazelcastInstanceProxy) hazelcast).getOriginal().node.getPartitionService();
-    List<Partition> all = new ArrayList<>(hazelcast.getPartitionService().getPartitions());
-    this.partitions = new Partition[all.size()];
-    for (Partition p : all) {
-      partitions[p.getPartitionId()] = p;
+    this.partitionCount = internal.getPartitionCount();
+  }
+
+  private void noteMembers() {
+    Set<UUID> ids = new HashSet<>();
+    int data = 0;
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      ids.add(m.getUuid());
+      data += m.isLiteMember() ? 0 : 1;
+    }
+    memberIds = ids;
+    dataMembers = data;
+  }
+
+  /** Stops following the membership (the node left; its Hazelcast instance may live on). */
+  public void close() {
+    if (hazelcast.getLifecycleService().isRunning()) {
+      hazelcast.getCluster().removeMembershipListener(membershipListener);
     }
   }
 
@@ -50,12 +89,12 @@ public final class PartitionTable {
   }
 
   public int partitionCount() {
-    return partitions.length;
+    return partitionCount;
   }
 
   /** The partition a slot is in. */
   public int partitionOfSlot(int slot) {
-    return partitionOf(slot, partitions.length);
+    return partitionOf(slot, partitionCount);
   }
 
   /**
@@ -111,13 +150,19 @@ public final class PartitionTable {
 
   /** The node that owns {@code slot} now, or null while Hazelcast has not assigned its partition. */
   public String owner(int slot) {
-    Member owner = partitions[partitionOf(slot, partitions.length)].getOwner();
-    return owner == null ? null : owner.getUuid().toString();
+    UUID owner = ownerId(slot);
+    return owner == null ? null : owner.toString();
   }
 
   /** Whether this node owns {@code slot} now. */
   public boolean isLocal(int slot) {
-    return localNode.equals(owner(slot));
+    return localUuid.equals(ownerId(slot));
+  }
+
+  /** The owner of a slot's partition, if it is a member now (it may have left a moment before the table shows it). */
+  private UUID ownerId(int slot) {
+    PartitionReplica owner = internal.getPartition(partitionOf(slot, partitionCount)).getOwnerReplicaOrNull();
+    return owner != null && memberIds.contains(owner.uuid()) ? owner.uuid() : null;
   }
 
   /**
@@ -136,7 +181,7 @@ public final class PartitionTable {
 
   /** Whether this side of the cluster has {@code cluster.minMembers} data members: if not, it takes no writes. */
   public boolean hasQuorum() {
-    return members().size() >= minMembers;
+    return dataMembers >= minMembers;
   }
 
   public int minMembers() {
@@ -175,7 +220,7 @@ public final class PartitionTable {
     List<String> holders = new ArrayList<>();
     holders.add(owner(slot));
     if (backups > 0) {
-      List<String> replicas = replicas(partitionOf(slot, partitions.length), backups);
+      List<String> replicas = replicas(partitionOf(slot, partitionCount), backups);
       for (String backup : replicas.subList(1, replicas.size())) {
         if (backup != null) {
           holders.add(backup);

@@ -363,17 +363,26 @@ public final class EngineVerticle extends VerticleBase {
     long written = group.end();
     metrics.drained(round.size(), commands);
     // Clustered, the drain's changes go to their backups meanwhile; it is answered once they have them.
-    replication.replicate(group.changes()).onComplete(copied -> {
-      Throwable notCopied = copied.failed() ? copied.cause() : null;
-      if (syncer == null) {
+    // Copies from other nodes are answered once durable, without waiting for this drain's own copies to go
+    // out: an owner waiting for its backup's answer must not wait for the backup's copies to it in turn.
+    List<Answer> copies = new ArrayList<>();
+    answers.removeIf(a -> a.request.source == Writer.Source.REPLICA && copies.add(a));
+    if (!copies.isEmpty()) {
+      answerWhenDurable(copies, written, null);
+    }
+    replication.replicate(group.changes()).onComplete(copied -> answerWhenDurable(answers, written, copied.failed() ? copied.cause() : null));
+  }
+
+  /** Answers on the syncer's thread, in order, when there is one (sync always); else now. */
+  private void answerWhenDurable(List<Answer> answers, long written, Throwable notCopied) {
+    if (syncer == null) {
+      answer(answers, written, notCopied);
+    } else {
+      syncer.executeBlocking(() -> {
         answer(answers, written, notCopied);
-      } else {
-        syncer.executeBlocking(() -> {
-          answer(answers, written, notCopied);
-          return null;
-        }, true);
-      }
-    });
+        return null;
+      }, true);
+    }
   }
 
   /**

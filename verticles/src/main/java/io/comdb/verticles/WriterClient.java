@@ -13,9 +13,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A protocol verticle's line to the engine's writer: the write requests its connections submit during one
@@ -29,9 +32,12 @@ import java.util.Map;
  * its event loop only.
  *
  * <p>Clustered, requests for another node's slots go the same way to that node's writer
- * ({@link #submitTo}): one pass message per node and pass, which that writer admits or refuses whole. A
- * request the node no longer owns (or is still filling) goes again through this node's router, which
- * finds the owner; requests out to a node that leaves the cluster fail when it is declared dead.
+ * ({@link #submitTo}): one pass message per node, which that writer admits or refuses whole. One is out to
+ * a node at a time: what this loop's connections submit for it meanwhile goes in the next message, sent
+ * when that one is answered, so that under load one message carries the requests of many passes (a
+ * message costs each node a system call, a wake-up and a decode, whatever it carries). A request the node
+ * no longer owns (or is still filling) goes again through this node's router, which finds the owner;
+ * requests out to a node that leaves the cluster fail when it is declared dead.
  */
 public final class WriterClient {
   /** Writes are answered in milliseconds; a minute means the writer is stuck (a disk that hangs). */
@@ -46,8 +52,10 @@ public final class WriterClient {
   private final WriterQueue queue;
   private List<Object> requests = new ArrayList<>();
   private List<Promise<Object>> answers = new ArrayList<>();
-  /** Clustered: this pass's requests for other nodes, by node. */
+  /** Clustered: the requests for other nodes not sent yet, by node. */
   private final Map<String, Pass> remote = new LinkedHashMap<>();
+  /** Clustered: the nodes a pass is out to now. */
+  private final Set<String> out = new HashSet<>();
   /** Clustered: passes out to other nodes, failed at once if their node leaves before it answers. */
   private final Outstanding outstanding;
   private boolean sendScheduled;
@@ -102,8 +110,13 @@ public final class WriterClient {
   private void send() {
     sendScheduled = false;
     if (!remote.isEmpty()) {
-      remote.forEach(this::sendTo);
-      remote.clear();
+      for (Iterator<Map.Entry<String, Pass>> it = remote.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Pass> next = it.next();
+        if (out.add(next.getKey())) {
+          sendTo(next.getKey(), next.getValue());
+          it.remove();
+        }
+      }
     }
     if (requests.isEmpty()) {
       return;
@@ -134,10 +147,21 @@ public final class WriterClient {
       ReplyException gone = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failure.UNAVAILABLE.code(),
           "the node that owns the key left the cluster with the request out: it may or may not have run; try again");
       pass.answers.forEach(p -> p.tryFail(gone));
+      out.remove(node);
+      Pass waiting = remote.remove(node); // never sent: the router finds the new owners
+      if (waiting != null) {
+        for (int i = 0; i < waiting.requests.size(); i++) {
+          reroute(waiting.requests.get(i), waiting.answers.get(i));
+        }
+      }
     });
     vertx.eventBus().<Writer.Answers>request(ClusterNode.at(node, Addresses.WRITER_PASS), new Writer.Pass(source, pass.requests), DELIVERY)
         .onComplete(ar -> {
           outstanding.answered(node, id);
+          out.remove(node);
+          if (remote.containsKey(node)) {
+            scheduleSend(); // what gathered while this one was out
+          }
           if (ar.succeeded()) {
             spread(ar.result().body().answers(), pass.requests, pass.answers, true);
           } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {

@@ -14,11 +14,14 @@ public final class WireCodec<T> implements MessageCodec<T, T> {
   private final Class<T> type;
   private final BiConsumer<T, Wire.Writer> encoder;
   private final Function<Wire.Reader, T> decoder;
+  /** {@link #name()}: asked for on every message sent. */
+  private final String name;
 
   public WireCodec(Class<T> type, BiConsumer<T, Wire.Writer> encoder, Function<Wire.Reader, T> decoder) {
     this.type = type;
     this.encoder = encoder;
     this.decoder = decoder;
+    this.name = "comdb." + type.getName().substring(type.getPackageName().length() + 1).replace('$', '.');
   }
 
   /** A codec for a message that never leaves its JVM (it carries code or futures): its wire form throws. */
@@ -63,7 +66,7 @@ public final class WireCodec<T> implements MessageCodec<T, T> {
   /** {@code comdb.Kv.Get} and so on: unique, as every message is nested in one class of this package. */
   @Override
   public String name() {
-    return "comdb." + type.getName().substring(type.getPackageName().length() + 1).replace('$', '.');
+    return name;
   }
 
   @Override

@@ -143,6 +143,7 @@ public final class ClusterNode implements Shareable {
     ClusterNode node = vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).remove(KEY);
     if (node != null) {
       node.leftListeners.clear();
+      node.table.close();
       if (node.hazelcast.getLifecycleService().isRunning()) {
         node.hazelcast.getCluster().removeMembershipListener(node.membershipListener);
       }

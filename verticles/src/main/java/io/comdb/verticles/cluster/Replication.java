@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * key goes to the backups of its partition, as the partition table names them then, and the drain is
  * answered only once every one of them has applied it (durably, under its sync mode). A backup that left
  * the cluster (or stopped being a backup) needs it no more: its successor fills the partition from this
- * node, after this drain.
+ * node, after this drain. One copy at a time is out to each backup: the drains that end while it is out
+ * go together in the next one, so that under load a message carries many drains (as a drain carries
+ * many commands), and the backup still gets them in order.
  *
  * <p><b>As a backup</b>, it {@link #apply applies} the owner's changes as they come, in order.
  *
@@ -71,6 +73,17 @@ public final class Replication {
   private final Map<Integer, List<String>> stamped = new HashMap<>();
   /** Set (on a Hazelcast thread) when a member leaves: every version is counted up again at its next write. */
   private final AtomicBoolean memberLeft = new AtomicBoolean();
+  /** The backups a copy is out to now. */
+  private final Set<String> copying = new HashSet<>();
+  /** Per backup: what waits for the copy out to it to be answered, to go in the next one. */
+  private final Map<String, NextCopy> nextCopies = new HashMap<>();
+
+  /** Writes waiting to go to one backup together, and the drains waiting for them to be there. */
+  private static final class NextCopy {
+    final List<Kv.Write> writes = new ArrayList<>();
+    final Set<Integer> partitions = new HashSet<>();
+    final Promise<Void> done = Promise.promise();
+  }
 
   public Replication(Vertx vertx, ClusterNode node, RedisStore redis, ReadView reads) {
     this.vertx = vertx;
@@ -238,23 +251,35 @@ public final class Replication {
     if (changes.isEmpty() || !replicates()) {
       return Future.succeededFuture();
     }
-    Map<String, List<Kv.Write>> byNode = new LinkedHashMap<>();
-    Map<String, Set<Integer>> partitionsByNode = new HashMap<>();
+    Map<String, NextCopy> byNode = new LinkedHashMap<>();
     for (Change c : changes) {
       int partition = node.partitionOfStored(c.key());
       for (String backup : node.backups(partition, backups)) {
-        byNode.computeIfAbsent(backup, k -> new ArrayList<>()).add(new Kv.Write(c.key(), c.value()));
-        partitionsByNode.computeIfAbsent(backup, k -> new HashSet<>()).add(partition);
+        NextCopy copy = byNode.computeIfAbsent(backup, k -> nextCopies.computeIfAbsent(k, n -> new NextCopy()));
+        copy.writes.add(new Kv.Write(c.key(), c.value()));
+        copy.partitions.add(partition);
       }
     }
     List<Future<Void>> sent = new ArrayList<>(byNode.size());
-    long deadline = System.currentTimeMillis() + 2 * failureMillis;
-    byNode.forEach((backup, writes) -> {
-      Promise<Void> done = Promise.promise();
-      send(backup, new Replica.Apply(writes), partitionsByNode.get(backup), deadline, done);
-      sent.add(done.future());
+    byNode.forEach((backup, copy) -> {
+      sent.add(copy.done.future());
+      if (!copying.contains(backup)) {
+        sendNext(backup);
+      }
     });
     return Future.all(sent).mapEmpty();
+  }
+
+  /** Sends what waits for {@code backup}, if anything; once that is answered, what waits by then. */
+  private void sendNext(String backup) {
+    NextCopy copy = nextCopies.remove(backup);
+    if (copy == null) {
+      copying.remove(backup);
+      return;
+    }
+    copying.add(backup);
+    copy.done.future().onComplete(ar -> sendNext(backup));
+    send(backup, new Replica.Apply(copy.writes), copy.partitions, System.currentTimeMillis() + 2 * failureMillis, copy.done);
   }
 
   private void send(String backup, Replica.Apply apply, Set<Integer> partitions, long deadline, Promise<Void> done) {
