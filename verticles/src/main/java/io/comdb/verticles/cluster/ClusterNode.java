@@ -17,19 +17,14 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * This node's place in a cluster, shared by the verticles of its Vert.x instance: the partition table
@@ -46,19 +41,7 @@ public final class ClusterNode implements Shareable {
   private static final String KEY = "node";
   private static final String ENDPOINTS = "comdb.endpoints";
   private static final String HOLDERS = "comdb.holders";
-  /**
-   * Partitions members held whole when they last ran, offered after a restart (see {@link #offerPersisted}):
-   * partition → {@link Offer#encode()}; and under {@link #OFFERS_MADE}, the members that have made theirs.
-   */
-  private static final String CANDIDATES = "comdb.candidates";
-  private static final int OFFERS_MADE = -1;
-  /**
-   * In the data directory: this node's name, how many members the cluster had and the partitions this node
-   * held whole, kept across restarts (lines {@code node <name>}, {@code members <n>}, {@code partitions
-   * <p>,<p>,...}; a file of the partitions' line alone, as earlier versions wrote it, is read too).
-   */
-  private static final String HOLDINGS_FILE = "cluster-holdings";
-  private static final ClusterNode STANDALONE = new ClusterNode(null, null, null, new ClusterSection(false, "", 1, "", 1, 0, 5000), null);
+  private static final ClusterNode STANDALONE = new ClusterNode(null, null, null, new ClusterSection(false, "", 1, "", 1, 0, 5000));
 
   /** Where a node's servers listen; a port is -1 when that server is off. */
   public record Endpoint(String respHost, int respPort, String httpHost, int httpPort) {
@@ -84,25 +67,14 @@ public final class ClusterNode implements Shareable {
   private final Set<Integer> ready = ConcurrentHashMap.newKeySet();
   /** The partitions this node is filling from another now. */
   private final Set<Integer> filling = ConcurrentHashMap.newKeySet();
-  /** Partitions this node held whole when it last ran, not yet held again, filled over or dropped. */
-  private final Set<Integer> persisted = ConcurrentHashMap.newKeySet();
-  /** What this node offers of each of {@link #persisted}, as put in {@link #CANDIDATES}. */
-  private final Map<Integer, String> offered = new ConcurrentHashMap<>();
-  /** How many members the cluster had when this node last ran (0: not known). */
-  private int membersBefore;
-  /** This node's name, the same across restarts (its member id is new at each start); the writer in versions. */
-  private String name;
-  private final Path holdingsFile;
-  /** What {@link #saveHoldings} last wrote. */
-  private String savedHoldings;
+  /** What this node held when it last ran, and offers after a restart; null when standalone. */
+  private Holdings holdings;
 
-  private ClusterNode(HazelcastInstance hazelcast, PartitionTable table, ReplicatedMap<String, String> endpoints, ClusterSection config,
-      Path dataDir) {
+  private ClusterNode(HazelcastInstance hazelcast, PartitionTable table, ReplicatedMap<String, String> endpoints, ClusterSection config) {
     this.hazelcast = hazelcast;
     this.table = table;
     this.endpoints = endpoints;
     this.config = config;
-    this.holdingsFile = dataDir == null ? null : dataDir.resolve(HOLDINGS_FILE);
   }
 
   /** This Vert.x instance's node: the one {@link #join} made, or a standalone node. */
@@ -121,8 +93,9 @@ public final class ClusterNode implements Shareable {
     }
     HazelcastInstance hazelcast = manager.getHazelcastInstance();
     ReplicatedMap<String, String> endpoints = hazelcast.getReplicatedMap(ENDPOINTS);
-    ClusterNode node = new ClusterNode(hazelcast, new PartitionTable(hazelcast, config.minMembers()), endpoints, config, dataDir);
-    node.loadHoldings();
+    PartitionTable table = new PartitionTable(hazelcast, config.minMembers());
+    ClusterNode node = new ClusterNode(hazelcast, table, endpoints, config);
+    node.holdings = Holdings.load(hazelcast, table, dataDir);
     node.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {}
@@ -274,159 +247,19 @@ public final class ClusterNode implements Shareable {
     return live;
   }
 
-  /**
-   * A copy of a partition that a node held before a restart, and how new it is: its {@link PartitionVersion}'s
-   * counter, and whether that node wrote the version (then it was the owner, and has every write of it).
-   */
-  record Offer(String node, long counter, boolean writer) implements Comparable<Offer> {
-    String encode() {
-      return node + ' ' + counter + ' ' + writer;
-    }
-
-    static Offer decode(String text) {
-      String[] f = text.split(" ");
-      return new Offer(f[0], Long.parseLong(f[1]), Boolean.parseBoolean(f[2]));
-    }
-
-    /** Newer first: the higher counter, then the writer's copy. */
-    @Override
-    public int compareTo(Offer other) {
-      int c = Long.compare(other.counter, counter);
-      return c != 0 ? c : Boolean.compare(other.writer, writer);
-    }
+  /** What this node held when it last ran, and offers after a restart; clustered only. */
+  Holdings holdings() {
+    return holdings;
   }
 
-  /** The offers of live members, not this one, of copies of {@code partition} held before a restart. Blocks. */
-  List<Offer> candidates(int partition) {
-    List<String> members = table.members();
-    List<Offer> live = new ArrayList<>();
-    for (String text : hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(partition)) { // partition >= 0: offers
-      Offer offer = Offer.decode(text);
-      if (members.contains(offer.node()) && !offer.node().equals(id())) {
-        live.add(offer);
-      }
-    }
-    return live;
-  }
-
-  /** Whether any live member offers copies from before a restart. Blocks. */
-  boolean anyCandidates() {
-    List<String> members = table.members();
-    MultiMap<Integer, String> candidates = hazelcast.getMultiMap(CANDIDATES);
-    return candidates.entrySet().stream().anyMatch(e -> e.getKey() != OFFERS_MADE && members.contains(Offer.decode(e.getValue()).node()));
-  }
-
-  /**
-   * Offers the partitions this node held when it last ran, for a cluster that restarts to fill from, each
-   * with its version as {@code version} reads it from this node's engine. Blocks.
-   */
-  void offerPersisted(java.util.function.IntFunction<PartitionVersion> version) {
-    MultiMap<Integer, String> candidates = hazelcast.getMultiMap(CANDIDATES);
-    for (int p : persisted) {
-      PartitionVersion v = version.apply(p);
-      String offer = new Offer(id(), v.counter(), v.writer().equals(name)).encode();
-      offered.put(p, offer);
-      candidates.put(p, offer);
-    }
-    candidates.put(OFFERS_MADE, id()); // after them: a member counted here has offered all it will
-  }
-
-  /** How many live members, this one included, have made their offers. Blocks. */
-  int membersThatOffered() {
-    List<String> members = table.members();
-    return (int) hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(OFFERS_MADE).stream().filter(members::contains).count();
-  }
-
-  /** What this node offered of {@code partition}, if it has a persisted copy. */
-  Offer offer(int partition) {
-    String text = offered.get(partition);
-    return text == null ? null : Offer.decode(text);
-  }
-
-  /** How many members the cluster had when this node last ran, or 0 if it is not known. */
-  int membersBefore() {
-    return membersBefore;
-  }
-
-  /** This node's name: the same across its restarts, unlike {@link #id()}. */
+  /** This node's name: the same across its restarts, unlike {@link #id()}; clustered only. */
   public String name() {
-    return name;
+    return holdings.name();
   }
 
-  /** Whether this node has a copy of {@code partition} it held whole when it last ran, not yet reconciled. */
-  boolean persistedCopy(int partition) {
-    return persisted.contains(partition);
-  }
-
-  /** The partitions of the last run this node still keeps. */
-  Set<Integer> persisted() {
-    return persisted;
-  }
-
-  /** The copy of the last run is held again, refilled or dropped: no longer offered. Blocks. */
-  void forgetPersisted(int partition) {
-    if (persisted.remove(partition)) {
-      String offer = offered.remove(partition);
-      if (offer != null) {
-        hazelcast.<Integer, String>getMultiMap(CANDIDATES).remove(partition, offer);
-      }
-    }
-  }
-
-  private void loadHoldings() throws IOException {
-    if (holdingsFile == null) {
-      return;
-    }
-    if (Files.exists(holdingsFile)) {
-      for (String line : Files.readAllLines(holdingsFile)) {
-        String[] f = line.trim().split(" ", 2);
-        switch (f[0]) {
-          case "node" -> name = f[1];
-          case "members" -> membersBefore = Integer.parseInt(f[1]);
-          case "partitions" -> readPartitions(f.length > 1 ? f[1] : "");
-          default -> readPartitions(f[0]); // the partitions alone, as earlier versions wrote them
-        }
-      }
-    }
-    if (name == null) {
-      name = UUID.randomUUID().toString();
-      saveHoldings(); // before any version names it as writer
-    }
-  }
-
-  private void readPartitions(String list) {
-    for (String p : list.split(",")) {
-      if (!p.isEmpty()) {
-        persisted.add(Integer.parseInt(p));
-      }
-    }
-  }
-
-  /**
-   * Writes this node's name, the cluster's members and the partitions this node holds (and those of its last
-   * run it still keeps) to its data directory. While copies of the last run wait to be reconciled, the members
-   * the cluster had then are kept: a restart meanwhile waits for as many again.
-   */
+  /** Writes what this node holds to its data directory ({@link Holdings#save}). Blocks. */
   void saveHoldings() throws IOException {
-    if (holdingsFile == null) {
-      return;
-    }
-    Set<Integer> all = new java.util.TreeSet<>(ready);
-    all.addAll(persisted);
-    int members = persisted.isEmpty() ? table.members().size() : Math.max(membersBefore, table.members().size());
-    String text = "node " + name + "\nmembers " + members + "\npartitions "
-        + all.stream().map(String::valueOf).collect(Collectors.joining(",")) + "\n";
-    synchronized (holdingsFile) {
-      if (text.equals(savedHoldings)) {
-        return;
-      }
-      Files.createDirectories(holdingsFile.getParent()); // at join, before the engine made the data directory
-      Path temp = holdingsFile.resolveSibling(HOLDINGS_FILE + ".tmp");
-      Files.writeString(temp, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
-          StandardOpenOption.SYNC);
-      Files.move(temp, holdingsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      savedHoldings = text;
-    }
+    holdings.save(ready);
   }
 
   /** Whether any member but this one holds any partition: false while the cluster is forming afresh. Blocks. */

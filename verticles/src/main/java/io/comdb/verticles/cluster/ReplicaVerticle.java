@@ -143,12 +143,12 @@ public final class ReplicaVerticle extends VerticleBase {
   /** Compares the partition table with what this node holds (blocking: the holders' registry is Hazelcast's). */
   private Plan plan() throws java.io.IOException {
     if (restartDeadline == 0) { // the first look: offer what this node held when it last ran
-      node.offerPersisted(this::version);
+      node.holdings().offer(node.id(), this::version);
       restartDeadline = System.currentTimeMillis() + RESTART_WAIT_MS;
-      heldBefore = !node.persisted().isEmpty();
+      heldBefore = !node.holdings().partitions().isEmpty();
     }
     // Copies from before a restart are compared once as many members as the cluster had have offered theirs.
-    boolean allBack = node.membersThatOffered() >= node.membersBefore() || System.currentTimeMillis() >= restartDeadline;
+    boolean allBack = node.holdings().membersThatOffered() >= node.holdings().membersBefore() || System.currentTimeMillis() >= restartDeadline;
     int comparing = 0;
     int backups = node.backups();
     String me = node.id();
@@ -161,34 +161,34 @@ public final class ReplicaVerticle extends VerticleBase {
       if (replica && !node.ready(p) && !filling.contains(p)) {
         List<String> holders = new ArrayList<>(node.holders(p));
         holders.remove(me);
-        List<ClusterNode.Offer> offers = holders.isEmpty() ? node.candidates(p) : List.of();
-        ClusterNode.Offer mine = node.offer(p);
-        ClusterNode.Offer best = offers.stream().sorted().findFirst().orElse(null);
+        List<Holdings.Offer> offers = holders.isEmpty() ? node.holdings().offers(p, me) : List.of();
+        Holdings.Offer mine = node.holdings().own(p);
+        Holdings.Offer best = offers.stream().sorted().findFirst().orElse(null);
         if (!holders.isEmpty() || best != null && allBack && (mine == null || best.compareTo(mine) < 0)) {
           String source = !holders.isEmpty() ? (holders.contains(replicas.get(0)) ? replicas.get(0) : holders.get(0)) : best.node();
           fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
-          node.forgetPersisted(p); // the fill drops this node's copy first: it is offered and recorded no more
+          node.holdings().forget(p); // the fill drops this node's copy first: it is offered and recorded no more
         } else if (mine != null && allBack) {
           node.ready(p, true); // its copy from before a restart is as new as any offered
-          node.forgetPersisted(p);
+          node.holdings().forget(p);
         } else if (mine != null || best != null) {
           comparing++;
         } else {
           orphans.add(p);
         }
-      } else if (!replica && (node.ready(p) || node.persistedCopy(p)) && !filling.contains(p)) {
+      } else if (!replica && (node.ready(p) || node.holdings().has(p)) && !filling.contains(p)) {
         // Given up once every current replica holds it: one of them may be filling from here.
         List<String> current = replicas.stream().filter(Objects::nonNull).toList();
         if (!current.isEmpty() && node.holders(p).containsAll(current)) {
           node.ready(p, false);
-          node.forgetPersisted(p);
+          node.holdings().forget(p);
           drops.add(p);
         }
       }
     }
     // Asked of the cluster only when some partition needs it: a new, empty cluster, or a restarting one?
     int waiting = 0;
-    if (!orphans.isEmpty() && !(heldBefore || node.othersHoldData() || node.anyCandidates())) {
+    if (!orphans.isEmpty() && !(heldBefore || node.othersHoldData() || node.holdings().anyOffers())) {
       orphans.forEach(p -> node.ready(p, true));
     } else if (!orphans.isEmpty() && System.currentTimeMillis() < restartDeadline) {
       waiting = orphans.size(); // a restarting cluster: a node that held them may still come
@@ -204,7 +204,7 @@ public final class ReplicaVerticle extends VerticleBase {
     }
     if (comparing != lastComparing && comparing > 0) {
       LOG.log(Level.INFO, "{0} partitions wait until {1} members, as many as the cluster had before it restarted, offer their copies "
-          + "(up to {2} s more)", comparing, node.membersBefore(), Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
+          + "(up to {2} s more)", comparing, node.holdings().membersBefore(), Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
     }
     lastWaiting = waiting;
     lastComparing = comparing;
@@ -283,7 +283,7 @@ public final class ReplicaVerticle extends VerticleBase {
       return;
     }
     for (int p : fetch.partitions()) {
-      boolean whole = (node.ready(p) || node.persistedCopy(p)) && !filling.contains(p);
+      boolean whole = (node.ready(p) || node.holdings().has(p)) && !filling.contains(p);
       if (!whole || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
         message.fail(Failure.NOT_OWNER.code(), "partition " + p + " cannot be filled from this node now");
         return;

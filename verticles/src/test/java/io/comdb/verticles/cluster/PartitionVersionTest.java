@@ -25,13 +25,13 @@ class PartitionVersionTest {
 
   @Test
   void theNewestOfferComesFirstAndOnATieTheWritersCopy() {
-    ClusterNode.Offer stale = new ClusterNode.Offer("c", 7, true);
-    ClusterNode.Offer backup = new ClusterNode.Offer("b", 8, false);
-    ClusterNode.Offer owner = new ClusterNode.Offer("a", 8, true);
-    List<ClusterNode.Offer> offers = new ArrayList<>(List.of(stale, backup, owner));
+    Holdings.Offer stale = new Holdings.Offer("c", 7, true);
+    Holdings.Offer backup = new Holdings.Offer("b", 8, false);
+    Holdings.Offer owner = new Holdings.Offer("a", 8, true);
+    List<Holdings.Offer> offers = new ArrayList<>(List.of(stale, backup, owner));
     Collections.shuffle(offers);
     Collections.sort(offers);
     assertThat(offers).containsExactly(owner, backup, stale);
-    assertThat(ClusterNode.Offer.decode(owner.encode())).isEqualTo(owner);
+    assertThat(Holdings.Offer.decode(owner.encode())).isEqualTo(owner);
   }
 }
