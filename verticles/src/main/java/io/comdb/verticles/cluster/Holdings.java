@@ -24,12 +24,12 @@ import java.util.stream.Collectors;
  *
  * <p>The file, {@code cluster-holdings}, has three lines, rewritten whole (temp file, rename): {@code node
  * <name>}, the node's name, the same across restarts (its member id is new at each start), the writer named
- * in the {@link PartitionVersion}s it writes; {@code members <n>}, how many members the cluster had; and
- * {@code partitions <p>,<p>,...}, those the node held whole. A file of the partitions alone, as earlier
- * versions wrote it, is read too.
+ * in the {@link PartitionVersion}s it writes; {@code members <name>,<name>,...}, the names of the cluster's
+ * members; and {@code partitions <p>,<p>,...}, those the node held whole. A file of the partitions alone, as
+ * earlier versions wrote it, is read too (and a {@code members} line with a count: no names known).
  *
  * <p>Offers go in a Hazelcast multimap: partition → {@link Offer#encode()}; and under {@link #OFFERS_MADE},
- * the members that have made all of theirs.
+ * {@code <member id> <name>} of each member that has made all of its offers.
  */
 final class Holdings {
   private static final String CANDIDATES = "comdb.candidates";
@@ -65,8 +65,8 @@ final class Holdings {
   private final Set<Integer> persisted = ConcurrentHashMap.newKeySet();
   /** What this node offers of each of {@link #persisted}, as put in {@link #CANDIDATES}. */
   private final Map<Integer, String> offered = new ConcurrentHashMap<>();
-  /** How many members the cluster had when this node last ran (0: not known). */
-  private int membersBefore;
+  /** The names of the members the cluster had when this node last ran (empty: not known). */
+  private final Set<String> membersBefore = new TreeSet<>();
   private String name;
   /** What {@link #save} last wrote. */
   private String saved;
@@ -85,7 +85,7 @@ final class Holdings {
         String[] f = line.trim().split(" ", 2);
         switch (f[0]) {
           case "node" -> holdings.name = f[1];
-          case "members" -> holdings.membersBefore = Integer.parseInt(f[1]);
+          case "members" -> holdings.readMembers(f.length > 1 ? f[1] : "");
           case "partitions" -> holdings.readPartitions(f.length > 1 ? f[1] : "");
           default -> holdings.readPartitions(f[0]); // the partitions alone, as earlier versions wrote them
         }
@@ -96,6 +96,14 @@ final class Holdings {
       holdings.save(Set.of()); // before any version names it as writer
     }
     return holdings;
+  }
+
+  private void readMembers(String list) {
+    for (String member : list.split(",")) {
+      if (!member.isEmpty() && !member.chars().allMatch(Character::isDigit)) { // a count, as one version wrote: no names
+        membersBefore.add(member);
+      }
+    }
   }
 
   private void readPartitions(String list) {
@@ -114,8 +122,11 @@ final class Holdings {
   void save(Set<Integer> held) throws IOException {
     Set<Integer> all = new TreeSet<>(held);
     all.addAll(persisted);
-    int members = persisted.isEmpty() ? table.members().size() : Math.max(membersBefore, table.members().size());
-    String text = "node " + name + "\nmembers " + members + "\npartitions "
+    Set<String> members = new TreeSet<>(namesOffered());
+    if (!persisted.isEmpty()) {
+      members.addAll(membersBefore);
+    }
+    String text = "node " + name + "\nmembers " + String.join(",", members) + "\npartitions "
         + all.stream().map(String::valueOf).collect(Collectors.joining(",")) + "\n";
     synchronized (file) {
       if (text.equals(saved)) {
@@ -135,8 +146,8 @@ final class Holdings {
     return name;
   }
 
-  /** How many members the cluster had when this node last ran, or 0 if it is not known. */
-  int membersBefore() {
+  /** The names of the members the cluster had when this node last ran (empty if not known). */
+  Set<String> membersBefore() {
     return membersBefore;
   }
 
@@ -152,7 +163,7 @@ final class Holdings {
       offered.put(p, offer);
       candidates.put(p, offer);
     }
-    candidates.put(OFFERS_MADE, self); // after them: a member counted here has offered all it will
+    candidates.put(OFFERS_MADE, self + ' ' + name); // after them: a member found here has offered all it will
   }
 
   /** The offers of live members other than {@code self} of copies of {@code partition} held before a restart. Blocks. */
@@ -175,10 +186,24 @@ final class Holdings {
     return candidates.entrySet().stream().anyMatch(e -> e.getKey() != OFFERS_MADE && members.contains(Offer.decode(e.getValue()).node()));
   }
 
-  /** How many live members, this one included, have made their offers. Blocks. */
-  int membersThatOffered() {
+  /** The names of the live members, this one included once it has, that have made their offers. Blocks. */
+  Set<String> namesOffered() {
     List<String> members = table.members();
-    return (int) hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(OFFERS_MADE).stream().filter(members::contains).count();
+    Set<String> names = new TreeSet<>();
+    for (String made : hazelcast.<Integer, String>getMultiMap(CANDIDATES).get(OFFERS_MADE)) {
+      String[] f = made.split(" ");
+      if (members.contains(f[0])) {
+        names.add(f[1]);
+      }
+    }
+    return names;
+  }
+
+  /** The members the cluster had when this node last ran that have not made their offers yet. Blocks. */
+  Set<String> membersNotBack() {
+    Set<String> missing = new TreeSet<>(membersBefore);
+    missing.removeAll(namesOffered());
+    return missing;
   }
 
   /** What this node offered of {@code partition}, if it has a copy from before a restart. */

@@ -45,8 +45,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * A cluster that forms with nothing held yet is either new (each node takes what it is given, empty) or
  * restarted: each node offers the partitions it held when it last ran ({@code cluster-holdings} in its
- * data directory), each with its {@link PartitionVersion}. Once as many members as the cluster had are back
- * (or after 30 s), a partition no live member holds is kept from the node's own copy or filled from the
+ * data directory), each with its {@link PartitionVersion}. Once every member the cluster had has made its
+ * offers (or after 30 s), a partition no live member holds is kept from the node's own copy or filled from the
  * offer of another, whichever is newest; one that nobody offers waits up to 30 s for a node that held it
  * before it is served empty.
  */
@@ -147,8 +147,9 @@ public final class ReplicaVerticle extends VerticleBase {
       restartDeadline = System.currentTimeMillis() + RESTART_WAIT_MS;
       heldBefore = !node.holdings().partitions().isEmpty();
     }
-    // Copies from before a restart are compared once as many members as the cluster had have offered theirs.
-    boolean allBack = node.holdings().membersThatOffered() >= node.holdings().membersBefore() || System.currentTimeMillis() >= restartDeadline;
+    // Copies from before a restart are compared once every member the cluster had has offered its own.
+    Set<String> notBack = node.holdings().membersNotBack();
+    boolean allBack = notBack.isEmpty() || System.currentTimeMillis() >= restartDeadline;
     int comparing = 0;
     int backups = node.backups();
     String me = node.id();
@@ -203,8 +204,8 @@ public final class ReplicaVerticle extends VerticleBase {
           waiting, Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
     }
     if (comparing != lastComparing && comparing > 0) {
-      LOG.log(Level.INFO, "{0} partitions wait until {1} members, as many as the cluster had before it restarted, offer their copies "
-          + "(up to {2} s more)", comparing, node.holdings().membersBefore(), Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
+      LOG.log(Level.INFO, "{0} partitions wait for {1} more of the members the cluster had before it restarted to offer their copies "
+          + "(up to {2} s more)", comparing, notBack.size(), Math.max(0, (restartDeadline - System.currentTimeMillis()) / 1000));
     }
     lastWaiting = waiting;
     lastComparing = comparing;

@@ -180,4 +180,10 @@ class ReplicationTest {
     assertThat(PartitionVersion.decode(reads.get(versionKey))).isEqualTo(new PartitionVersion(1, node.name()));
     assertThat(node.partitionOfStored(versionKey)).isEqualTo(node.partitionOfStored(key)); // streamed and dropped with it
   }
+
+  @Test
+  void theHoldingsFileNamesThisNodeAndTheMembersThatMadeTheirOffers() throws Exception {
+    List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("data").resolve("cluster-holdings"));
+    assertThat(lines).contains("node " + node.name(), "members " + node.name());
+  }
 }
