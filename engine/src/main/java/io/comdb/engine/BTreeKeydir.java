@@ -1,14 +1,11 @@
 package io.comdb.engine;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.locks.StampedLock;
-import java.util.function.LongPredicate;
 
 /**
  * {@link IndexKind#ORDERED}: a B+tree in unsigned key order. Nodes hold sorted arrays, and every entry
@@ -479,20 +476,6 @@ final class BTreeKeydir implements Keydir {
       return true;
     } finally {
       lock.unlockWrite(stamp);
-    }
-  }
-
-  @Override
-  public void removeIf(LongPredicate location) {
-    List<byte[]> doomed = new ArrayList<>();
-    for (Iterator<Map.Entry<byte[], Long>> it = entries(new byte[0], null, false); it.hasNext(); ) {
-      Map.Entry<byte[], Long> e = it.next();
-      if (location.test(e.getValue())) {
-        doomed.add(e.getKey());
-      }
-    }
-    for (byte[] key : doomed) {
-      remove(key);
     }
   }
 

@@ -1,12 +1,9 @@
 package io.comdb.engine;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.LongPredicate;
 
 /**
  * A {@link Keydir} that also keeps the keys of each of its {@link KeyGroups} in an ordered index of that
@@ -72,18 +69,6 @@ final class GroupedKeydir implements Keydir {
   @Override
   public boolean replace(byte[] key, long expected, long location) {
     return keydir.replace(key, expected, location); // the key stays, and so does its group's entry
-  }
-
-  @Override
-  public void removeIf(LongPredicate location) {
-    List<byte[]> doomed = new ArrayList<>();
-    for (Iterator<Map.Entry<byte[], Long>> it = keydir.entries(NOTHING, null, false); it.hasNext(); ) {
-      Map.Entry<byte[], Long> e = it.next();
-      if (location.test(e.getValue())) {
-        doomed.add(e.getKey());
-      }
-    }
-    doomed.forEach(this::remove);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.comdb.engine;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 
@@ -25,8 +27,17 @@ interface Keydir {
   /** Maps the key to {@code location} only if it still maps to {@code expected} (merge's compare-and-swap). */
   boolean replace(byte[] key, long expected, long location);
 
-  /** Removes every entry whose location matches. */
-  void removeIf(LongPredicate location);
+  /** Removes every entry whose location matches: by default, collects their keys in one walk, then removes each. */
+  default void removeIf(LongPredicate location) {
+    List<byte[]> doomed = new ArrayList<>();
+    for (Iterator<Map.Entry<byte[], Long>> it = entries(new byte[0], null, false); it.hasNext(); ) {
+      Map.Entry<byte[], Long> e = it.next();
+      if (location.test(e.getValue())) {
+        doomed.add(e.getKey());
+      }
+    }
+    doomed.forEach(this::remove);
+  }
 
   long size();
 
