@@ -286,16 +286,15 @@ public final class ClusterNode implements Shareable {
     if (table == null) {
       return null;
     }
-    int count = table.partitionCount();
     return new KeyGroups() {
       @Override
       public int count() {
-        return count;
+        return table.partitionCount();
       }
 
       @Override
       public int of(byte[] key) {
-        return PartitionTable.partitionOf(ClusterKeys.slotOfStored(key), count);
+        return partitionOfStored(key);
       }
     };
   }
