@@ -55,14 +55,20 @@ class RespLimitsTest {
     }
   }
 
+  /** A connection with a small receive buffer, for a client that reads nothing: the server's writes back up fast. */
+  private Socket slowReader() throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(64 << 10);
+    socket.connect(new InetSocketAddress("127.0.0.1", comdb.port));
+    return socket;
+  }
+
   /** 100 GETs of a 2 MiB value from a client that reads nothing: a few run, the rest wait until it reads. */
   @Test
   void aClientThatDoesNotReadStopsBeingServedUntilItReads() throws Exception {
     String value = "v".repeat(2 << 20);
     assertThat(admin.call("SET", "big", value)).isEqualTo("OK");
-    try (Socket slow = new Socket()) {
-      slow.setReceiveBufferSize(64 << 10);
-      slow.connect(new InetSocketAddress("127.0.0.1", comdb.port));
+    try (Socket slow = slowReader()) {
       slow.getOutputStream().write("GET big\r\n".repeat(100).getBytes(StandardCharsets.ISO_8859_1));
       slow.getOutputStream().flush();
       await(() -> field(clientOf("get"), "omem") > 0);
@@ -85,9 +91,7 @@ class RespLimitsTest {
   void readsBehindWritesFromAClientThatDoesNotReadAreBoundedToo() throws Exception {
     String value = "w".repeat(2 << 20);
     assertThat(admin.call("SET", "big2", value)).isEqualTo("OK");
-    try (Socket slow = new Socket()) {
-      slow.setReceiveBufferSize(64 << 10);
-      slow.connect(new InetSocketAddress("127.0.0.1", comdb.port));
+    try (Socket slow = slowReader()) {
       slow.getOutputStream().write(("CLIENT SETNAME slow\r\n" + "SET other 1\r\nGET big2\r\n".repeat(60))
           .getBytes(StandardCharsets.ISO_8859_1));
       slow.getOutputStream().flush();
@@ -149,9 +153,7 @@ class RespLimitsTest {
   @Test
   void aSubscriberPastItsHardOutputLimitIsClosed() throws Exception {
     admin.call("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 512kb 60");
-    try (Socket subscriber = new Socket()) {
-      subscriber.setReceiveBufferSize(64 << 10);
-      subscriber.connect(new InetSocketAddress("127.0.0.1", comdb.port));
+    try (Socket subscriber = slowReader()) {
       subscriber.getOutputStream().write("SUBSCRIBE feed\r\n".getBytes(StandardCharsets.ISO_8859_1));
       await(() -> call("PUBSUB", "NUMSUB", "feed").equals(List.of("feed", 1L)));
       String message = "m".repeat(64 << 10);

@@ -107,28 +107,27 @@ class StreamDifferentialTest extends AgainstRedisServer {
   }
 
   /** A stream command's reply with what depends on the moment (idle times) or on Redis's memory layout set aside. */
+  /** Each row of {@code rows} with its idle time (at {@code index}) set aside: it is a clock's, not a result. */
+  private static List<Object> idleAt(List<?> rows, int index) {
+    List<Object> out = new ArrayList<>();
+    for (Object row : rows) {
+      List<Object> fields = new ArrayList<>((List<?>) row);
+      fields.set(index, "idle");
+      out.add(fields);
+    }
+    return out;
+  }
+
   private static Object streamReply(List<String> command, Object reply) {
     String name = String.join(" ", command.subList(0, Math.min(2, command.size()))).toUpperCase();
     if (!(reply instanceof List<?> list)) {
       return reply;
     }
     if (name.startsWith("XPENDING") && command.size() > 3) {
-      List<Object> out = new ArrayList<>();
-      for (Object e : list) {
-        List<Object> entry = new ArrayList<>((List<?>) e);
-        entry.set(2, "idle");
-        out.add(entry);
-      }
-      return out;
+      return idleAt(list, 2);
     }
     if (name.equals("XINFO CONSUMERS")) {
-      List<Object> out = new ArrayList<>();
-      for (Object e : list) {
-        List<Object> fields = new ArrayList<>((List<?>) e);
-        fields.set(5, "idle");
-        out.add(fields);
-      }
-      return out;
+      return idleAt(list, 5);
     }
     if (name.equals("XINFO STREAM")) {
       List<Object> out = new ArrayList<>();
