@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.partition.InternalPartition;
 import com.hazelcast.internal.partition.InternalPartitionService;
@@ -12,38 +13,46 @@ import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Where each slot lives, as Hazelcast's partition table says now. Slots map onto Hazelcast's partitions
  * in contiguous runs (partition = slot × partitions / 16384), so a node's slots form few ranges, as
  * {@code CLUSTER SLOTS} lists them. Hazelcast decides which member owns each partition; ComDB runs no
- * consensus of its own. A node is named by its Hazelcast member UUID, which is also its Vert.x node id.
+ * consensus of its own.
+ *
+ * <p>A node is named by its Vert.x node id, which vertx-hazelcast keeps in a member attribute: Hazelcast
+ * gives a member a new UUID when it merges into another side after a split brain, and the event bus goes on
+ * naming it by the id it started with.
  */
 public final class PartitionTable {
+  /** The member attribute in which vertx-hazelcast keeps a member's Vert.x node id. */
+  static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
   private final HazelcastInstance hazelcast;
   private final int partitionCount;
   /** Hazelcast's own partition table, which also names each partition's backups (replicas 1 to 6). */
   private final InternalPartitionService internal;
   private final String localNode;
-  private final UUID localUuid;
   private final int minMembers;
   /**
-   * The members now, and how many of them hold data: kept by a membership listener, as every request asks
-   * (Hazelcast's own answers look members up by address, and allocate).
+   * The members now, by member UUID, with their node ids; this member's UUID; how many members hold data:
+   * kept by a membership listener, as every request asks (Hazelcast's own answers look members up by
+   * address, and allocate), and again after a merge, which changes this member's UUID.
    */
-  private volatile Set<UUID> memberIds = Set.of();
+  private volatile Map<UUID, String> nodeIds = Map.of();
+  private volatile UUID localUuid;
   private volatile int dataMembers;
   private final UUID membershipListener;
+  private final UUID lifecycleListener;
 
   public PartitionTable(HazelcastInstance hazelcast, int minMembers) {
     this.hazelcast = hazelcast;
     this.minMembers = minMembers;
-    this.localUuid = hazelcast.getCluster().getLocalMember().getUuid();
-    this.localNode = localUuid.toString();
+    this.localNode = nodeId(hazelcast.getCluster().getLocalMember());
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -55,20 +64,32 @@ public final class PartitionTable {
         noteMembers();
       }
     });
+    this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        noteMembers();
+      }
+    });
     noteMembers();
     this.internal = ((HazelcastInstanceProxy) hazelcast).getOriginal().node.getPartitionService();
     this.partitionCount = internal.getPartitionCount();
   }
 
   private void noteMembers() {
-    Set<UUID> ids = new HashSet<>();
+    Map<UUID, String> ids = new HashMap<>();
     int data = 0;
     for (Member m : hazelcast.getCluster().getMembers()) {
-      ids.add(m.getUuid());
+      ids.put(m.getUuid(), nodeId(m));
       data += m.isLiteMember() ? 0 : 1;
     }
-    memberIds = ids;
+    localUuid = hazelcast.getCluster().getLocalMember().getUuid();
+    nodeIds = ids;
     dataMembers = data;
+  }
+
+  /** A member's node id: its Vert.x node id, or its UUID if it has none (it did not join through Vert.x). */
+  public static String nodeId(Member member) {
+    String id = member.getAttribute(NODE_ID_ATTRIBUTE);
+    return id != null ? id : member.getUuid().toString();
   }
 
   /** Stops following the membership (the node left; its Hazelcast instance may live on). */
@@ -76,6 +97,7 @@ public final class PartitionTable {
     if (hazelcast.getLifecycleService().isRunning()) {
       hazelcast.getCluster().removeMembershipListener(membershipListener);
     }
+    hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
   }
 
   /** The partition holding {@code slot}, of {@code partitionCount}. */
@@ -99,16 +121,31 @@ public final class PartitionTable {
 
   /**
    * The nodes holding a partition, by replica index: the owner first, then {@code backups} backups, null
-   * where Hazelcast has assigned none (the cluster has fewer members, or it is still starting).
+   * where Hazelcast has assigned none (the cluster has fewer members, or it is still starting) or names a
+   * member that has left.
    */
   public List<String> replicas(int partition, int backups) {
     InternalPartition p = internal.getPartition(partition);
+    Map<UUID, String> ids = nodeIds;
     List<String> nodes = new ArrayList<>(backups + 1);
     for (int i = 0; i <= backups && i < InternalPartition.MAX_REPLICA_COUNT; i++) {
       PartitionReplica replica = p == null ? null : p.getReplica(i);
-      nodes.add(replica == null ? null : replica.uuid().toString());
+      nodes.add(replica == null ? null : nodeIdOf(replica.uuid(), ids));
     }
     return nodes;
+  }
+
+  /** The node id of the member with {@code uuid}, or null if it is no member: the listener may not have seen it join yet. */
+  private String nodeIdOf(UUID uuid, Map<UUID, String> known) {
+    String id = known.get(uuid);
+    if (id == null) {
+      for (Member m : hazelcast.getCluster().getMembers()) {
+        if (m.getUuid().equals(uuid)) {
+          return nodeId(m);
+        }
+      }
+    }
+    return id;
   }
 
   /** Where this node is among a partition's replicas: 0 owner, 1.. a backup; -1 none of the first {@code 1 + backups}. */
@@ -143,7 +180,21 @@ public final class PartitionTable {
     };
   }
 
-  /** This node's id: its Hazelcast member UUID. */
+  /**
+   * Calls {@code listener} when this member begins to merge into another side of a split brain, before
+   * Hazelcast resets it and it takes part in the other side's partition table (on Hazelcast's thread);
+   * returns what removes it.
+   */
+  public Runnable onMerging(Runnable listener) {
+    UUID registration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+        listener.run();
+      }
+    });
+    return () -> hazelcast.getLifecycleService().removeLifecycleListener(registration);
+  }
+
+  /** This node's id: its Vert.x node id. */
   public String localNode() {
     return localNode;
   }
@@ -151,7 +202,7 @@ public final class PartitionTable {
   /** The node that owns {@code slot} now, or null while Hazelcast has not assigned its partition. */
   public String owner(int slot) {
     UUID owner = ownerId(slot);
-    return owner == null ? null : owner.toString();
+    return owner == null ? null : nodeIds.get(owner);
   }
 
   /** Whether this node owns {@code slot} now. */
@@ -162,7 +213,7 @@ public final class PartitionTable {
   /** The owner of a slot's partition, if it is a member now (it may have left a moment before the table shows it). */
   private UUID ownerId(int slot) {
     PartitionReplica owner = internal.getPartition(partitionOf(slot, partitionCount)).getOwnerReplicaOrNull();
-    return owner != null && memberIds.contains(owner.uuid()) ? owner.uuid() : null;
+    return owner != null && nodeIds.containsKey(owner.uuid()) ? owner.uuid() : null;
   }
 
   /**
@@ -173,7 +224,7 @@ public final class PartitionTable {
     List<String> ids = new ArrayList<>();
     for (Member m : hazelcast.getCluster().getMembers()) {
       if (!m.isLiteMember()) {
-        ids.add(m.getUuid().toString());
+        ids.add(nodeId(m));
       }
     }
     return ids;
@@ -233,7 +284,7 @@ public final class PartitionTable {
   /** The port a member's Hazelcast listens on (the nodes' own bus, Redis Cluster's cport), or 0 if unknown. */
   public int busPort(String node) {
     for (Member m : hazelcast.getCluster().getMembers()) {
-      if (m.getUuid().toString().equals(node)) {
+      if (nodeId(m).equals(node)) {
         return m.getAddress().getPort();
       }
     }

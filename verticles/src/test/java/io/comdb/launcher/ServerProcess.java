@@ -29,9 +29,16 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path dataDir, String... flags) throws IOException {
+    return start(dataDir, List.of(), flags);
+  }
+
+  /** As {@link #start(Path, String...)}, with options for the child JVM ({@code -Dname=value}). */
+  static ServerProcess start(Path dataDir, List<String> jvmOptions, String... flags) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "server", "--data-dir", dataDir.toString(), "--http-port", "0", "--resp-port", "0", "--line-port", "0"));
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    command.addAll(jvmOptions);
+    command.addAll(List.of(Main.class.getName(), "server", "--data-dir", dataDir.toString(), "--http-port", "0", "--resp-port", "0",
+        "--line-port", "0"));
     command.addAll(List.of(flags));
     return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
@@ -52,6 +59,23 @@ final class ServerProcess implements AutoCloseable {
       throw new AssertionError("the server did not exit; its log:\n" + log());
     }
     return process.exitValue();
+  }
+
+  /** Freezes the process (SIGSTOP), as a long pause or a cut network would: it answers nothing until {@link #resume}. */
+  void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a paused process go on (SIGCONT). */
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   void kill() throws InterruptedException {

@@ -17,6 +17,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.function.Consumer;
  * each request on to its slot's owner.
  */
 public final class ClusterNode implements Shareable {
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
   private static final String LOCAL_MAP = "comdb.cluster";
   private static final String KEY = "node";
   private static final String ENDPOINTS = "comdb.endpoints";
@@ -67,6 +69,15 @@ public final class ClusterNode implements Shareable {
   private final Set<Integer> ready = ConcurrentHashMap.newKeySet();
   /** The partitions this node is filling from another now. */
   private final Set<Integer> filling = ConcurrentHashMap.newKeySet();
+  /**
+   * The partitions whose entries here are the smaller side's of a split brain that merged into the larger
+   * one ({@link #merging}): refilled from the larger side, or dropped, by {@link ReplicaVerticle}.
+   */
+  private final Set<Integer> stale = ConcurrentHashMap.newKeySet();
+  /** When this node last began to merge into a larger side (ms since the epoch), 0 if never. */
+  private volatile long mergingSince;
+  /** Removes the listener that calls {@link #merging}. */
+  private Runnable stopMergeListener = () -> {};
   /** What this node held when it last ran, and offers after a restart; null when standalone. */
   private Holdings holdings;
 
@@ -102,11 +113,12 @@ public final class ClusterNode implements Shareable {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        String left = event.getMember().getUuid().toString();
+        String left = PartitionTable.nodeId(event.getMember());
         endpoints.remove(left);
         node.leftListeners.forEach(listener -> listener.accept(left));
       }
     });
+    node.stopMergeListener = table.onMerging(node::merging);
     vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).put(KEY, node);
     return node;
   }
@@ -116,6 +128,7 @@ public final class ClusterNode implements Shareable {
     ClusterNode node = vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).remove(KEY);
     if (node != null) {
       node.leftListeners.clear();
+      node.stopMergeListener.run();
       node.table.close();
       if (node.hazelcast.getLifecycleService().isRunning()) {
         node.hazelcast.getCluster().removeMembershipListener(node.membershipListener);
@@ -212,6 +225,32 @@ public final class ClusterNode implements Shareable {
     return filling;
   }
 
+  /**
+   * Hazelcast merges this node's side of a split brain into the other, larger side (smaller sides merge into
+   * larger ones), whose copies of the partitions are the cluster's from now on: what this side wrote during
+   * the split is given up, as Redis Cluster gives up the writes of a minority master. Until
+   * {@link ReplicaVerticle} has filled the partitions the merged table gives this node from the larger side,
+   * it serves none of them, nor fills another node from them. Runs on a Hazelcast thread: the registry of
+   * holders is updated at the next look.
+   */
+  private void merging() {
+    mergingSince = System.currentTimeMillis();
+    stale.addAll(ready);
+    ready.clear();
+    LOG.log(Level.WARNING, "this node''s side of a split brain merges into a larger side: its copies of {0} partitions are "
+        + "refilled from that side or dropped, and the writes this side took during the split are given up", stale.size());
+  }
+
+  /** The partitions whose entries here are a merged smaller side's ({@link #merging}), not refilled or dropped yet. */
+  Set<Integer> stale() {
+    return stale;
+  }
+
+  /** When this node last began to merge into a larger side (ms since the epoch), 0 if never. */
+  long mergingSince() {
+    return mergingSince;
+  }
+
   /** Whether this node holds the whole of a partition (it may serve it, or be a fill's source). */
   public boolean ready(int partition) {
     return ready.contains(partition);
@@ -223,6 +262,9 @@ public final class ClusterNode implements Shareable {
    */
   void ready(int partition, boolean whole) {
     MultiMap<Integer, String> holders = hazelcast.getMultiMap(HOLDERS);
+    if (whole && stale.contains(partition)) {
+      return; // a fill that began before a merge: the smaller side's copy
+    }
     if (whole) {
       holders.put(partition, id());
       ready.add(partition);

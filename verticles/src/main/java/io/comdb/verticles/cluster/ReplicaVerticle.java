@@ -41,6 +41,9 @@ import java.util.concurrent.CompletableFuture;
  *       it as owner ({@link ClusterNode#remoteOwner} answers "try again" meanwhile) or count as a holder.
  *   <li>A partition it holds but is no longer a replica of is given up, once every current replica holds it
  *       (one of them may be filling from here), and its entries are dropped.
+ *   <li>After this node's side of a split brain merged into a larger side, its copies are stale
+ *       ({@link ClusterNode#stale}): those the merged table gives it are filled again from the larger side,
+ *       the others dropped.
  * </ul>
  *
  * A cluster that forms with nothing held yet is either new (each node takes what it is given, empty) or
@@ -56,7 +59,10 @@ public final class ReplicaVerticle extends VerticleBase {
   private static final int PAGE_BYTES = 4 << 20;
   private static final long RECONCILE_MS = 500;
   private static final DeliveryOptions FETCH = new DeliveryOptions().setSendTimeout(120_000);
-  /** After a restart, how long a partition nobody offers waits for a node that held it before it is served empty. */
+  /**
+   * After a restart, how long a partition nobody offers waits for a node that held it before it is served empty;
+   * after a merge into a larger side, how long a partition no member of it holds waits before this node keeps its copy.
+   */
   private static final long RESTART_WAIT_MS = 30_000;
 
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -77,6 +83,8 @@ public final class ReplicaVerticle extends VerticleBase {
   private int lastWaiting;
   /** How many partitions waited for the members before a restart to come back, at the last look. */
   private int lastComparing;
+  /** The stale partitions ({@link ClusterNode#stale}) this node no longer offers or registers as held. */
+  private final Set<Integer> released = new java.util.HashSet<>();
 
   /** What one look at the partition table found to do: fills by source node, and partitions to drop. */
   private record Plan(Map<String, List<Integer>> fills, List<Integer> drops) {}
@@ -153,21 +161,43 @@ public final class ReplicaVerticle extends VerticleBase {
     int comparing = 0;
     int backups = node.backups();
     String me = node.id();
+    Set<Integer> stale = node.stale();
+    if (!stale.isEmpty()) { // merged into a larger side: no copy from this side is offered or registered
+      stale.addAll(node.holdings().partitions());
+      for (int p : stale) {
+        if (released.add(p)) {
+          node.ready(p, false);
+          node.holdings().forget(p);
+        }
+      }
+    }
     Map<String, List<Integer>> fills = new LinkedHashMap<>();
     List<Integer> drops = new ArrayList<>();
     List<Integer> orphans = new ArrayList<>(); // replicas here that nobody holds or offers
     for (int p = 0; p < node.table().partitionCount(); p++) {
       List<String> replicas = node.table().replicas(p, backups);
       boolean replica = replicas.contains(me);
-      if (replica && !node.ready(p) && !filling.contains(p)) {
+      if (replica && !node.ready(p) && !filling.contains(p) && stale.contains(p)) {
+        List<String> holders = new ArrayList<>(node.holders(p));
+        holders.remove(me);
+        if (!holders.isEmpty()) {
+          stale.remove(p);
+          released.remove(p);
+          fills.computeIfAbsent(source(holders, replicas), k -> new ArrayList<>()).add(p);
+        } else if (System.currentTimeMillis() - node.mergingSince() >= RESTART_WAIT_MS) {
+          LOG.log(Level.WARNING, "no member of the side this node merged into holds partition {0}: this node keeps its copy", p);
+          stale.remove(p);
+          released.remove(p);
+          node.ready(p, true);
+        } // else the registry of holders may not show the larger side's yet
+      } else if (replica && !node.ready(p) && !filling.contains(p)) {
         List<String> holders = new ArrayList<>(node.holders(p));
         holders.remove(me);
         List<Holdings.Offer> offers = holders.isEmpty() ? node.holdings().offers(p, me) : List.of();
         Holdings.Offer mine = node.holdings().own(p);
         Holdings.Offer best = offers.stream().sorted().findFirst().orElse(null);
         if (!holders.isEmpty() || best != null && allBack && (mine == null || best.compareTo(mine) < 0)) {
-          String source = !holders.isEmpty() ? (holders.contains(replicas.get(0)) ? replicas.get(0) : holders.get(0)) : best.node();
-          fills.computeIfAbsent(source, k -> new ArrayList<>()).add(p);
+          fills.computeIfAbsent(!holders.isEmpty() ? source(holders, replicas) : best.node(), k -> new ArrayList<>()).add(p);
           node.holdings().forget(p); // the fill drops this node's copy first: it is offered and recorded no more
         } else if (mine != null && allBack) {
           node.ready(p, true); // its copy from before a restart is as new as any offered
@@ -177,12 +207,14 @@ public final class ReplicaVerticle extends VerticleBase {
         } else {
           orphans.add(p);
         }
-      } else if (!replica && (node.ready(p) || node.holdings().has(p)) && !filling.contains(p)) {
+      } else if (!replica && (node.ready(p) || node.holdings().has(p) || stale.contains(p)) && !filling.contains(p)) {
         // Given up once every current replica holds it: one of them may be filling from here.
         List<String> current = replicas.stream().filter(Objects::nonNull).toList();
         if (!current.isEmpty() && node.holders(p).containsAll(current)) {
           node.ready(p, false);
           node.holdings().forget(p);
+          stale.remove(p);
+          released.remove(p);
           drops.add(p);
         }
       }
@@ -211,6 +243,11 @@ public final class ReplicaVerticle extends VerticleBase {
     lastComparing = comparing;
     node.saveHoldings();
     return new Plan(fills, drops);
+  }
+
+  /** The node to fill a partition from: its owner if that holds it, else another holder. */
+  private static String source(List<String> holders, List<String> replicas) {
+    return holders.contains(replicas.get(0)) ? replicas.get(0) : holders.get(0);
   }
 
   /** This node's version of a partition, as its engine holds it. */
@@ -284,7 +321,7 @@ public final class ReplicaVerticle extends VerticleBase {
       return;
     }
     for (int p : fetch.partitions()) {
-      boolean whole = (node.ready(p) || node.holdings().has(p)) && !filling.contains(p);
+      boolean whole = (node.ready(p) || node.holdings().has(p)) && !filling.contains(p) && !node.stale().contains(p);
       if (!whole || !node.table().replicas(p, node.backups()).contains(fetch.requester())) {
         message.fail(Failure.NOT_OWNER.code(), "partition " + p + " cannot be filled from this node now");
         return;
