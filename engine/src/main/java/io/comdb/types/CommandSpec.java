@@ -45,14 +45,62 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
     return arity >= 0 ? argc == arity : argc >= -arity;
   }
 
-  /** The key arguments of a call, by this row's key positions. */
+  /**
+   * The key arguments of a call, as Redis finds them: by this row's key positions, or for the commands whose
+   * keys move (Redis's {@code movablekeys}) by their syntax: a {@code numkeys} argument, {@code STREAMS},
+   * {@code STORE}. What COMMAND GETKEYS answers, what a cluster routes by, and what a script may touch.
+   */
   public List<byte[]> keys(List<byte[]> args) {
-    if (name.equals("xread") || name.equals("xreadgroup")) {
-      return StreamReads.keys(args); // the keys follow STREAMS: Redis's movable keys
+    return switch (name) {
+      case "xread", "xreadgroup" -> StreamReads.keys(args);
+      case "georadius", "georadiusbymember" -> args.size() > 1 ? GeoCommands.keys(args) : List.of();
+      case "sort" -> sortKeys(args);
+      case "zunion", "zinter", "zdiff", "sintercard" -> counted(args, 1, false);
+      case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> counted(args, 2, false);
+      case "zunionstore", "zinterstore", "zdiffstore" -> counted(args, 2, true);
+      default -> positional(args);
+    };
+  }
+
+  /** Whether a call of the command names keys (a row's key positions, or keys that move): COMMAND GETKEYS's first question. */
+  public boolean hasKeys() {
+    return firstKey > 0 || flags.contains("movablekeys");
+  }
+
+  /**
+   * The keys after a {@code numkeys} argument at {@code at} (the destination key, the first argument, before
+   * them if the command has one); none if {@code numkeys} is not a count from 1 to the arguments left.
+   */
+  private static List<byte[]> counted(List<byte[]> args, int at, boolean destination) {
+    Long n = at < args.size() ? Numbers.tryParseLong(args.get(at)) : null;
+    if (n == null || n < 1 || n > args.size() - at - 1) {
+      return List.of();
     }
-    if ((name.equals("georadius") || name.equals("georadiusbymember")) && args.size() > 1) {
-      return GeoCommands.keys(args); // the source, and the STORE or STOREDIST key
+    java.util.ArrayList<byte[]> keys = new java.util.ArrayList<>();
+    if (destination) {
+      keys.add(args.get(1));
     }
+    keys.addAll(args.subList(at + 1, at + 1 + n.intValue()));
+    return keys;
+  }
+
+  /** SORT's keys: the sorted key, and the last STORE's destination, past LIMIT's two arguments and BY's and GET's one, as Redis reads them. */
+  private static List<byte[]> sortKeys(List<byte[]> args) {
+    byte[] store = null;
+    for (int i = 2; i < args.size(); i++) {
+      String word = new String(args.get(i), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      switch (word) {
+        case "limit" -> i += 2;
+        case "by", "get" -> i += 1;
+        case "store" -> store = i + 1 < args.size() ? args.get(i + 1) : store;
+        default -> { }
+      }
+    }
+    return store == null ? List.of(args.get(1)) : List.of(args.get(1), store);
+  }
+
+  /** The keys at this row's positions. */
+  private List<byte[]> positional(List<byte[]> args) {
     if (firstKey == 0 || firstKey >= args.size()) {
       return List.of();
     }

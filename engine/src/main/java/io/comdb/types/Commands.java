@@ -127,15 +127,15 @@ public final class Commands {
   }
 
   /**
-   * The keys a command may have written: those its row names. Blocked clients waiting on one of them look
-   * again after it ran.
+   * The keys a command may have written: its keys (a script's, those it declares). Blocked clients waiting
+   * on one of them look again after it ran.
    */
   public static List<byte[]> writtenKeys(List<byte[]> args) {
     CommandSpec spec = args.isEmpty() ? null : lookup(args.get(0));
     if (spec == null || !spec.writes(args) || !spec.arityMatches(args.size())) {
       return List.of();
     }
-    return ScriptCommands.RUN_SCRIPTS.contains(spec.name()) ? ScriptCommands.declaredKeys(args) : spec.keys(args);
+    return spec.keys(args);
   }
 
   /** Runs a call's handler; its batch goes to the call's sink when it completes, and an error writes nothing. */

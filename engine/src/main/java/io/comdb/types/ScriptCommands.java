@@ -32,12 +32,6 @@ final class ScriptCommands {
     Commands.add("script", -2, "readonly noscript", 0, 0, 0, ScriptCommands::script);
   }
 
-  /** The keys a script command declares ({@code numkeys} at 2), or none if its count is not valid. */
-  static List<byte[]> declaredKeys(List<byte[]> args) {
-    Long n = args.size() > 2 ? Numbers.tryParseLong(args.get(2)) : null;
-    return n == null || n < 0 || n > args.size() - 3 ? List.of() : args.subList(3, 3 + n.intValue());
-  }
-
   /** Where the keys of EVAL's or FCALL's {@code numkeys} end (they start at 3), checked with Redis's texts. */
   static int keysEnd(Call c) {
     long keyCount = c.longArg(2);

@@ -34,7 +34,7 @@ final class SetCommands {
     Commands.add("sinterstore", -3, "write denyoom", 1, -1, 1, c -> store(c, '&'));
     Commands.add("sunionstore", -3, "write denyoom", 1, -1, 1, c -> store(c, '|'));
     Commands.add("sdiffstore", -3, "write denyoom", 1, -1, 1, c -> store(c, '-'));
-    Commands.add("sintercard", -3, "readonly", 0, 0, 0, SetCommands::sintercard);
+    Commands.add("sintercard", -3, "readonly movablekeys", 0, 0, 0, SetCommands::sintercard);
     Commands.add("sscan", -3, "readonly random", 1, 1, 1, c -> Scans.scan(c, RedisType.SET, false));
   }
 

@@ -15,12 +15,12 @@ final class ZSetAlgebra {
   private ZSetAlgebra() {}
 
   static void register() {
-    Commands.add("zunionstore", -4, "write denyoom", 1, 1, 1, c -> combineStore(c, '|'));
-    Commands.add("zinterstore", -4, "write denyoom", 1, 1, 1, c -> combineStore(c, '&'));
-    Commands.add("zdiffstore", -4, "write denyoom", 1, 1, 1, c -> combineStore(c, '-'));
-    Commands.add("zunion", -3, "readonly", 0, 0, 0, c -> combineReply(c, '|'));
-    Commands.add("zinter", -3, "readonly", 0, 0, 0, c -> combineReply(c, '&'));
-    Commands.add("zdiff", -3, "readonly", 0, 0, 0, c -> combineReply(c, '-'));
+    Commands.add("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, c -> combineStore(c, '|'));
+    Commands.add("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, c -> combineStore(c, '&'));
+    Commands.add("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, c -> combineStore(c, '-'));
+    Commands.add("zunion", -3, "readonly movablekeys", 0, 0, 0, c -> combineReply(c, '|'));
+    Commands.add("zinter", -3, "readonly movablekeys", 0, 0, 0, c -> combineReply(c, '&'));
+    Commands.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, c -> combineReply(c, '-'));
   }
 
   /** ZUNION / ZINTER / ZDIFF and their STORE forms: numkeys key ... [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX]. */

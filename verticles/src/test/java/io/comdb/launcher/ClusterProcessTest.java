@@ -171,6 +171,10 @@ class ClusterProcessTest {
         pipe = plain.pipeline(transaction=True)
         pipe.incr('{u}n').incr('{u}n')
         assert pipe.execute() == [1, 2]
+        # a script goes where its declared keys live (three fifths of them on other nodes)
+        for i in range(5):
+            assert plain.eval("return redis.call('INCRBY', KEYS[1], ARGV[1])", 1, 'e%d' % i, i) == i
+        assert [redis.Redis(port=ports[1]).get('e%d' % i) for i in range(5)] == [b'%d' % i for i in range(5)]
         aware = RedisCluster(host='127.0.0.1', port=ports[1])
         assert aware.get('k7') == b'v7'
         for i in range(100):

@@ -11,9 +11,7 @@ import io.comdb.verticles.api.Admin;
 import io.comdb.verticles.api.Kv;
 import io.comdb.verticles.api.Redis;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The slot a request belongs to: the one slot all of its keys hash to ({@link Slots}). A memory space is
@@ -105,42 +103,11 @@ public final class ClusterKeys {
     return slot.slot;
   }
 
-  /**
-   * The key arguments of a Redis command: those its table row names, and for the commands whose keys move
-   * (a {@code numkeys} argument, {@code STREAMS}) those their syntax names.
-   */
+  /** The key arguments of a Redis command ({@link CommandSpec#keys}); none for an unknown command or a wrong count of arguments. */
   public static List<byte[]> keys(List<byte[]> args) {
     CommandSpec spec = Commands.lookup(args.get(0));
-    if (spec == null || !spec.arityMatches(args.size())) {
-      return List.of();
-    }
-    return switch (spec.name()) {
-      case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop", "eval", "evalsha", "eval_ro", "evalsha_ro",
-          "fcall", "fcall_ro" -> counted(args, 1, false);
-      case "blmpop", "bzmpop" -> counted(args, 2, false);
-      case "zunionstore", "zinterstore", "zdiffstore" -> counted(args, 2, true);
-      default -> spec.keys(args);
-    };
+    return spec == null || !spec.arityMatches(args.size()) ? List.of() : spec.keys(args);
   }
-
-  /** {@code numkeys} at {@code at}, the keys after it; and the destination key first, if it has one. */
-  private static List<byte[]> counted(List<byte[]> args, int at, boolean destination) {
-    List<byte[]> keys = new ArrayList<>();
-    if (destination) {
-      keys.add(args.get(1));
-    }
-    long n;
-    try {
-      n = Long.parseLong(new String(args.get(at), UTF_8));
-    } catch (NumberFormatException e) {
-      return keys; // the command answers its own syntax error
-    }
-    for (int i = at + 1; i <= at + n && i < args.size(); i++) {
-      keys.add(args.get(i));
-    }
-    return keys;
-  }
-
 
   private static final class Slot {
     int slot = NO_SLOT;

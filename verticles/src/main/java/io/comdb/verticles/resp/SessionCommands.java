@@ -256,7 +256,7 @@ final class SessionCommands {
       case "DOCS":
         return new Reply.MapReply(List.of());
       case "GETKEYS": {
-        if (args.size() < 3) {
+        if (args.size() < 4) {
           return Reply.error(Errors.wrongArity("command|getkeys"));
         }
         List<byte[]> call = args.subList(2, args.size());
@@ -264,11 +264,17 @@ final class SessionCommands {
         if (spec == null) {
           return Reply.error("ERR Invalid command specified");
         }
+        if (!spec.hasKeys()) {
+          return Reply.error("ERR The command has no key arguments");
+        }
         if (!spec.arityMatches(call.size())) {
           return Reply.error("ERR Invalid number of arguments specified for command");
         }
         List<byte[]> keys = spec.keys(call);
-        return keys.isEmpty() ? Reply.error("ERR The command has no key arguments") : Reply.bulks(keys);
+        if (keys.isEmpty() && !spec.flags().contains("no_mandatory_keys")) {
+          return Reply.error("ERR Invalid arguments specified for command");
+        }
+        return Reply.bulks(keys);
       }
       default:
         return Reply.error(Errors.unknownSubcommand("command", text(args.get(1))));

@@ -56,12 +56,18 @@ class ClusterKeysTest {
         .extracting(k -> new String(k, UTF_8)).containsExactly("dest", "a", "b");
     assertThat(ClusterKeys.keys(args("SINTERCARD", "2", "s1", "s2", "LIMIT", "5"))).extracting(k -> new String(k, UTF_8))
         .containsExactly("s1", "s2");
+    assertThat(ClusterKeys.keys(args("EVAL", "return 1", "2", "{s}a", "{s}b", "arg"))).extracting(k -> new String(k, UTF_8))
+        .containsExactly("{s}a", "{s}b");
+    assertThat(ClusterKeys.slot(new Redis.Exec(0, args("FCALL", "f", "1", "key", "arg")))).isEqualTo(Slots.of(b("key")));
+    assertThat(ClusterKeys.slot(new Redis.Exec(0, args("EVALSHA", "0123", "0", "notakey")))).isEqualTo(ClusterKeys.NO_SLOT);
     assertThatThrownBy(() -> ClusterKeys.slotOfCommand(args("ZINTER", "2", "a", "b"))).isInstanceOf(ClusterKeys.CrossSlot.class);
     assertThat(ClusterKeys.keys(args("XREADGROUP", "GROUP", "g", "c", "COUNT", "2", "STREAMS", "s1", "s2", ">", ">")))
         .extracting(k -> new String(k, UTF_8)).containsExactly("s1", "s2");
     assertThat(ClusterKeys.keys(args("GEORADIUS", "places", "15", "37", "200", "km", "STOREDIST", "near")))
         .extracting(k -> new String(k, UTF_8)).containsExactly("places", "near");
     assertThatThrownBy(() -> ClusterKeys.slotOfCommand(args("GEORADIUS", "places", "15", "37", "200", "km", "STORE", "near")))
+        .isInstanceOf(ClusterKeys.CrossSlot.class);
+    assertThatThrownBy(() -> ClusterKeys.slotOfCommand(args("SORT", "list", "BY", "w_*", "STORE", "sorted")))
         .isInstanceOf(ClusterKeys.CrossSlot.class);
   }
 

@@ -45,6 +45,28 @@ class DifferentialTest extends AgainstRedisServer {
   }
 
   /**
+   * COMMAND GETKEYS as Redis answers it, for keys at fixed places and keys that move (numkeys, STREAMS,
+   * STORE), and its errors: what a cluster routes by and a script may touch.
+   */
+  @Test
+  void commandGetKeysAsRedis() throws Exception {
+    String[] calls = {"GET k", "MSET a 1 b 2", "ZUNIONSTORE dest 2 a b WEIGHTS 1 2", "ZINTERSTORE dest 1 a b", "ZUNION 2 a b",
+        "ZDIFF 1 a WITHSCORES", "SINTERCARD 2 a b LIMIT 1", "EVAL x 2 a b c", "EVAL x 0", "EVALSHA_RO x 1 k", "FCALL f 1 k arg",
+        "XREAD COUNT 1 STREAMS s1 s2 0 0", "XREADGROUP GROUP g c STREAMS s1 >", "XREAD STREAMS s1 s2 0", "XREAD COUNT 1 a b",
+        "GEORADIUS g 0 0 1 km STORE dst", "GEORADIUSBYMEMBER g m 1 km STOREDIST dst", "SORT k STORE dst",
+        "SORT k LIMIT 0 STORE x STORE y", "SORT k BY store STORE y", "SORT k STORE", "SORT_RO k", "ZUNIONSTORE dest x a",
+        "ZUNIONSTORE dest 5 a", "ZUNION 0 a", "BLPOP a b 0", "BLMOVE a b LEFT RIGHT 0", "OBJECT ENCODING k", "PING x", "GET",
+        "GET k extra", "NOSUCH k", ""};
+    try (RespClient r = new RespClient(servers.redis.port); RespClient c = new RespClient(servers.comdb.port)) {
+      for (String call : calls) {
+        List<String> command = new ArrayList<>(List.of("COMMAND", "GETKEYS"));
+        command.addAll(call.isEmpty() ? List.of() : List.of(call.split(" ")));
+        assertThat(c.call(command)).as("COMMAND GETKEYS %s", call).isEqualTo(r.call(command));
+      }
+    }
+  }
+
+  /**
    * Every data command ComDB lists in COMMAND, with random hostile arguments (extreme integers, floats
    * that overflow, empty strings, option words in the wrong places) over keys of every type: where Redis
    * answers an error, ComDB answers the same text, and no reply is ever an internal error.
