@@ -165,7 +165,7 @@ public final class ClusterNode implements Shareable {
     return table;
   }
 
-  /** This node's id (its Hazelcast member UUID, also its Vert.x node id); "standalone" when not clustered. */
+  /** This node's id (its Vert.x node id, which its event-bus addresses carry); "standalone" when not clustered. */
   public String id() {
     return table == null ? "standalone" : table.localNode();
   }

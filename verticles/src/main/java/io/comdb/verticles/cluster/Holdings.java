@@ -23,13 +23,13 @@ import java.util.stream.Collectors;
  * restarted ({@link ReplicaVerticle} decides what to keep and what to fill).
  *
  * <p>The file, {@code cluster-holdings}, has three lines, rewritten whole (temp file, rename): {@code node
- * <name>}, the node's name, the same across restarts (its member id is new at each start), the writer named
+ * <name>}, the node's name, the same across restarts (its node id is new at each start), the writer named
  * in the {@link PartitionVersion}s it writes; {@code members <name>,<name>,...}, the names of the cluster's
  * members; and {@code partitions <p>,<p>,...}, those the node held whole. A file of the partitions alone, as
  * earlier versions wrote it, is read too (and a {@code members} line with a count: no names known).
  *
  * <p>Offers go in a Hazelcast multimap: partition → {@link Offer#encode()}; and under {@link #OFFERS_MADE},
- * {@code <member id> <name>} of each member that has made all of its offers.
+ * {@code <node id> <name>} of each member that has made all of its offers.
  */
 final class Holdings {
   private static final String CANDIDATES = "comdb.candidates";
@@ -141,7 +141,7 @@ final class Holdings {
     }
   }
 
-  /** This node's name: the same across its restarts, unlike its member id. */
+  /** This node's name: the same across its restarts, unlike its node id. */
   String name() {
     return name;
   }
