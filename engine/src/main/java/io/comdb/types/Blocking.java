@@ -3,8 +3,8 @@ package io.comdb.types;
 import java.util.List;
 
 /**
- * The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX, and XREAD and XREADGROUP
- * with BLOCK). Their handlers run like
+ * The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP, and XREAD and
+ * XREADGROUP with BLOCK). Their handlers run like
  * the non-blocking ones; when there is nothing to take they answer {@link #WOULD_BLOCK}, and the connection
  * waits (up to the timeout) for a write to one of the keys, then runs the command again.
  */
@@ -16,12 +16,16 @@ public final class Blocking {
 
   /** The timeout argument of a blocking command, in milliseconds (0: forever). */
   public static long timeoutMillis(String command, List<byte[]> args) {
+    if (command.equals("blmpop") || command.equals("bzmpop")) {
+      MultiPop.parse(args, 2, command.equals("blmpop")); // Redis checks their other arguments first
+    }
     if (command.equals("xread") || command.equals("xreadgroup")) {
       return StreamReads.timeoutMillis(args);
     }
     int i = switch (command) {
       case "blmove" -> 5;
       case "brpoplpush" -> 3;
+      case "blmpop", "bzmpop" -> 1;
       default -> args.size() - 1;
     };
     return parse(args.get(i));
@@ -37,6 +41,7 @@ public final class Blocking {
     return switch (command) {
       case "blmove", "brpoplpush" -> List.of(args.get(1));
       case "xread", "xreadgroup" -> StreamReads.keys(args);
+      case "blmpop", "bzmpop" -> Commands.lookup(args.get(0)).keys(args);
       default -> args.subList(1, args.size() - 1);
     };
   }

@@ -55,8 +55,8 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
       case "xread", "xreadgroup" -> StreamReads.keys(args);
       case "georadius", "georadiusbymember" -> args.size() > 1 ? GeoCommands.keys(args) : List.of();
       case "sort" -> sortKeys(args);
-      case "zunion", "zinter", "zdiff", "sintercard" -> counted(args, 1, false);
-      case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> counted(args, 2, false);
+      case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop" -> counted(args, 1, false);
+      case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "blmpop", "bzmpop" -> counted(args, 2, false);
       case "zunionstore", "zinterstore", "zdiffstore" -> counted(args, 2, true);
       default -> positional(args);
     };

@@ -21,6 +21,7 @@ final class ZSetAlgebra {
     Commands.add("zunion", -3, "readonly movablekeys", 0, 0, 0, c -> combineReply(c, '|'));
     Commands.add("zinter", -3, "readonly movablekeys", 0, 0, 0, c -> combineReply(c, '&'));
     Commands.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, c -> combineReply(c, '-'));
+    Commands.add("zintercard", -3, "readonly movablekeys", 0, 0, 0, ZSetAlgebra::zintercard);
   }
 
   /** ZUNION / ZINTER / ZDIFF and their STORE forms: numkeys key ... [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX]. */
@@ -57,21 +58,7 @@ final class ZSetAlgebra {
     }
     List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
     for (int k = 0; k < n; k++) {
-      byte[] key = c.arg(first + k);
-      Meta m = c.meta(key);
-      Map<ByteBuffer, Double> members = new LinkedHashMap<>();
-      if (m != null && m.type() == RedisType.ZSET) {
-        for (Entry e : ZSets.all(c, key, m)) {
-          members.put(ByteBuffer.wrap(e.member()), e.score());
-        }
-      } else if (m != null && m.type() == RedisType.SET) {
-        for (byte[][] e : c.subs(c.db, key, m)) {
-          members.put(ByteBuffer.wrap(e[0]), 1.0);
-        }
-      } else if (m != null) {
-        throw RedisError.wrongType();
-      }
-      inputs.add(members);
+      inputs.add(input(c, c.arg(first + k)));
     }
     Map<ByteBuffer, Double> result = new LinkedHashMap<>();
     for (Map.Entry<ByteBuffer, Double> e : inputs.get(0).entrySet()) {
@@ -104,6 +91,61 @@ final class ZSetAlgebra {
     }
     out.sort(Comparator.comparingDouble(Entry::score).thenComparing((a, b) -> Arrays.compareUnsigned(a.member(), b.member())));
     return out;
+  }
+
+  /** The members of a sorted set with their scores, or of a set with score 1 (Redis combines both); empty if missing. */
+  private static Map<ByteBuffer, Double> input(Call c, byte[] key) throws IOException {
+    Meta m = c.meta(key);
+    Map<ByteBuffer, Double> members = new LinkedHashMap<>();
+    if (m != null && m.type() == RedisType.ZSET) {
+      for (Entry e : ZSets.all(c, key, m)) {
+        members.put(ByteBuffer.wrap(e.member()), e.score());
+      }
+    } else if (m != null && m.type() == RedisType.SET) {
+      for (byte[][] e : c.subs(c.db, key, m)) {
+        members.put(ByteBuffer.wrap(e[0]), 1.0);
+      }
+    } else if (m != null) {
+      throw RedisError.wrongType();
+    }
+    return members;
+  }
+
+  /**
+   * ZINTERCARD numkeys key ... [LIMIT limit]: how many members all the keys share, counted up to the limit
+   * (0: no limit). As Redis, the keys' types are checked before the options.
+   */
+  private static Reply zintercard(Call c) throws IOException {
+    long numKeys = Numbers.parseLong(c.arg(1), Errors.NOT_INTEGER);
+    if (numKeys < 1) {
+      throw new RedisError("ERR at least 1 input key is needed for 'zintercard' command");
+    }
+    if (numKeys > c.argc() - 2) {
+      throw Call.syntax();
+    }
+    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
+    for (int k = 0; k < numKeys; k++) {
+      inputs.add(input(c, c.arg(2 + k)));
+    }
+    long limit = 0;
+    for (int i = 2 + (int) numKeys; i < c.argc(); i++) {
+      if (c.keyword(i).equals("LIMIT") && i + 1 < c.argc()) {
+        limit = Numbers.parseLong(c.arg(++i), "ERR LIMIT can't be negative");
+        if (limit < 0) {
+          throw new RedisError("ERR LIMIT can't be negative");
+        }
+      } else {
+        throw Call.syntax();
+      }
+    }
+    inputs.sort(Comparator.comparingInt(Map::size));
+    long shared = 0;
+    for (ByteBuffer member : inputs.get(0).keySet()) {
+      if (inputs.stream().allMatch(in -> in.containsKey(member)) && ++shared == limit) {
+        break;
+      }
+    }
+    return Reply.integer(shared);
   }
 
   private static double weigh(double score, double weight) {

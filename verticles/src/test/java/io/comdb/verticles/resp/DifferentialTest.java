@@ -51,7 +51,8 @@ class DifferentialTest extends AgainstRedisServer {
   @Test
   void commandGetKeysAsRedis() throws Exception {
     String[] calls = {"GET k", "MSET a 1 b 2", "ZUNIONSTORE dest 2 a b WEIGHTS 1 2", "ZINTERSTORE dest 1 a b", "ZUNION 2 a b",
-        "ZDIFF 1 a WITHSCORES", "SINTERCARD 2 a b LIMIT 1", "EVAL x 2 a b c", "EVAL x 0", "EVALSHA_RO x 1 k", "FCALL f 1 k arg",
+        "ZDIFF 1 a WITHSCORES", "SINTERCARD 2 a b LIMIT 1", "ZINTERCARD 2 a b", "LMPOP 2 a b LEFT", "BLMPOP 0 2 a b LEFT COUNT 2",
+        "ZMPOP 1 z MIN", "BZMPOP 0 1 z MAX", "LMPOP -1 a LEFT", "EVAL x 2 a b c", "EVAL x 0", "EVALSHA_RO x 1 k", "FCALL f 1 k arg",
         "XREAD COUNT 1 STREAMS s1 s2 0 0", "XREADGROUP GROUP g c STREAMS s1 >", "XREAD STREAMS s1 s2 0", "XREAD COUNT 1 a b",
         "GEORADIUS g 0 0 1 km STORE dst", "GEORADIUSBYMEMBER g m 1 km STOREDIST dst", "SORT k STORE dst",
         "SORT k LIMIT 0 STORE x STORE y", "SORT k BY store STORE y", "SORT k STORE", "SORT_RO k", "ZUNIONSTORE dest x a",
@@ -491,6 +492,8 @@ class DifferentialTest extends AgainstRedisServer {
         r -> List.of("LMOVE", key(r), key(r), pick(r, "LEFT", "RIGHT"), pick(r, "LEFT", "RIGHT", "UP")),
         r -> List.of("RPOPLPUSH", key(r), key(r)),
         r -> List.of("BLPOP", key(r), key(r), "0.01"),
+        r -> withOption(r, List.of("LMPOP", "2", key(r), key(r), pick(r, "LEFT", "right", "UP")), "COUNT 2", "COUNT 0", "COUNT x", "COUNT 1 COUNT 2", "extra"),
+        r -> List.of("BLMPOP", pick(r, "0.01", "-1", "x"), pick(r, "1", "0", "3"), key(r), pick(r, "LEFT", "RIGHT")),
         r -> List.of("BRPOP", key(r), pick(r, "-1", "x", "0.01")),
         // sorted sets
         r -> List.of("ZADD", key(r), score(r), field(r), score(r), field(r)),
@@ -522,6 +525,9 @@ class DifferentialTest extends AgainstRedisServer {
         r -> List.of(pick(r, "ZUNIONSTORE", "ZINTERSTORE"), key(r), "2", key(r), key(r), "WEIGHTS", "2", "0.5", "AGGREGATE", pick(r, "SUM", "MIN", "MAX")),
         r -> List.of(pick(r, "ZUNION", "ZINTER", "ZDIFF"), "2", key(r), key(r), "WITHSCORES"),
         r -> List.of("BZPOPMIN", key(r), "0.01"),
+        r -> withOption(r, List.of("ZMPOP", pick(r, "1", "2", "0", "-1"), key(r), key(r), pick(r, "MIN", "max")), "COUNT 3", "COUNT -1", "COUNT"),
+        r -> List.of("BZMPOP", pick(r, "0.01", "x"), "2", key(r), key(r), pick(r, "MIN", "MAX", "LEFT"), "COUNT", pick(r, "1", "10")),
+        r -> withOption(r, List.of("ZINTERCARD", pick(r, "2", "1", "0", "3", "x"), key(r), key(r)), "LIMIT 1", "LIMIT 0", "LIMIT -1", "LIMIT 1 LIMIT 2", "WEIGHTS 1 1"),
         // bitmaps
         r -> List.of("SETBIT", key(r), pick(r, "0", "7", "13", "100", "-1"), pick(r, "0", "1", "2")),
         r -> List.of("GETBIT", key(r), pick(r, "0", "3", "13", "1000")),

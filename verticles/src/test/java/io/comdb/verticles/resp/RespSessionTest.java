@@ -73,6 +73,13 @@ class RespSessionTest {
       waiter.send("BLMOVE", "src", "dst", "LEFT", "RIGHT", "5");
       pusher.call("LPUSH", "src", "moved");
       assertThat(waiter.read()).isEqualTo("moved");
+      waiter.send("BLMPOP", "5", "2", "m1", "m2", "RIGHT", "COUNT", "5");
+      pusher.call("RPUSH", "m2", "x", "y");
+      assertThat(waiter.read()).isEqualTo(List.of("m2", List.of("y", "x")));
+      waiter.send("BZMPOP", "5", "1", "mz", "MAX", "COUNT", "2");
+      pusher.call("ZADD", "mz", "1", "a", "2", "b", "3", "c");
+      assertThat(waiter.read()).isEqualTo(List.of("mz", List.of(List.of("c", "3"), List.of("b", "2"))));
+      assertThat(waiter.call("BLMPOP", "0.05", "1", "m1", "LEFT")).isNull();
       // a write over the event bus wakes a blocked client too
       waiter.send("BLPOP", "bus", "5");
       Object pushed = io.comdb.verticles.Bus.request(comdb.vertx, io.comdb.verticles.api.Addresses.REDIS_EXEC,
