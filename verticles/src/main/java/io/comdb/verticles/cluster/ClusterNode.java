@@ -261,10 +261,10 @@ public final class ClusterNode implements Shareable {
    * registry of holders says so too. Blocks: call it off the event loop.
    */
   void ready(int partition, boolean whole) {
-    MultiMap<Integer, String> holders = hazelcast.getMultiMap(HOLDERS);
     if (whole && stale.contains(partition)) {
       return; // a fill that began before a merge: the smaller side's copy
     }
+    MultiMap<Integer, String> holders = hazelcast.getMultiMap(HOLDERS);
     if (whole) {
       holders.put(partition, id());
       ready.add(partition);

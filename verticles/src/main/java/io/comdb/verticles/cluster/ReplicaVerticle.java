@@ -21,6 +21,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class ReplicaVerticle extends VerticleBase {
   /** How many partitions waited for the members before a restart to come back, at the last look. */
   private int lastComparing;
   /** The stale partitions ({@link ClusterNode#stale}) this node no longer offers or registers as held. */
-  private final Set<Integer> released = new java.util.HashSet<>();
+  private final Set<Integer> released = new HashSet<>();
 
   /** What one look at the partition table found to do: fills by source node, and partitions to drop. */
   private record Plan(Map<String, List<Integer>> fills, List<Integer> drops) {}
