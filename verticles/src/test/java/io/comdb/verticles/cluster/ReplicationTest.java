@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,13 +44,18 @@ class ReplicationTest {
 
   private Vertx vertx;
   private ClusterNode node;
+  /** The node's Hazelcast port. */
+  private int port;
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
 
   @BeforeEach
   void start() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = freePort();
     ClusterSection cluster = new ClusterSection(true, "127.0.0.1", port, "127.0.0.1:" + port, 1, 1, 5000);
     vertx = await(Vertx.builder().withClusterManager(HazelcastSetup.clusterManager(cluster)).buildClustered());
     JsonObject config = new JsonObject()
@@ -82,6 +89,29 @@ class ReplicationTest {
         return key;
       }
     }
+  }
+
+  /**
+   * A member leaves (a Vert.x service, a lite member, whose Vert.x node id is not its Hazelcast UUID): the
+   * node is told its node id, and a request sent to it after that is given up at once, not left to its
+   * timeout (the partition table may name a member a moment after its leaving is known).
+   */
+  @Test
+  void aRequestToAMemberThatHasLeftIsGivenUpAtOnce() throws Exception {
+    ClusterSection member = new ClusterSection(true, "127.0.0.1", freePort(), "127.0.0.1:" + port, 1, 1, 5000);
+    Vertx other = await(Vertx.builder().withClusterManager(HazelcastSetup.consumerClusterManager(member)).buildClustered());
+    String otherId = ((io.vertx.core.internal.VertxInternal) other).clusterManager().getNodeId();
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    CompletableFuture<Outstanding> outstanding = new CompletableFuture<>();
+    context.runOnContext(v -> outstanding.complete(new Outstanding(node, context)));
+    CompletableFuture<String> left = new CompletableFuture<>();
+    outstanding.get(10, TimeUnit.SECONDS);
+    node.onLeft(left::complete); // after Outstanding's own listener, which hops to the context first
+    await(other.close());
+    assertThat(left.get(30, TimeUnit.SECONDS)).isEqualTo(otherId);
+    CompletableFuture<Void> givenUp = new CompletableFuture<>();
+    context.runOnContext(v -> outstanding.join().sent(otherId, () -> givenUp.complete(null)));
+    givenUp.get(10, TimeUnit.SECONDS);
   }
 
   @Test
