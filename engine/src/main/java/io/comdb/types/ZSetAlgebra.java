@@ -35,6 +35,10 @@ final class ZSetAlgebra {
     }
     int first = numKeysAt + 1;
     int n = (int) numKeys;
+    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>(); // read first: as Redis, a wrong type before a bad option
+    for (int k = 0; k < n; k++) {
+      inputs.add(input(c, c.arg(first + k)));
+    }
     double[] weights = new double[n];
     Arrays.fill(weights, 1);
     String aggregate = "SUM";
@@ -55,10 +59,6 @@ final class ZSetAlgebra {
       } else {
         throw Call.syntax();
       }
-    }
-    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
-    for (int k = 0; k < n; k++) {
-      inputs.add(input(c, c.arg(first + k)));
     }
     Map<ByteBuffer, Double> result = new LinkedHashMap<>();
     for (Map.Entry<ByteBuffer, Double> e : inputs.get(0).entrySet()) {

@@ -420,7 +420,8 @@ class DifferentialTest extends AgainstRedisServer {
         r -> List.of("EXISTS", key(r), key(r), key(r)),
         r -> List.of("TYPE", key(r)),
         r -> List.of("EXPIRE", key(r), pick(r, "1000", "100000", "x")),
-        r -> withOption(r, List.of("EXPIRE", key(r), "5000"), "NX", "XX", "GT", "LT", "NX XX", "GT LT", "FOO"),
+        // An absolute time: two relative ones a millisecond apart would make GT and LT depend on timing, in Redis too.
+        r -> withOption(r, List.of("EXPIREAT", key(r), "4102444800"), "NX", "XX", "GT", "LT", "NX XX", "GT LT", "FOO"),
         r -> List.of("EXPIRE", key(r), pick(r, "0", "-1")),
         r -> List.of("PERSIST", key(r)),
         r -> List.of("TTL", key(r)),
@@ -524,6 +525,8 @@ class DifferentialTest extends AgainstRedisServer {
         r -> List.of(pick(r, "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"), key(r), "2", key(r), key(r)),
         r -> List.of(pick(r, "ZUNIONSTORE", "ZINTERSTORE"), key(r), "2", key(r), key(r), "WEIGHTS", "2", "0.5", "AGGREGATE", pick(r, "SUM", "MIN", "MAX")),
         r -> List.of(pick(r, "ZUNION", "ZINTER", "ZDIFF"), "2", key(r), key(r), "WITHSCORES"),
+        r -> withOption(r, List.of(pick(r, "ZUNION", "ZDIFF"), "2", key(r), key(r)), "FOO", "WEIGHTS", "AGGREGATE bad"),
+        r -> withOption(r, List.of("ZINTERSTORE", key(r), "2", key(r), key(r)), "FOO", "WEIGHTS 1 x", "AGGREGATE bad"),
         r -> List.of("BZPOPMIN", key(r), "0.01"),
         r -> withOption(r, List.of("ZMPOP", pick(r, "1", "2", "0", "-1"), key(r), key(r), pick(r, "MIN", "max")), "COUNT 3", "COUNT -1", "COUNT"),
         r -> List.of("BZMPOP", pick(r, "0.01", "x"), "2", key(r), key(r), pick(r, "MIN", "MAX", "LEFT"), "COUNT", pick(r, "1", "10")),
