@@ -35,10 +35,7 @@ final class ZSetAlgebra {
     }
     int first = numKeysAt + 1;
     int n = (int) numKeys;
-    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>(); // read first: as Redis, a wrong type before a bad option
-    for (int k = 0; k < n; k++) {
-      inputs.add(input(c, c.arg(first + k)));
-    }
+    checkTypes(c, first, n);
     double[] weights = new double[n];
     Arrays.fill(weights, 1);
     String aggregate = "SUM";
@@ -59,6 +56,10 @@ final class ZSetAlgebra {
       } else {
         throw Call.syntax();
       }
+    }
+    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      inputs.add(input(c, c.arg(first + k)));
     }
     Map<ByteBuffer, Double> result = new LinkedHashMap<>();
     for (Map.Entry<ByteBuffer, Double> e : inputs.get(0).entrySet()) {
@@ -93,6 +94,16 @@ final class ZSetAlgebra {
     return out;
   }
 
+  /** As Redis, before the options: WRONGTYPE if one of the {@code n} keys from {@code first} is neither a sorted set nor a set. */
+  private static void checkTypes(Call c, int first, int n) throws IOException {
+    for (int k = 0; k < n; k++) {
+      Meta m = c.meta(c.arg(first + k));
+      if (m != null && m.type() != RedisType.ZSET && m.type() != RedisType.SET) {
+        throw RedisError.wrongType();
+      }
+    }
+  }
+
   /** The members of a sorted set with their scores, or of a set with score 1 (Redis combines both); empty if missing. */
   private static Map<ByteBuffer, Double> input(Call c, byte[] key) throws IOException {
     Meta m = c.meta(key);
@@ -113,7 +124,7 @@ final class ZSetAlgebra {
 
   /**
    * ZINTERCARD numkeys key ... [LIMIT limit]: how many members all the keys share, counted up to the limit
-   * (0: no limit). As Redis, the keys' types are checked before the options.
+   * (0: no limit).
    */
   private static Reply zintercard(Call c) throws IOException {
     long numKeys = Numbers.parseLong(c.arg(1), Errors.NOT_INTEGER);
@@ -123,10 +134,7 @@ final class ZSetAlgebra {
     if (numKeys > c.argc() - 2) {
       throw Call.syntax();
     }
-    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
-    for (int k = 0; k < numKeys; k++) {
-      inputs.add(input(c, c.arg(2 + k)));
-    }
+    checkTypes(c, 2, (int) numKeys);
     long limit = 0;
     for (int i = 2 + (int) numKeys; i < c.argc(); i++) {
       if (c.keyword(i).equals("LIMIT") && i + 1 < c.argc()) {
@@ -137,6 +145,10 @@ final class ZSetAlgebra {
       } else {
         throw Call.syntax();
       }
+    }
+    List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
+    for (int k = 0; k < numKeys; k++) {
+      inputs.add(input(c, c.arg(2 + k)));
     }
     inputs.sort(Comparator.comparingInt(Map::size));
     long shared = 0;
