@@ -199,21 +199,20 @@ public final class PartitionTable {
     return localNode;
   }
 
-  /** The node that owns {@code slot} now, or null while Hazelcast has not assigned its partition. */
+  /** The node that owns {@code slot} now, or null while Hazelcast has not assigned its partition (or its owner has just left). */
   public String owner(int slot) {
-    UUID owner = ownerId(slot);
-    return owner == null ? null : nodeIds.get(owner);
+    PartitionReplica owner = ownerReplica(slot);
+    return owner == null ? null : nodeIds.get(owner.uuid());
   }
 
   /** Whether this node owns {@code slot} now. */
   public boolean isLocal(int slot) {
-    return localUuid.equals(ownerId(slot));
+    PartitionReplica owner = ownerReplica(slot);
+    return owner != null && localUuid.equals(owner.uuid());
   }
 
-  /** The owner of a slot's partition, if it is a member now (it may have left a moment before the table shows it). */
-  private UUID ownerId(int slot) {
-    PartitionReplica owner = internal.getPartition(partitionOf(slot, partitionCount)).getOwnerReplicaOrNull();
-    return owner != null && nodeIds.containsKey(owner.uuid()) ? owner.uuid() : null;
+  private PartitionReplica ownerReplica(int slot) {
+    return internal.getPartition(partitionOf(slot, partitionCount)).getOwnerReplicaOrNull();
   }
 
   /**

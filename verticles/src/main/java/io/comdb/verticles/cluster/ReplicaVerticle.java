@@ -178,22 +178,20 @@ public final class ReplicaVerticle extends VerticleBase {
     for (int p = 0; p < node.table().partitionCount(); p++) {
       List<String> replicas = node.table().replicas(p, backups);
       boolean replica = replicas.contains(me);
-      if (replica && !node.ready(p) && !filling.contains(p) && stale.contains(p)) {
+      if (replica && !node.ready(p) && !filling.contains(p)) {
         List<String> holders = new ArrayList<>(node.holders(p));
         holders.remove(me);
-        if (!holders.isEmpty()) {
-          stale.remove(p);
-          released.remove(p);
-          fills.computeIfAbsent(source(holders, replicas), k -> new ArrayList<>()).add(p);
-        } else if (System.currentTimeMillis() - node.mergingSince() >= RESTART_WAIT_MS) {
-          LOG.log(Level.WARNING, "no member of the side this node merged into holds partition {0}: this node keeps its copy", p);
-          stale.remove(p);
-          released.remove(p);
-          node.ready(p, true);
-        } // else the registry of holders may not show the larger side's yet
-      } else if (replica && !node.ready(p) && !filling.contains(p)) {
-        List<String> holders = new ArrayList<>(node.holders(p));
-        holders.remove(me);
+        if (stale.contains(p)) {
+          if (!holders.isEmpty()) {
+            unstale(p);
+            fills.computeIfAbsent(source(holders, replicas), k -> new ArrayList<>()).add(p);
+          } else if (System.currentTimeMillis() - node.mergingSince() >= RESTART_WAIT_MS) {
+            LOG.log(Level.WARNING, "no member of the side this node merged into holds partition {0}: this node keeps its copy", p);
+            unstale(p);
+            node.ready(p, true);
+          } // else the registry of holders may not show the larger side's yet
+          continue;
+        }
         List<Holdings.Offer> offers = holders.isEmpty() ? node.holdings().offers(p, me) : List.of();
         Holdings.Offer mine = node.holdings().own(p);
         Holdings.Offer best = offers.stream().sorted().findFirst().orElse(null);
@@ -214,8 +212,7 @@ public final class ReplicaVerticle extends VerticleBase {
         if (!current.isEmpty() && node.holders(p).containsAll(current)) {
           node.ready(p, false);
           node.holdings().forget(p);
-          stale.remove(p);
-          released.remove(p);
+          unstale(p);
           drops.add(p);
         }
       }
@@ -244,6 +241,12 @@ public final class ReplicaVerticle extends VerticleBase {
     lastComparing = comparing;
     node.saveHoldings();
     return new Plan(fills, drops);
+  }
+
+  /** A stale partition ({@link ClusterNode#stale}) is being filled again or dropped, or is kept. */
+  private void unstale(int partition) {
+    node.stale().remove(partition);
+    released.remove(partition);
   }
 
   /** The node to fill a partition from: its owner if that holds it, else another holder. */
