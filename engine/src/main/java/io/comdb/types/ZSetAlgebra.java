@@ -35,7 +35,7 @@ final class ZSetAlgebra {
     }
     int first = numKeysAt + 1;
     int n = (int) numKeys;
-    checkTypes(c, first, n);
+    Meta[] metas = checkTypes(c, first, n);
     double[] weights = new double[n];
     Arrays.fill(weights, 1);
     String aggregate = "SUM";
@@ -59,7 +59,7 @@ final class ZSetAlgebra {
     }
     List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
     for (int k = 0; k < n; k++) {
-      inputs.add(input(c, c.arg(first + k)));
+      inputs.add(input(c, c.arg(first + k), metas[k]));
     }
     Map<ByteBuffer, Double> result = new LinkedHashMap<>();
     for (Map.Entry<ByteBuffer, Double> e : inputs.get(0).entrySet()) {
@@ -94,30 +94,36 @@ final class ZSetAlgebra {
     return out;
   }
 
-  /** As Redis, before the options: WRONGTYPE if one of the {@code n} keys from {@code first} is neither a sorted set nor a set. */
-  private static void checkTypes(Call c, int first, int n) throws IOException {
+  /**
+   * As Redis, before the options: WRONGTYPE if one of the {@code n} keys from {@code first} is neither a sorted
+   * set nor a set. Returns their metadata (null for a missing key), for {@link #input}.
+   */
+  private static Meta[] checkTypes(Call c, int first, int n) throws IOException {
+    Meta[] metas = new Meta[n];
     for (int k = 0; k < n; k++) {
       Meta m = c.meta(c.arg(first + k));
       if (m != null && m.type() != RedisType.ZSET && m.type() != RedisType.SET) {
         throw RedisError.wrongType();
       }
+      metas[k] = m;
     }
+    return metas;
   }
 
-  /** The members of a sorted set with their scores, or of a set with score 1 (Redis combines both); empty if missing. */
-  private static Map<ByteBuffer, Double> input(Call c, byte[] key) throws IOException {
-    Meta m = c.meta(key);
+  /**
+   * The members of a sorted set with their scores, or of a set with score 1 (Redis combines both); empty if
+   * missing. {@code m} is the key's metadata as {@link #checkTypes} read it.
+   */
+  private static Map<ByteBuffer, Double> input(Call c, byte[] key, Meta m) throws IOException {
     Map<ByteBuffer, Double> members = new LinkedHashMap<>();
     if (m != null && m.type() == RedisType.ZSET) {
       for (Entry e : ZSets.all(c, key, m)) {
         members.put(ByteBuffer.wrap(e.member()), e.score());
       }
-    } else if (m != null && m.type() == RedisType.SET) {
+    } else if (m != null) {
       for (byte[][] e : c.subs(c.db, key, m)) {
         members.put(ByteBuffer.wrap(e[0]), 1.0);
       }
-    } else if (m != null) {
-      throw RedisError.wrongType();
     }
     return members;
   }
@@ -134,7 +140,7 @@ final class ZSetAlgebra {
     if (numKeys > c.argc() - 2) {
       throw Call.syntax();
     }
-    checkTypes(c, 2, (int) numKeys);
+    Meta[] metas = checkTypes(c, 2, (int) numKeys);
     long limit = 0;
     for (int i = 2 + (int) numKeys; i < c.argc(); i++) {
       if (c.keyword(i).equals("LIMIT") && i + 1 < c.argc()) {
@@ -148,7 +154,7 @@ final class ZSetAlgebra {
     }
     List<Map<ByteBuffer, Double>> inputs = new ArrayList<>();
     for (int k = 0; k < numKeys; k++) {
-      inputs.add(input(c, c.arg(2 + k)));
+      inputs.add(input(c, c.arg(2 + k), metas[k]));
     }
     inputs.sort(Comparator.comparingInt(Map::size));
     long shared = 0;
