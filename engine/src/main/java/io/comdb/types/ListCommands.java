@@ -37,8 +37,8 @@ final class ListCommands {
     Commands.add("blpop", -3, "write noscript blocking", 1, -2, 1, c -> blockingPop(c, true));
     Commands.add("brpop", -3, "write noscript blocking", 1, -2, 1, c -> blockingPop(c, false));
     Commands.add("blmove", 6, "write denyoom noscript blocking", 1, 2, 1, ListCommands::blmove);
-    Commands.add("lmpop", -4, "write movablekeys", 0, 0, 0, MultiPop.command(true, ListCommands::multiPop));
-    Commands.add("blmpop", -5, "write blocking movablekeys", 0, 0, 0, MultiPop.blocking(true, ListCommands::multiPop));
+    Commands.add("lmpop", -4, "write movablekeys", 0, 0, 0, MultiPop.command(true, ListCommands::multiPopped));
+    Commands.add("blmpop", -5, "write blocking movablekeys", 0, 0, 0, MultiPop.blocking(true, ListCommands::multiPopped));
     Commands.add("brpoplpush", 4, "write denyoom noscript blocking", 1, 2, 1, c -> {
       Blocking.timeout(c, 3);
       Reply r = move(c, c.arg(1), c.arg(2), false, true);
@@ -392,15 +392,9 @@ final class ListCommands {
     return Blocking.WOULD_BLOCK;
   }
 
-  /** LMPOP: up to {@code count} elements of the first of the keys that is a list, with its name; null if none is. */
-  private static Reply multiPop(Call c, MultiPop pop) throws IOException {
-    for (int i = pop.firstKey(); i < pop.firstKey() + pop.keyCount(); i++) {
-      Meta m = c.meta(c.arg(i), RedisType.LIST);
-      if (m != null) {
-        return Reply.array(List.of(Reply.bulk(c.arg(i)), Reply.bulks(popSome(c, c.arg(i), m, pop.fromFirst(), pop.count()))));
-      }
-    }
-    return Reply.NULL_ARRAY;
+  /** LMPOP's elements: up to {@code count} of the list's, from the side it names. */
+  private static Reply multiPopped(Call c, byte[] key, Meta m, MultiPop pop) throws IOException {
+    return Reply.bulks(popSome(c, key, m, pop.fromFirst(), pop.count()));
   }
 
   private static Reply blmove(Call c) throws IOException {

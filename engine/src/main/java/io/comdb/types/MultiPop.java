@@ -1,5 +1,6 @@
 package io.comdb.types;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -37,15 +38,15 @@ record MultiPop(int firstKey, int keyCount, boolean fromFirst, long count) {
     return new MultiPop(numKeysAt + 1, (int) numKeys, where.equals(first), count == -1 ? 1 : count);
   }
 
-  /** Takes from the first of the keys that has elements, or answers {@link Reply#NULL_ARRAY}. */
+  /** Takes what {@code args} asks for from {@code key}, a list or sorted set as the command's type: the reply of what it took. */
   @FunctionalInterface
   interface Pop {
-    Reply run(Call c, MultiPop args) throws java.io.IOException;
+    Reply run(Call c, byte[] key, Meta m, MultiPop args) throws IOException;
   }
 
   /** LMPOP's or ZMPOP's handler. */
   static CommandSpec.Handler command(boolean lists, Pop pop) {
-    return c -> pop.run(c, parse(c.args, 1, lists));
+    return c -> popFirst(c, parse(c.args, 1, lists), lists, pop);
   }
 
   /** BLMPOP's or BZMPOP's handler: its timeout first, then the same as {@link #command}, or wait. */
@@ -53,9 +54,21 @@ record MultiPop(int firstKey, int keyCount, boolean fromFirst, long count) {
     return c -> {
       MultiPop args = parse(c.args, 2, lists);
       Blocking.timeout(c, 1);
-      Reply r = pop.run(c, args);
+      Reply r = popFirst(c, args, lists, pop);
       return r == Reply.NULL_ARRAY ? Blocking.WOULD_BLOCK : r;
     };
+  }
+
+  /** The first of the keys that is of the command's type, with what {@code pop} took from it; {@link Reply#NULL_ARRAY} if none is. */
+  private static Reply popFirst(Call c, MultiPop args, boolean lists, Pop pop) throws IOException {
+    RedisType type = lists ? RedisType.LIST : RedisType.ZSET;
+    for (int i = args.firstKey; i < args.firstKey + args.keyCount; i++) {
+      Meta m = c.meta(c.arg(i), type);
+      if (m != null) {
+        return Reply.array(List.of(Reply.bulk(c.arg(i)), pop.run(c, c.arg(i), m, args)));
+      }
+    }
+    return Reply.NULL_ARRAY;
   }
 
   private static String keyword(List<byte[]> args, int i) {

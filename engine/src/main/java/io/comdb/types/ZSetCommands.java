@@ -41,8 +41,8 @@ final class ZSetCommands {
     Commands.add("zpopmax", -2, "write fast", 1, 1, 1, c -> zpop(c, true));
     Commands.add("bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, c -> bzpop(c, false));
     Commands.add("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, c -> bzpop(c, true));
-    Commands.add("zmpop", -4, "write movablekeys", 0, 0, 0, MultiPop.command(false, ZSetCommands::multiPop));
-    Commands.add("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, MultiPop.blocking(false, ZSetCommands::multiPop));
+    Commands.add("zmpop", -4, "write movablekeys", 0, 0, 0, MultiPop.command(false, ZSetCommands::multiPopped));
+    Commands.add("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, MultiPop.blocking(false, ZSetCommands::multiPopped));
     Commands.add("zrandmember", -2, "readonly random", 1, 1, 1, ZSetCommands::zrandmember);
     Commands.add("zscan", -3, "readonly random", 1, 1, 1, c -> Scans.scan(c, RedisType.ZSET, true));
   }
@@ -185,22 +185,13 @@ final class ZSetCommands {
     return given == null ? Reply.array(((Reply.Pairs) popped).flat()) : popped;
   }
 
-  /**
-   * ZMPOP: up to {@code count} of the lowest (or highest) members of the first of the keys that is a sorted
-   * set, with its name, each member with its score in a pair of its own; null if none is.
-   */
-  private static Reply multiPop(Call c, MultiPop pop) throws IOException {
-    for (int i = pop.firstKey(); i < pop.firstKey() + pop.keyCount(); i++) {
-      Meta m = c.meta(c.arg(i), RedisType.ZSET);
-      if (m != null) {
-        List<Reply> pairs = new java.util.ArrayList<>();
-        for (Entry e : popSome(c, c.arg(i), m, !pop.fromFirst(), pop.count())) {
-          pairs.add(Reply.array(List.of(Reply.bulk(e.member()), new Reply.Dbl(e.score()))));
-        }
-        return Reply.array(List.of(Reply.bulk(c.arg(i)), Reply.array(pairs)));
-      }
+  /** ZMPOP's members: up to {@code count} of the lowest (or highest), each with its score in a pair of its own. */
+  private static Reply multiPopped(Call c, byte[] key, Meta m, MultiPop pop) throws IOException {
+    List<Reply> pairs = new java.util.ArrayList<>();
+    for (Entry e : popSome(c, key, m, !pop.fromFirst(), pop.count())) {
+      pairs.add(Reply.array(List.of(Reply.bulk(e.member()), new Reply.Dbl(e.score()))));
     }
-    return Reply.NULL_ARRAY;
+    return Reply.array(pairs);
   }
 
   private static Reply bzpop(Call c, boolean max) throws IOException {
