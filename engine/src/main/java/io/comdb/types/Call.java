@@ -89,7 +89,12 @@ public final class Call {
 
   /** The argument in upper case, for keywords (NX, WITHSCORES, ...). */
   String keyword(int i) {
-    return text(i).toUpperCase(Locale.ROOT);
+    return keyword(args.get(i));
+  }
+
+  /** {@code arg} in upper case, for keywords, where there is no call yet (key finding, parsing ahead). */
+  static String keyword(byte[] arg) {
+    return new String(arg, UTF_8).toUpperCase(Locale.ROOT);
   }
 
   long longArg(int i) {

@@ -33,7 +33,7 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
   /** Whether this call of the command writes: a write command, or a writing subcommand of one that only sometimes does. */
   public boolean writes(List<byte[]> args) {
     return isWrite() || !writeSubcommands.isEmpty() && args.size() > 1
-        && writeSubcommands.contains(new String(args.get(1), java.nio.charset.StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
+        && writeSubcommands.contains(Call.keyword(args.get(1)));
   }
 
   /** BLPOP and the like: when there is nothing to take they wait (see {@link Blocking}). */
@@ -88,11 +88,10 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
   private static List<byte[]> sortKeys(List<byte[]> args) {
     byte[] store = null;
     for (int i = 2; i < args.size(); i++) {
-      String word = new String(args.get(i), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-      switch (word) {
-        case "limit" -> i += 2;
-        case "by", "get" -> i += 1;
-        case "store" -> store = i + 1 < args.size() ? args.get(i + 1) : store;
+      switch (Call.keyword(args.get(i))) {
+        case "LIMIT" -> i += 2;
+        case "BY", "GET" -> i += 1;
+        case "STORE" -> store = i + 1 < args.size() ? args.get(i + 1) : store;
         default -> { }
       }
     }

@@ -1,9 +1,7 @@
 package io.comdb.types;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The arguments of LMPOP, BLMPOP, ZMPOP and BZMPOP: {@code numkeys key [key ...] LEFT|RIGHT} (MIN|MAX for
@@ -23,13 +21,13 @@ record MultiPop(int firstKey, int keyCount, boolean fromFirst, long count) {
       throw Call.syntax(); // no room for the end's word after the keys
     }
     int whereAt = numKeysAt + 1 + (int) numKeys;
-    String where = keyword(args, whereAt);
+    String where = Call.keyword(args.get(whereAt));
     if (!where.equals(first) && !where.equals(lists ? "RIGHT" : "MAX")) {
       throw Call.syntax();
     }
     long count = -1;
     for (int i = whereAt + 1; i < args.size(); i++) {
-      if (count == -1 && keyword(args, i).equals("COUNT") && i + 1 < args.size()) {
+      if (count == -1 && Call.keyword(args.get(i)).equals("COUNT") && i + 1 < args.size()) {
         count = atLeastOne(args.get(++i), "ERR count should be greater than 0");
       } else {
         throw Call.syntax();
@@ -69,10 +67,6 @@ record MultiPop(int firstKey, int keyCount, boolean fromFirst, long count) {
       }
     }
     return Reply.NULL_ARRAY;
-  }
-
-  private static String keyword(List<byte[]> args, int i) {
-    return new String(args.get(i), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
   }
 
   private static long atLeastOne(byte[] arg, String error) {
