@@ -65,7 +65,7 @@ bench() { # port -> requests per second
 
 # label nodes backups: starts them (nodes 0: a standalone node), loads node 0, measures, stops them.
 measure() {
-  local label="$1" nodes="$2" backups="$3" port info members="" started=() hz=() resp=()
+  local label="$1" nodes="$2" backups="$3" port members="" started=() hz=() resp=()
   if [[ $nodes == 0 ]]; then
     resp[0]="$(free_port)"
     java -Xmx1g -jar "$jar" server --data-dir "$work/$label" --http-port 0 --resp-port "${resp[0]}" --sync interval \
@@ -82,18 +82,8 @@ measure() {
   fi
   pids+=("${started[@]}")
   for port in "${resp[@]}"; do wait_ping "$port"; done
-  if [[ $nodes -gt 0 ]]; then # settled: every member known, every partition and its backups held
-    local want=$((271 * (backups + 1))) held known
-    for _ in $(seq 1 240); do
-      held=0; known=0
-      for port in "${resp[@]}"; do
-        info="$(redis-cli -p "$port" CLUSTER INFO 2>/dev/null | tr -d '\r')"
-        held=$((held + $(awk -F: '$1 == "comdb_partitions_held" {n = $2} END {print n + 0}' <<<"$info")))
-        known=$((known + $(awk -F: '$1 == "cluster_known_nodes" {n = $2} END {print n + 0}' <<<"$info")))
-      done
-      [[ $known == $((nodes * nodes)) && $held == "$want" ]] && break
-      sleep 0.5
-    done
+  if [[ $nodes -gt 0 ]]; then
+    wait_settled $((271 * (backups + 1))) "${resp[@]}" # every partition and its backups held
   fi
   for _ in $(seq 1 "$warmup"); do bench "${resp[0]}" >/dev/null; done
   threads "${started[@]}" >"$work/before"

@@ -21,7 +21,6 @@ for tool in redis-benchmark redis-cli /usr/bin/python3; do
 done
 name=cluster
 source "$root/bench/common.sh"
-info_field() { redis-cli -p "$1" CLUSTER INFO 2>/dev/null | tr -d '\r' | awk -F: -v f="$2" '$1 == f {print $2} END {if (!NR) print 0}'; }
 
 "$root/bin/comdb" --help >/dev/null # builds the jar if needed
 jar="$root/verticles/target/comdb.jar"
@@ -43,17 +42,7 @@ for i in 0 1 2; do
 done
 wait_ping "$single"
 for i in 0 1 2; do wait_ping "${node[$i]}"; done
-for _ in $(seq 1 240); do # settled: three members, every partition and its backup held, nothing filling
-  held=0; filling=0; known=0
-  for i in 0 1 2; do
-    held=$((held + $(info_field "${node[$i]}" comdb_partitions_held)))
-    filling=$((filling + $(info_field "${node[$i]}" comdb_partitions_filling)))
-    known=$((known + $(info_field "${node[$i]}" cluster_known_nodes)))
-  done
-  [[ $known == 9 && $filling == 0 && $held == 542 ]] && break
-  sleep 0.5
-done
-echo "cluster settled: held $held, filling $filling" >&2
+wait_settled 542 "${node[@]}" # every partition and its backup held
 
 bench() { # port pipeline tests -> "test rps" lines
   redis-benchmark -p "$1" -c 50 -d 100 -r 1000000 -n "$requests" -P "$2" -t "$3" --csv 2>/dev/null \
